@@ -1,0 +1,50 @@
+# Set-up and everyday commands. Every target is idempotent and works on a fresh
+# Debian machine as root; system packages are installed only where missing.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app institute
+# Debian packages: Chromium for the browser tests, fonts for every script the
+# network writes (certificates), HarfBuzz's subsetter for fast font subsetting.
+SYSTEM_PACKAGES := chromium fonts-noto-core fonts-noto-cjk fonts-dejavu-core libharfbuzz-subset0 \
+	libpango-1.0-0 libpangoft2-1.0-0
+
+.PHONY: run test lint system translations db demo clean
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+system:
+	@missing=""; for p in $(SYSTEM_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing system packages:$$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+translations: $(VENV)/.installed
+	@$(VENV)/bin/pybabel compile -q -f -d institute/translations
+
+db: $(VENV)/.installed translations
+	$(FLASK) db upgrade
+
+demo: db
+	$(FLASK) demo
+
+run: system demo
+	@echo "Serving on http://127.0.0.1:5000 — log in with one of the demo logins above."
+	$(FLASK) run --debug --host 127.0.0.1 --port 5000
+
+test: system $(VENV)/.installed translations
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check institute tests migrations bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache test-output

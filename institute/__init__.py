@@ -1,0 +1,100 @@
+"""The Global Desert Institute e-training platform: the application factory."""
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from . import config as settings
+from .extensions import babel, csrf, db, limiter, login_manager, migrate
+
+MIGRATIONS = str(Path(__file__).resolve().parent.parent / "migrations")
+
+
+def create_app(test_config: dict | None = None, instance_path: str | None = None) -> Flask:
+    """Build the app: defaults, then ``instance/config.py``, then the environment, then tests."""
+    app = Flask(__name__, instance_relative_config=True, instance_path=instance_path)
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.from_object(settings.Defaults)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.update(settings.from_environment())
+    if test_config:
+        app.config.update(test_config)
+    _finish_config(app)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    register_template_helpers(app)
+    return app
+
+
+def _finish_config(app: Flask) -> None:
+    config = app.config
+    if not config.get("SQLALCHEMY_DATABASE_URI"):
+        config["SQLALCHEMY_DATABASE_URI"] = settings.database_uri(
+            config.get("DATABASE_URL"), app.instance_path
+        )
+    if not config.get("SECRET_KEY"):
+        config["SECRET_KEY"] = settings.instance_secret(app.instance_path, "secret_key")
+    if app.debug or config.get("TESTING"):
+        config["SESSION_COOKIE_SECURE"] = False
+        config["REMEMBER_COOKIE_SECURE"] = False
+    else:
+        config.setdefault("REMEMBER_COOKIE_SECURE", True)
+    if config.get("REDIS_URL") and config["RATELIMIT_STORAGE_URI"] == "memory://":
+        config["RATELIMIT_STORAGE_URI"] = config["REDIS_URL"]
+
+
+def register_extensions(app: Flask) -> None:
+    from .database import init_database
+    from .i18n import select_locale
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=MIGRATIONS, render_as_batch=True, compare_type=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
+    init_database(app)
+    _import_models()
+
+
+def _import_models() -> None:
+    """Every domain's models, so the metadata is whole for Alembic and the tests."""
+    from .accounts import models  # noqa: F401
+
+
+def register_blueprints(app: Flask) -> None:
+    from .accounts.api import accounts_api
+    from .accounts.views import accounts
+    from .accounts.admin_views import accounts_admin
+    from .api.openapi import openapi_api
+    from .home.views import home
+
+    for blueprint in (home, accounts, accounts_admin, accounts_api, openapi_api):
+        app.register_blueprint(blueprint)
+    for blueprint in (accounts_api, openapi_api):
+        csrf.exempt(blueprint)  # the API authenticates by token, never by cookie
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from .web import register_error_handlers, register_security_headers
+
+    register_error_handlers(app)
+    register_security_headers(app)
+
+
+def register_commands(app: Flask) -> None:
+    from .accounts.cli import users_cli
+    from .demo import demo_command
+
+    app.cli.add_command(users_cli)
+    app.cli.add_command(demo_command)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from .templating import init_templating
+
+    init_templating(app)

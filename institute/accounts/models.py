@@ -1,0 +1,103 @@
+"""Users, their roles, partner institutions and API tokens."""
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..database import CreatedMixin, UTCDateTime, utcnow
+from ..extensions import db
+
+ROLES = ("trainee", "partner", "instructor", "admin")
+PARTNER_KINDS = ("institute", "university", "research-centre", "training-centre", "other")
+
+
+class Partner(CreatedMixin, db.Model):
+    """An institution of the training network; the Institute itself is ``GDI``."""
+
+    __tablename__ = "partners"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(20), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    country: Mapped[str] = mapped_column(sa.String(2))
+    kind: Mapped[str] = mapped_column(sa.String(30))
+
+    def __repr__(self) -> str:
+        return f"<Partner {self.code}>"
+
+
+class UserRole(db.Model):
+    __tablename__ = "user_roles"
+
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    role: Mapped[str] = mapped_column(sa.String(20), primary_key=True)
+
+    __table_args__ = (
+        sa.CheckConstraint(
+            "role IN ('trainee', 'partner', 'instructor', 'admin')", name="known_role"
+        ),
+    )
+
+
+class User(UserMixin, CreatedMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Stored lower-cased by the services, so uniqueness holds regardless of case.
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    country: Mapped[str | None] = mapped_column(sa.String(2))
+    partner_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("partners.id", ondelete="SET NULL"), index=True
+    )
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    active: Mapped[bool] = mapped_column(default=True)
+    locale: Mapped[str | None] = mapped_column(sa.String(10))
+    # Bumped on password change; part of the login session id so old sessions end.
+    session_version: Mapped[int] = mapped_column(default=1)
+
+    partner: Mapped[Partner | None] = relationship(lazy="joined")
+    role_rows: Mapped[list[UserRole]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by=UserRole.role
+    )
+
+    @property
+    def roles(self) -> set[str]:
+        return {r.role for r in self.role_rows}
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.roles.intersection(roles))
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return self.active
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+    def __repr__(self) -> str:
+        return f"<User {self.email}>"
+
+
+class ApiToken(CreatedMixin, db.Model):
+    """A bearer token for the API; only its SHA-256 is stored."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(100), default="")
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship()
+
+    @property
+    def usable(self) -> bool:
+        return self.revoked_at is None and self.expires_at > utcnow()

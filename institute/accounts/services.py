@@ -1,0 +1,365 @@
+"""The rules of accounts, partners and API tokens.
+
+Plain arguments in, domain errors out; ``flush()`` only, the caller commits.
+"""
+
+import csv
+import hashlib
+import secrets
+from collections.abc import Iterable
+from datetime import timedelta
+from pathlib import Path
+
+import sqlalchemy as sa
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app
+from flask_babel import gettext as _
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..database import utcnow
+from ..errors import Conflict, Forbidden, Invalid, NotFound
+from ..extensions import db
+from .countries import COUNTRY_CODES
+from .models import PARTNER_KINDS, ROLES, ApiToken, Partner, User, UserRole
+
+PARTNERS_CSV = Path(__file__).with_name("partners.csv")
+
+
+# ---------------------------------------------------------------- validation
+
+
+def normalise_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def _check_email(email: str, details: list[dict]) -> str:
+    email = normalise_email(email)
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError as exc:
+        details.append({"field": "email", "message": _("Not a valid email address: %(reason)s", reason=str(exc))})
+    return email
+
+
+def _check_password(password: str, details: list[dict], field: str = "password") -> None:
+    minimum = current_app.config["PASSWORD_MIN_LENGTH"]
+    if not isinstance(password, str) or len(password) < minimum:
+        details.append(
+            {"field": field, "message": _("The password must have at least %(n)s characters.", n=minimum)}
+        )
+    elif len(password) > 200:
+        details.append({"field": field, "message": _("The password is too long.")})
+
+
+def _check_name(name: str, details: list[dict]) -> str:
+    name = (name or "").strip() if isinstance(name, str) else ""
+    if not name:
+        details.append({"field": "name", "message": _("A name is required.")})
+    elif len(name) > 200:
+        details.append({"field": "name", "message": _("The name is too long (200 characters).")})
+    return name
+
+
+def _check_country(country: str | None, details: list[dict]) -> str | None:
+    if not country:
+        return None
+    code = str(country).strip().upper()
+    if code not in COUNTRY_CODES:
+        details.append({"field": "country", "message": _("Unknown country code: %(code)s", code=country)})
+    return code
+
+
+def _check_roles(roles: Iterable[str], details: list[dict]) -> set[str]:
+    roles = set(roles or ())
+    unknown = sorted(r for r in roles if r not in ROLES)
+    if unknown:
+        details.append({"field": "roles", "message": _("Unknown role: %(roles)s", roles=", ".join(unknown))})
+    if not roles:
+        details.append({"field": "roles", "message": _("At least one role is required.")})
+    return roles
+
+
+def _check_partner(code: str | None, details: list[dict]) -> Partner | None:
+    if not code:
+        return None
+    partner = partner_by_code(code)
+    if partner is None:
+        details.append({"field": "partner", "message": _("Unknown partner: %(code)s", code=code)})
+    return partner
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
+# --------------------------------------------------------------------- users
+
+
+def user_by_email(email: str) -> User | None:
+    return db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
+
+
+def get_user(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound(_("No such user."))
+    return user
+
+
+def create_user(
+    email: str,
+    name: str,
+    password: str,
+    roles: Iterable[str] = ("trainee",),
+    partner: str | None = None,
+    country: str | None = None,
+    locale: str | None = None,
+) -> User:
+    """Create an account after checking every field; a duplicate email (any case) conflicts."""
+    details: list[dict] = []
+    email = _check_email(email, details)
+    name = _check_name(name, details)
+    _check_password(password, details)
+    roles = _check_roles(roles, details)
+    partner_row = _check_partner(partner, details)
+    country = _check_country(country, details)
+    if details:
+        raise Invalid(details)
+    if user_by_email(email) is not None:
+        raise Conflict(_("An account with this email already exists."), [{"field": "email"}])
+    user = User(
+        email=email,
+        name=name,
+        password_hash=hash_password(password),
+        partner=partner_row,
+        country=country,
+        locale=locale,
+        role_rows=[UserRole(role=r) for r in sorted(roles)],
+    )
+    db.session.add(user)
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except sa.exc.IntegrityError as exc:  # a concurrent registration won the race
+        raise Conflict(_("An account with this email already exists.")) from exc
+    return user
+
+
+def register_trainee(email: str, name: str, password: str, country: str | None = None) -> User:
+    """Self-registration: always and only the trainee role."""
+    return create_user(email, name, password, roles=("trainee",), country=country)
+
+
+# A hash to check against when the email is unknown, so both cases take as long.
+_dummy_hash: dict[str, str] = {}
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with this email and password, or None, in the same time either way."""
+    user = user_by_email(email)
+    if user is None:
+        method = current_app.config["PASSWORD_HASH_METHOD"]
+        if method not in _dummy_hash:
+            _dummy_hash[method] = generate_password_hash(secrets.token_hex(8), method=method)
+        check_password_hash(_dummy_hash[method], password or "")
+        return None
+    if not check_password_hash(user.password_hash, password or ""):
+        return None
+    return user if user.active else None
+
+
+def update_profile(user: User, name: str, country: str | None, locale: str | None) -> User:
+    details: list[dict] = []
+    name = _check_name(name, details)
+    country = _check_country(country, details)
+    if locale and locale not in current_app.config["LANGUAGES"]:
+        details.append({"field": "locale", "message": _("Unsupported language: %(code)s", code=locale)})
+    if details:
+        raise Invalid(details)
+    user.name, user.country, user.locale = name, country, locale or None
+    db.session.flush()
+    return user
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """Change the password; every other login session and every API token ends."""
+    details: list[dict] = []
+    if not check_password_hash(user.password_hash, current or ""):
+        details.append({"field": "current_password", "message": _("The current password is wrong.")})
+    _check_password(new, details, field="new_password")
+    if details:
+        raise Invalid(details)
+    user.password_hash = hash_password(new)
+    user.session_version += 1
+    revoke_all_tokens(user)
+    db.session.flush()
+
+
+def search_users(query: str = "", page: int = 1, per_page: int = 50):
+    """Users whose email or name contains ``query``, newest first, one page."""
+    stmt = sa.select(User).order_by(User.created_at.desc(), User.id.desc())
+    if query:
+        like = f"%{query.strip().lower()}%"
+        stmt = stmt.where(sa.or_(User.email.like(like), sa.func.lower(User.name).like(like)))
+    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+
+
+def update_user(
+    admin: User,
+    user: User,
+    roles: Iterable[str],
+    partner: str | None,
+    active: bool,
+) -> User:
+    """An admin edits a user's roles, partner and active flag."""
+    details: list[dict] = []
+    roles = _check_roles(roles, details)
+    partner_row = _check_partner(partner, details)
+    if details:
+        raise Invalid(details)
+    if user.id == admin.id and ("admin" not in roles or not active):
+        # Nobody locks themselves out; another admin must do it.
+        raise Forbidden(_("You cannot remove your own admin role or deactivate yourself."))
+    current = {r.role: r for r in user.role_rows}
+    for role in set(current) - roles:
+        user.role_rows.remove(current[role])
+    for role in sorted(roles - set(current)):
+        user.role_rows.append(UserRole(role=role))
+    user.partner = partner_row
+    if user.active and not active:
+        user.session_version += 1  # ends the deactivated user's sessions
+        revoke_all_tokens(user)
+    user.active = active
+    db.session.flush()
+    return user
+
+
+# ------------------------------------------------------------------ partners
+
+
+def partner_by_code(code: str) -> Partner | None:
+    return db.session.scalar(sa.select(Partner).where(Partner.code == (code or "").strip().upper()))
+
+
+def get_partner(partner_id: int) -> Partner:
+    partner = db.session.get(Partner, partner_id)
+    if partner is None:
+        raise NotFound(_("No such partner."))
+    return partner
+
+
+def list_partners() -> list[Partner]:
+    return list(db.session.scalars(sa.select(Partner).order_by(Partner.code)))
+
+
+def _check_partner_fields(code: str, name: str, country: str, kind: str) -> tuple:
+    details: list[dict] = []
+    code = (code or "").strip().upper()
+    if not code or len(code) > 20 or not all(c.isalnum() or c == "-" for c in code):
+        details.append(
+            {"field": "code", "message": _("A code of up to 20 letters, digits or '-' is required.")}
+        )
+    name = (name or "").strip()
+    if not name:
+        details.append({"field": "name", "message": _("A name is required.")})
+    elif len(name) > 200:
+        details.append({"field": "name", "message": _("The name is too long (200 characters).")})
+    country = _check_country(country, details)
+    if not country:
+        details.append({"field": "country", "message": _("A country is required.")})
+    if kind not in PARTNER_KINDS:
+        details.append({"field": "kind", "message": _("Kind must be one of %(kinds)s.", kinds=", ".join(PARTNER_KINDS))})
+    if details:
+        raise Invalid(details)
+    return code, name, country, kind
+
+
+def create_partner(code: str, name: str, country: str, kind: str) -> Partner:
+    code, name, country, kind = _check_partner_fields(code, name, country, kind)
+    if partner_by_code(code) is not None:
+        raise Conflict(_("A partner with code %(code)s already exists.", code=code), [{"field": "code"}])
+    partner = Partner(code=code, name=name, country=country, kind=kind)
+    db.session.add(partner)
+    db.session.flush()
+    return partner
+
+
+def update_partner(partner: Partner, name: str, country: str, kind: str) -> Partner:
+    """Edit a partner; its code is its identity in bundles and stays as it is."""
+    _, name, country, kind = _check_partner_fields(partner.code, name, country, kind)
+    partner.name, partner.country, partner.kind = name, country, kind
+    db.session.flush()
+    return partner
+
+
+def load_partners(path: Path = PARTNERS_CSV) -> int:
+    """Add the partners of a CSV (code,name,country,kind) that are missing; returns how many."""
+    with path.open(newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    added = 0
+    for row in rows:
+        if partner_by_code(row["code"]) is None:
+            create_partner(row["code"], row["name"], row["country"], row["kind"])
+            added += 1
+    return added
+
+
+# ---------------------------------------------------------------- API tokens
+
+
+def _digest(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def issue_token(user: User, name: str = "", days: int | None = None) -> tuple[str, ApiToken]:
+    """A new bearer token; the raw value is returned once and only its hash is kept."""
+    raw = secrets.token_urlsafe(32)
+    days = days or current_app.config["API_TOKEN_DAYS"]
+    token = ApiToken(
+        user=user,
+        token_hash=_digest(raw),
+        name=(name or "").strip()[:100],
+        expires_at=utcnow() + timedelta(days=days),
+    )
+    db.session.add(token)
+    db.session.flush()
+    return raw, token
+
+
+def user_for_token(raw: str) -> User | None:
+    """The active user a usable token belongs to, or None."""
+    if not raw:
+        return None
+    token = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == _digest(raw)))
+    if token is None or not token.usable or not token.user.active:
+        return None
+    return token.user
+
+
+def tokens_of(user: User) -> list[ApiToken]:
+    return list(
+        db.session.scalars(
+            sa.select(ApiToken)
+            .where(ApiToken.user_id == user.id)
+            .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
+        )
+    )
+
+
+def revoke_token(user: User, token_id: int) -> ApiToken:
+    """Revoke one of the user's own tokens."""
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.user_id != user.id:
+        raise NotFound(_("No such token."))
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+        db.session.flush()
+    return token
+
+
+def revoke_all_tokens(user: User) -> None:
+    db.session.execute(
+        sa.update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )

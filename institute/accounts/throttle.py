@@ -1,0 +1,40 @@
+"""Failed-login limits: per account and per address, shared by the web login and the API.
+
+Only failures count (``g.login_failed``), so a person who types the password
+right is never slowed down; the limit's state lives in the limiter's storage
+(Redis in production) so every worker sees it.
+"""
+
+from flask import current_app, g, request
+from flask_limiter.util import get_remote_address
+
+from ..extensions import limiter
+
+
+def _limit() -> str:
+    return f"{current_app.config['LOGIN_FAILURES_PER_MINUTE']}/minute"
+
+
+def _account_key() -> str:
+    data = request.form if request.form else (request.get_json(silent=True) or {})
+    email = data.get("email", "") if isinstance(data, dict) or hasattr(data, "get") else ""
+    return "account:" + str(email).strip().lower()
+
+
+def _failed(_response) -> bool:
+    return bool(g.get("login_failed"))
+
+
+def record_failure() -> None:
+    g.login_failed = True
+
+
+def throttled(view):
+    """Apply both failed-login limits to a login view."""
+    view = limiter.shared_limit(
+        _limit, scope="login-account", key_func=_account_key, deduct_when=_failed
+    )(view)
+    view = limiter.shared_limit(
+        _limit, scope="login-address", key_func=get_remote_address, deduct_when=_failed
+    )(view)
+    return view

@@ -1,0 +1,176 @@
+"""Web pages of accounts: log in and out, register, profile, password, API tokens."""
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import get_locale
+from flask_login import current_user, login_user, logout_user
+
+from ..errors import Conflict, Invalid
+from ..extensions import db, login_manager
+from ..i18n import language_choices
+from ..web import apply_errors
+from . import services
+from .access import login_required, public
+from .countries import country_choices
+from .forms import ConfirmForm, LoginForm, PasswordForm, ProfileForm, RegisterForm, TokenForm
+from .models import User
+from .throttle import record_failure, throttled
+
+accounts = Blueprint("accounts", __name__, template_folder="templates")
+
+login_manager.login_view = "accounts.login"
+login_manager.login_message = None  # the login page says why on its own
+
+
+@login_manager.user_loader
+def load_user(session_id: str) -> User | None:
+    """The user of a login session, unless their password changed since it began."""
+    user_id, _sep, version = session_id.partition(":")
+    if not user_id.isdigit() or not version.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or user.session_version != int(version):
+        return None
+    return user
+
+
+def _safe_next(target: str | None) -> str:
+    """Only a path on this site: never an open redirect to another host."""
+    if target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and target.startswith("/") and "\\" not in target:
+            return target
+    return url_for("home.dashboard")
+
+
+def _countries(blank: str) -> list[tuple[str, str]]:
+    return [("", blank)] + country_choices(str(get_locale()))
+
+
+@accounts.route("/login", methods=["GET", "POST"])
+@public
+@throttled
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("home.dashboard"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data)
+        if user is None:
+            record_failure()
+            # One message for an unknown email and a wrong password alike.
+            form.form_errors.append(_("The email or password is wrong."))
+        else:
+            login_user(user, remember=form.remember.data)
+            return redirect(_safe_next(request.args.get("next")))
+    return render_template("accounts/login.html", form=form)
+
+
+@accounts.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        logout_user()
+        flash(_("You are logged out."), "info")
+    return redirect(url_for("home.index"))
+
+
+@accounts.route("/register", methods=["GET", "POST"])
+@public
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("home.dashboard"))
+    form = RegisterForm()
+    form.country.choices = _countries(_("— choose —"))
+    if form.validate_on_submit():
+        try:
+            user = services.register_trainee(
+                form.email.data, form.name.data, form.password.data, form.country.data or None
+            )
+        except Invalid as exc:
+            apply_errors(form, exc)
+        except Conflict:
+            # Saying "this email is taken" would tell strangers who has an account.
+            form.form_errors.append(
+                _("This account could not be created. If you already have one, log in.")
+            )
+        else:
+            user.locale = session.get("locale")
+            login_user(user)
+            flash(_("Welcome, %(name)s. Your account is ready.", name=user.name), "success")
+            return redirect(url_for("home.dashboard"))
+    return render_template("accounts/register.html", form=form)
+
+
+def _profile_form(bind: bool = True) -> ProfileForm:
+    form = ProfileForm(obj=current_user) if bind else ProfileForm(formdata=None, obj=current_user)
+    form.country.choices = _countries(_("— none —"))
+    form.locale.choices = [("", _("As my browser asks"))] + language_choices()
+    return form
+
+
+@accounts.route("/profile", methods=["GET", "POST"])
+@login_required
+def profile():
+    form = _profile_form()
+    if form.validate_on_submit():
+        try:
+            services.update_profile(
+                current_user, form.name.data, form.country.data or None, form.locale.data or None
+            )
+        except Invalid as exc:
+            apply_errors(form, exc)
+        else:
+            flash(_("Your profile is saved."), "success")
+            return redirect(url_for("accounts.profile"))
+    return render_template(
+        "accounts/profile.html", form=form, password_form=PasswordForm(prefix="pw")
+    )
+
+
+@accounts.route("/profile/password", methods=["POST"])
+@login_required
+def change_password():
+    form = PasswordForm(prefix="pw")
+    if form.validate_on_submit():
+        try:
+            services.change_password(current_user, form.current_password.data, form.new_password.data)
+        except Invalid as exc:
+            apply_errors(form, exc)
+        else:
+            # The session id includes the password version: log in again under the new one.
+            login_user(current_user._get_current_object())
+            flash(_("Your password is changed. Other sessions and API tokens have ended."),
+                  "success")
+            return redirect(url_for("accounts.profile"))
+    return render_template("accounts/profile.html", form=_profile_form(bind=False),
+                           password_form=form), 422
+
+
+@accounts.route("/profile/tokens", methods=["GET", "POST"])
+@login_required
+def tokens():
+    form = TokenForm()
+    new_token = None
+    if form.validate_on_submit():
+        new_token, _token = services.issue_token(current_user, form.name.data or "web")
+        form = TokenForm(formdata=None)
+    return render_template(
+        "accounts/tokens.html",
+        form=form,
+        new_token=new_token,
+        tokens=services.tokens_of(current_user),
+        revoke_form=ConfirmForm(),
+    )
+
+
+@accounts.route("/profile/tokens/<int:token_id>/revoke", methods=["POST"])
+@login_required
+def revoke_token(token_id: int):
+    if ConfirmForm().validate_on_submit():
+        services.revoke_token(current_user, token_id)
+        flash(_("The token is revoked."), "success")
+    return redirect(url_for("accounts.tokens"))

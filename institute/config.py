@@ -1,0 +1,93 @@
+"""Configuration: defaults here, then ``instance/config.py``, then environment variables.
+
+The test suite passes its own mapping last (see ``create_app``).
+"""
+
+import os
+import secrets
+from pathlib import Path
+
+LANGUAGES = ("en", "es", "fr", "zh")
+
+
+class Defaults:
+    SQLALCHEMY_TRACK_MODIFICATIONS = False
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    # Session cookie: never readable by scripts; sent on top-level navigation only.
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = True  # relaxed to False in debug by create_app
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session: forms left open stay valid
+    MAX_CONTENT_LENGTH = 60 * 1024 * 1024  # course bundles up to 50 MB plus multipart overhead
+    LANGUAGES = LANGUAGES
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_DEFAULT_TIMEZONE = "UTC"
+    # werkzeug's scrypt: slow on purpose. Tests lower it to keep the suite fast.
+    PASSWORD_HASH_METHOD = "scrypt"
+    PASSWORD_MIN_LENGTH = 10
+    API_TOKEN_DAYS = 30
+    # Failed logins allowed per minute for one account and for one address.
+    LOGIN_FAILURES_PER_MINUTE = 10
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    MAIL_SERVER = None
+    MAIL_PORT = 25
+    MAIL_USERNAME = None
+    MAIL_PASSWORD = None
+    MAIL_USE_TLS = False
+    MAIL_DEFAULT_SENDER = "training@gdi.example"
+    REDIS_URL = None
+    USERS_PER_PAGE = 50
+
+
+# Environment variables that override configuration, with the type each is read as.
+ENVIRONMENT = {
+    "DATABASE_URL": str,
+    "SECRET_KEY": str,
+    "MAIL_SERVER": str,
+    "MAIL_PORT": int,
+    "MAIL_USERNAME": str,
+    "MAIL_PASSWORD": str,
+    "MAIL_USE_TLS": lambda v: v.lower() in ("1", "true", "yes"),
+    "MAIL_DEFAULT_SENDER": str,
+    "REDIS_URL": str,
+    "PASSWORD_HASH_METHOD": str,
+}
+
+
+def from_environment() -> dict:
+    """The settings given by environment variables, typed."""
+    found = {}
+    for name, kind in ENVIRONMENT.items():
+        value = os.environ.get(name)
+        if value:
+            found[name] = kind(value)
+    return found
+
+
+def database_uri(url: str | None, instance_path: str) -> str:
+    """SQLAlchemy URI for ``url``; SQLite in the instance folder when none is given."""
+    if not url:
+        return "sqlite:///" + str(Path(instance_path) / "institute.sqlite")
+    # Hosting platforms hand out postgres:// URLs; we always talk psycopg 3.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def instance_secret(instance_path: str, name: str, nbytes: int = 32) -> str:
+    """A random secret kept in ``instance/<name>``, made on first use and never committed."""
+    path = Path(instance_path) / name
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # O_EXCL: two workers starting at once must not write two different keys.
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            return path.read_text().strip()
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_urlsafe(nbytes))
+    return path.read_text().strip()

@@ -1,0 +1,56 @@
+"""Domain errors raised by services; the web and API layers turn them into responses."""
+
+
+class DomainError(Exception):
+    """Base of the errors a service raises on purpose."""
+
+    status = 400
+    code = "bad_request"
+
+    def __init__(self, message: str, details: list[dict] | None = None):
+        super().__init__(message)
+        self.message = message
+        self.details = details or []
+
+
+class BadRequest(DomainError):
+    status = 400
+    code = "bad_request"
+
+
+class Unauthorized(DomainError):
+    status = 401
+    code = "unauthorized"
+
+
+class Forbidden(DomainError):
+    status = 403
+    code = "forbidden"
+
+
+class NotFound(DomainError):
+    status = 404
+    code = "not_found"
+
+
+class Conflict(DomainError):
+    status = 409
+    code = "conflict"
+
+
+class TooLarge(DomainError):
+    status = 413
+    code = "too_large"
+
+
+class Invalid(DomainError):
+    """Content that cannot be accepted; ``details`` name each field or file:line."""
+
+    status = 422
+    code = "invalid"
+
+    def __init__(self, details: list[dict], message: str = "The data is not valid."):
+        super().__init__(message, details)
+
+    def for_field(self, field: str) -> list[str]:
+        return [d["message"] for d in self.details if d.get("field") == field]

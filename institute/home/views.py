@@ -1,0 +1,41 @@
+"""The front door and each user's dashboard; later domains add their panels here."""
+
+from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask_login import current_user
+
+from ..accounts.access import login_required, public
+from ..accounts.forms import ConfirmForm
+from ..extensions import db
+
+home = Blueprint("home", __name__, template_folder="templates")
+
+
+@home.route("/")
+@public
+def index():
+    return render_template("home/index.html")
+
+
+@home.route("/dashboard")
+@login_required
+def dashboard():
+    return render_template("home/dashboard.html")
+
+
+@home.route("/language", methods=["POST"])
+@public
+def language():
+    """Choose the interface language: saved on the profile, or in the visitor's session."""
+    code = request.form.get("locale", "")
+    if ConfirmForm().validate_on_submit() and code in current_app.config["LANGUAGES"]:
+        if current_user.is_authenticated:
+            current_user.locale = code
+            db.session.flush()
+        else:
+            session["locale"] = code
+    return redirect(_back())
+
+
+def _back() -> str:
+    target = request.form.get("next", "")
+    return target if target.startswith("/") and not target.startswith("//") else url_for("home.index")

@@ -1,0 +1,28 @@
+"""Language of each request: the profile's choice, else the visitor's, else the browser's."""
+
+from babel import Locale
+from flask import current_app, has_request_context, request, session
+from flask_login import current_user
+
+LANGUAGE_NAMES = {"en": "English", "es": "Español", "fr": "Français", "zh": "中文", "ar": "العربية"}
+
+
+def select_locale() -> str:
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    supported = current_app.config["LANGUAGES"]
+    if current_user.is_authenticated and current_user.locale in supported:
+        return current_user.locale
+    if session.get("locale") in supported:
+        return session["locale"]
+    return request.accept_languages.best_match(supported) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def text_direction(locale: str) -> str:
+    """'rtl' for scripts written right to left (Arabic, Persian, Urdu…), else 'ltr'."""
+    return Locale.parse(locale).text_direction
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """The supported languages, each named in itself."""
+    return [(code, LANGUAGE_NAMES.get(code, code)) for code in current_app.config["LANGUAGES"]]

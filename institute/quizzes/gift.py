@@ -1,0 +1,493 @@
+"""Parser for Moodle's GIFT question format (standard library only).
+
+A GIFT file is a sequence of questions separated by one or more blank lines.
+Lines whose first non-blank characters are ``//`` are comments, and a
+``$CATEGORY: path`` line sets the category of the questions that follow::
+
+    // Comments are whole lines.
+    $CATEGORY: geography/capitals
+
+    ::Optional title::[markdown]Question *text* {
+        =right answer   # feedback for this answer
+        ~wrong answer   # another feedback
+        ~%50%half right
+        #### general feedback, shown whatever was answered
+    }
+
+The answer block between ``{`` and ``}`` decides the kind of question:
+
+* ``{=a ~b ~c}`` multiple choice; ``{~%50%a ~%50%b ~%-100%c}`` multiple answers;
+* ``{T}`` / ``{FALSE#feedback if wrong#feedback if right}`` true/false;
+* ``{=a =%50%b}`` short answer (a lone ``{answer}`` without ``=`` also works);
+* ``{#2.5}``, ``{#3.14:0.01}``, ``{#1..5}``, ``{# =1984:0 =%50%1983:1}`` numerical;
+* ``{=left -> right =left -> right}`` matching; ``{}`` essay;
+* no braces at all: a description (text only, nothing to answer).
+
+If text follows the closing ``}`` the question is in "missing word" format:
+the text before and after the block form the question text, and the
+block's place is marked with :data:`BLANK`.  ``\\~ \\= \\# \\{ \\} \\:`` escape the
+control characters, ``\\\\`` is a backslash and ``\\n`` a line break.  The
+question text, answers and feedback may start with ``[moodle]``, ``[html]``,
+``[markdown]`` or ``[plain]``.
+
+Semantics follow Moodle's importer (question/format/gift/format.php): a
+blank line always ends a question, only whole lines are comments, and every
+unescaped ``~`` or ``=`` in an answer block starts a new answer (even inside
+feedback).  Checks Moodle leaves to its edit forms are errors here: no right
+answer, weights outside -100..100, multiple-answer weights not adding up to
+100%, fewer than 2 matching pairs, unknown ``[format]``, unclosed ``::title``,
+empty question text.  Further interpretations:
+
+* ``$CATEGORY:`` may be directly followed (no blank line) by a question.
+* Answer/feedback formats are validated and stripped, not recorded: they render
+  with the question's ``text_format``.  To start a text with a literal
+  bracketed word, put the real format first: ``[moodle][Bonus] ...``.
+* Numerical "any other answer" (``~#feedback`` or ``=*``) is an :class:`Answer`
+  whose ``text`` is ``"*"`` and ``value`` is ``None``.
+* True/false questions have no ``answers``: see ``correct`` and the feedbacks.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+QUESTION_KINDS = (
+    "multichoice",
+    "multianswer",
+    "truefalse",
+    "shortanswer",
+    "numerical",
+    "matching",
+    "essay",
+    "description",
+)
+TEXT_FORMATS = ("moodle", "markdown", "html", "plain")
+BLANK = "_____"  # marks where the answer block sat in a missing-word question
+
+# Escaped characters are swapped for private-use code points before parsing,
+# so that splitting on '~', '=', '#' ... never sees them; they become plain
+# characters again only when a piece of text is finally extracted.
+_ESCAPABLE = "\\~=#{}:n"
+_PLACEHOLDERS = {ch: chr(0xE000 + i) for i, ch in enumerate(_ESCAPABLE)}
+_UNESCAPE = str.maketrans({ph: "\n" if ch == "n" else ch for ch, ph in _PLACEHOLDERS.items()})
+_ESCAPE_RE = re.compile(r"\\([\\~=#{}:n])")
+_NUMBER_RE = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+_WEIGHT_RE = re.compile(r"%([^%\n]*)%")
+_FORMAT_RE = re.compile(r"\[([A-Za-z]+)\]")
+_CATEGORY = "$CATEGORY:"
+_TRUE_FALSE = {"T": True, "TRUE": True, "F": False, "FALSE": False}
+_EPS = 1e-6
+
+
+@dataclass
+class Answer:
+    text: str = ""  # answer text, unescaped (for matching: the left side / sub-question)
+    fraction: float = 0.0  # credit in [-1, 1]: '=' is 1.0, '~' is 0.0, '%50%' is 0.5
+    feedback: str = ""  # per-answer feedback after '#', unescaped
+    value: float | None = None  # numerical: the target value (None: any other answer)
+    tolerance: float = 0.0  # numerical: tolerance (for 'value:tol')
+    low: float | None = None  # numerical range a..b: low bound (value = midpoint)
+    high: float | None = None
+    match: str = ""  # matching: the right side
+
+
+@dataclass
+class Question:
+    kind: str  # one of QUESTION_KINDS
+    text: str  # question text, unescaped; a missing word is marked by BLANK
+    line: int  # 1-based line number where the question starts in the file
+    title: str = ""
+    text_format: str = "moodle"  # "moodle" | "markdown" | "html" | "plain"
+    answers: list[Answer] = field(default_factory=list)
+    general_feedback: str = ""
+    category: str = ""  # the last $CATEGORY: seen before this question ("" if none)
+    correct: bool | None = None  # truefalse only
+    feedback_true: str = ""  # truefalse: feedback shown when the fellow answered true
+    feedback_false: str = ""  # truefalse: feedback shown when the fellow answered false
+    id_number: str = ""  # reserved
+
+
+@dataclass
+class GiftError:
+    line: int  # 1-based line number in the file
+    message: str
+
+
+@dataclass
+class ParseResult:
+    questions: list[Question]
+    errors: list[GiftError]
+
+
+def parse_gift(source: str) -> ParseResult:
+    """Parse a whole GIFT file; questions with errors are left out, every error is reported."""
+    result = ParseResult(questions=[], errors=[])
+    category = ""
+    for lines in _chunks(source):
+        # Moodle wants $CATEGORY alone in its chunk; we also accept a question right after it.
+        while lines and lines[0][1].strip().startswith(_CATEGORY):
+            category = _unescape(lines[0][1].strip()[len(_CATEGORY) :])
+            lines = lines[1:]
+        if not lines:
+            continue
+        block = _Block(lines)
+        question = _parse_question(block, category)
+        if block.errors:
+            result.errors.extend(block.errors)
+        elif question is not None:
+            result.questions.append(question)
+    return result
+
+
+def _chunks(source: str) -> Iterator[list[tuple[int, str]]]:
+    """Yield the blank-line separated chunks as (line number, line) pairs, comments dropped.
+
+    A comment line does not separate questions (as in Moodle): only blank lines do.
+    """
+    source = source.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    chunk: list[tuple[int, str]] = []
+    for number, line in enumerate(source.split("\n"), start=1):
+        stripped = line.strip()
+        if not stripped:
+            if chunk:
+                yield chunk
+            chunk = []
+        elif not stripped.startswith("//"):
+            chunk.append((number, line))
+    if chunk:
+        yield chunk
+
+
+def _unescape(raw: str) -> str:
+    return _ESCAPE_RE.sub(lambda m: "\n" if m[1] == "n" else m[1], raw).strip()
+
+
+def _plain(text: str) -> str:
+    return text.translate(_UNESCAPE).strip()
+
+
+class _Block:
+    """One question's source: escaped text, a map back to file lines, and its errors.
+
+    All parsing works on [start, end) spans of ``text`` so that any error can
+    be reported with the line it comes from.
+    """
+
+    def __init__(self, lines: list[tuple[int, str]]) -> None:
+        joined = "\n".join(line for _, line in lines)
+        self.text = _ESCAPE_RE.sub(lambda m: _PLACEHOLDERS[m[1]], joined)
+        self._line_numbers = [number for number, _ in lines]
+        self.errors: list[GiftError] = []
+
+    def line_at(self, pos: int) -> int:
+        # Escapes never contain a real newline, so counting newlines stays exact.
+        return self._line_numbers[self.text.count("\n", 0, pos)]
+
+    def error(self, pos: int, message: str) -> None:
+        self.errors.append(GiftError(self.line_at(pos), message))
+
+    def strip(self, start: int, end: int) -> tuple[int, int]:
+        while start < end and self.text[start].isspace():
+            start += 1
+        while end > start and self.text[end - 1].isspace():
+            end -= 1
+        return start, end
+
+    def plain(self, start: int, end: int) -> str:
+        return _plain(self.text[start:end])
+
+
+def _parse_question(block: _Block, category: str) -> Question | None:
+    start, end = block.strip(0, len(block.text))
+    question = Question(kind="description", text="", line=block.line_at(start), category=category)
+    body = _parse_title(block, question, start)
+    if body is None:
+        return None
+    braces = _find_answer_block(block, body, end)
+    if braces is None:
+        return None
+    opening, closing = braces
+    if opening < 0:
+        question.text_format, body = _format_tag(block, body, end, "moodle")
+        question.text = block.plain(body, end)
+    else:
+        question.text_format, body = _format_tag(block, body, opening, "moodle")
+        after = block.text[closing + 1 : end]
+        # Text after the block means the answer is a missing word inside the sentence.
+        missing_word = BLANK + after if after.strip() else ""
+        question.text = _plain(block.text[body:opening] + missing_word)
+        _parse_answer_block(block, question, opening, closing)
+    if not question.text:
+        block.error(start, "empty question text")
+    return question
+
+
+def _parse_title(block: _Block, question: Question, start: int) -> int | None:
+    """Read an optional '::title::'; return where the question text starts."""
+    if not block.text.startswith("::", start):
+        return start
+    closing = block.text.find("::", start + 2)
+    brace = block.text.find("{", start + 2)
+    if closing < 0 or 0 <= brace < closing:
+        block.error(start, "question title has no closing '::'")
+        return None
+    question.title = block.plain(start + 2, closing)
+    return closing + 2
+
+
+def _find_answer_block(block: _Block, start: int, end: int) -> tuple[int, int] | None:
+    """Locate the single '{...}'; (-1, -1) for a description, None after an error."""
+    text = block.text
+    opening, closing = text.find("{", start, end), text.find("}", start, end)
+    if opening < 0 and closing < 0:
+        return -1, -1
+    if opening < 0 or 0 <= closing < opening:
+        block.error(closing, "unexpected '}' (write \\} for a literal brace)")
+        return None
+    if closing < 0:
+        block.error(opening, "unterminated answer block: missing '}'")
+        return None
+    nested = text.find("{", opening + 1, closing)
+    if nested >= 0:
+        block.error(nested, "'{' inside an answer block (missing '}'? write \\{ for a brace)")
+        return None
+    extra = [pos for pos in (text.find(c, closing + 1, end) for c in "{}") if pos >= 0]
+    if extra:
+        block.error(min(extra), "a second answer block (missing blank line between questions?)")
+        return None
+    return opening, closing
+
+
+def _format_tag(block: _Block, start: int, end: int, default: str) -> tuple[str, int]:
+    """Read an optional leading '[format]'; return the format and where the text starts."""
+    start, end = block.strip(start, end)
+    match = _FORMAT_RE.match(block.text, start, end)
+    if match is None:
+        return default, start
+    name = match[1].lower()
+    if name in TEXT_FORMATS:
+        return name, match.end()
+    block.error(
+        start,
+        f"unknown text format '[{match[1]}]' (use [moodle], [html], [markdown] or [plain];"
+        f" write '[moodle][{match[1]}]' to keep the brackets as text)",
+    )
+    return default, start
+
+
+def _formatted(block: _Block, start: int, end: int, default: str) -> str:
+    """The unescaped text of a span, without its (validated) format tag."""
+    _, start = _format_tag(block, start, end, default)
+    return block.plain(start, end)
+
+
+def _parse_answer_block(block: _Block, question: Question, opening: int, closing: int) -> None:
+    """Fill in kind, answers and feedback from the span between '{' and '}'.
+
+    The kind is decided in Moodle's order: empty, '#', any '~', '=' with '->',
+    T/F, and anything else is a short answer.
+    """
+    start, end = opening + 1, closing
+    general = block.text.rfind("####", start, end)
+    if general >= 0:
+        question.general_feedback = _formatted(block, general + 4, end, question.text_format)
+        end = general
+    start, end = block.strip(start, end)
+    body = block.text[start:end]
+    if not body:
+        question.kind = "essay"
+    elif body[0] == "#":
+        _parse_numerical(block, question, opening, start + 1, end)
+    elif "~" in body:
+        _parse_choice(block, question, opening, start, end)
+    elif "=" in body and "->" in body:
+        _parse_matching(block, question, opening, start, end)
+    elif body.split("#", 1)[0].strip() in _TRUE_FALSE:
+        _parse_truefalse(block, question, start, end)
+    else:
+        _parse_short_answer(block, question, opening, start, end)
+
+
+def _split(block: _Block, start: int, end: int, markers: str) -> list[tuple[str, int, int]]:
+    """Cut a span before each marker: (marker, start, end) per answer.
+
+    Text before the first marker is kept with marker '' unless it is blank
+    (Moodle accepts e.g. '{answer}' for a one-answer short answer).
+    """
+    pieces: list[tuple[str, int, int]] = []
+    marker, piece_start = "", start
+    for pos in range(start, end):
+        if block.text[pos] in markers:
+            pieces.append((marker, piece_start, pos))
+            marker, piece_start = block.text[pos], pos + 1
+    pieces.append((marker, piece_start, end))
+    if not block.text[pieces[0][1] : pieces[0][2]].strip():
+        pieces.pop(0)
+    return pieces
+
+
+def _weight(block: _Block, start: int, end: int) -> tuple[float | None, int]:
+    """Read an optional '%n%' weight; return it as a fraction and where the text starts."""
+    match = _WEIGHT_RE.match(block.text, start, end)
+    if match is None:
+        return None, start
+    raw = match[1].strip()
+    if not _NUMBER_RE.fullmatch(raw):
+        if re.search(r"[^\d\s.+-]", raw):  # e.g. '%d%': ordinary answer text
+            return None, start
+        block.error(start, f"invalid answer weight '{_plain(match[0])}'")
+        return None, match.end()
+    percent = float(raw)
+    if not -100 <= percent <= 100:
+        block.error(start, f"answer weight {match[0]} is outside -100%..100%")
+    return percent / 100, match.end()
+
+
+def _answer(block: _Block, start: int, end: int, fraction: float, text_format: str) -> Answer:
+    """Parse '[%weight%]text[#feedback]' (the leading '~' or '=' already removed)."""
+    start, end = block.strip(start, end)
+    weight, start = _weight(block, start, end)
+    answer = Answer(fraction=fraction if weight is None else weight)
+    hash_pos = block.text.find("#", start, end)
+    answer.text = _formatted(block, start, end if hash_pos < 0 else hash_pos, text_format)
+    if hash_pos >= 0:
+        answer.feedback = _formatted(block, hash_pos + 1, end, text_format)
+    return answer
+
+
+def _parse_choice(block: _Block, question: Question, opening: int, start: int, end: int) -> None:
+    # Like Moodle, every unescaped '=' starts an answer too, even inside feedback.
+    has_equals = False
+    for marker, piece_start, piece_end in _split(block, start, end, "~="):
+        answer = _answer(block, piece_start, piece_end, float(marker == "="), question.text_format)
+        if not answer.text:
+            block.error(piece_start, "empty answer")
+        has_equals = has_equals or marker == "="
+        question.answers.append(answer)
+    if len(question.answers) < 2:
+        block.error(opening, "a multiple-choice question needs at least 2 answers")
+    fractions = [answer.fraction for answer in question.answers]
+    full = sum(1 for fraction in fractions if abs(fraction - 1) < _EPS)
+    positive = sum(fraction for fraction in fractions if fraction > 0)
+    if positive <= 0:
+        block.error(opening, "multiple-choice question without a right answer (use '=' or '~%n%')")
+    elif has_equals or full == 1:
+        question.kind = "multichoice"
+        if not full:
+            block.error(opening, "a multiple-choice question needs an answer worth 100%")
+    else:
+        # No '=': Moodle lets the fellow tick several boxes, so the weights must add up.
+        question.kind = "multianswer"
+        if abs(positive - 1) > 0.005:
+            block.error(opening, f"the positive weights add up to {positive * 100:g}%, not 100%")
+
+
+def _parse_matching(block: _Block, question: Question, opening: int, start: int, end: int) -> None:
+    question.kind = "matching"
+    malformed = False
+    for _, piece_start, piece_end in _split(block, start, end, "="):
+        arrow = block.text.find("->", piece_start, piece_end)
+        if arrow < 0:
+            block.error(piece_start, "a matching pair must be written '=left -> right'")
+            malformed = True
+            continue
+        left = _formatted(block, piece_start, arrow, question.text_format)
+        # As in Moodle the right side is plain text: no format tag, no feedback.
+        right = block.plain(arrow + 2, piece_end)
+        if not right:
+            block.error(piece_start, "a matching pair has nothing after '->'")
+        question.answers.append(Answer(text=left, fraction=1.0, match=right))
+    # Pairs with an empty left side are extra distractors on the right, not pairs.
+    pairs = sum(1 for answer in question.answers if answer.text)
+    if not malformed and pairs < 2:
+        block.error(opening, f"a matching question needs at least 2 pairs, found {pairs}")
+
+
+def _parse_truefalse(block: _Block, question: Question, start: int, end: int) -> None:
+    """'{T#feedback if wrong#feedback if right}', and likewise for F."""
+    question.kind = "truefalse"
+    first = block.text.find("#", start, end)
+    question.correct = _TRUE_FALSE[block.text[start : end if first < 0 else first].strip()]
+    wrong = right = ""
+    if first >= 0:
+        second = block.text.find("#", first + 1, end)
+        wrong = _formatted(block, first + 1, end if second < 0 else second, question.text_format)
+        if second >= 0:
+            right = _formatted(block, second + 1, end, question.text_format)
+    if question.correct:
+        question.feedback_true, question.feedback_false = right, wrong
+    else:
+        question.feedback_true, question.feedback_false = wrong, right
+
+
+def _parse_short_answer(
+    block: _Block, question: Question, opening: int, start: int, end: int
+) -> None:
+    question.kind = "shortanswer"
+    for _, piece_start, piece_end in _split(block, start, end, "="):
+        answer = _answer(block, piece_start, piece_end, 1.0, question.text_format)
+        if not answer.text:
+            block.error(piece_start, "empty answer")
+        question.answers.append(answer)
+    _require_full_credit(block, question, opening)
+
+
+def _parse_numerical(block: _Block, question: Question, opening: int, start: int, end: int) -> None:
+    question.kind = "numerical"
+    other: Answer | None = None
+    tilde = block.text.find("~", start, end)
+    if tilde >= 0:
+        # Moodle: everything from '~' is the feedback for any other (wrong) answer.
+        hash_pos = block.text.find("#", tilde, end)
+        feedback = (
+            "" if hash_pos < 0 else _formatted(block, hash_pos + 1, end, question.text_format)
+        )
+        other = Answer(text="*", feedback=feedback)
+        end = tilde
+    for _, piece_start, piece_end in _split(block, start, end, "="):
+        answer = _answer(block, piece_start, piece_end, 1.0, question.text_format)
+        _read_number(block, piece_start, answer)
+        question.answers.append(answer)
+    _require_full_credit(block, question, opening)
+    if other is not None:
+        question.answers.append(other)
+
+
+def _read_number(block: _Block, pos: int, answer: Answer) -> None:
+    """Fill value/tolerance/low/high from 'value', 'value:tolerance' or 'low..high'."""
+    spec = answer.text
+    if spec == "*":  # Moodle's wildcard: any other answer
+        return
+    try:
+        if spec.find("..") > 0:
+            low, high = (_number(part) for part in spec.split("..", 1))
+            if low > high:
+                block.error(pos, f"numerical range '{spec}' has its low bound above its high bound")
+            answer.low, answer.high = low, high
+            answer.value, answer.tolerance = (low + high) / 2, (high - low) / 2
+        elif spec.find(":") > 0:
+            value, tolerance = spec.split(":", 1)
+            answer.value, answer.tolerance = _number(value), _number(tolerance)
+            if answer.tolerance < 0:
+                block.error(pos, f"numerical answer '{spec}' has a negative tolerance")
+        else:
+            answer.value = _number(spec)
+    except ValueError:
+        block.error(pos, f"invalid numerical answer '{spec}'")
+
+
+def _number(text: str) -> float:
+    # Stricter than float(): no '1_000', 'nan', 'inf' or decimal commas.
+    if not _NUMBER_RE.fullmatch(text.strip()):
+        raise ValueError(text)
+    return float(text)
+
+
+def _require_full_credit(block: _Block, question: Question, opening: int) -> None:
+    """Short-answer and numerical questions need an answer, and one worth 100% (as in Moodle)."""
+    if not question.answers:
+        block.error(opening, f"a {question.kind} question needs at least one answer")
+    elif not any(abs(answer.fraction - 1) < _EPS for answer in question.answers):
+        block.error(opening, f"a {question.kind} question needs an answer worth 100%")

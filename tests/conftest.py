@@ -1,0 +1,136 @@
+"""Fixtures: an app per database backend, a clean database per test, clients and logins.
+
+The database is made once per backend by running the migrations; each test runs
+inside a transaction that is rolled back, so tests never see each other's data.
+The whole suite runs on SQLite and, when TEST_DATABASE_URL is set, on PostgreSQL.
+"""
+
+import os
+
+import pytest
+import sqlalchemy as sa
+from flask_migrate import upgrade
+from flask_sqlalchemy.session import Session
+
+from institute import create_app
+from institute.config import database_uri
+from institute.extensions import db, limiter
+
+from .builders import PASSWORD, create_user
+
+class ConnectionSession(Session):
+    """Flask-SQLAlchemy's session picks an engine per model; in tests, use our connection."""
+
+    def get_bind(self, *args, **kwargs):
+        return self.bind
+
+
+BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
+
+TEST_CONFIG = {
+    "TESTING": True,
+    "SECRET_KEY": "test-secret-key",
+    "WTF_CSRF_ENABLED": False,  # tests/accounts/test_security.py turns it back on
+    "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # fast; production uses scrypt
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "MAIL_SERVER": None,
+}
+
+
+def _fresh_postgresql(url: str) -> str:
+    """Empty the test database's schema, whatever an earlier run left in it."""
+    url = database_uri(url, "")
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("DROP SCHEMA public CASCADE"))
+        conn.execute(sa.text("CREATE SCHEMA public"))
+    engine.dispose()
+    return url
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def database_url(request, tmp_path_factory) -> str:
+    if request.param == "sqlite":
+        return "sqlite:///" + str(tmp_path_factory.mktemp("sqlite") / "test.sqlite")
+    return _fresh_postgresql(os.environ["TEST_DATABASE_URL"])
+
+
+@pytest.fixture(scope="session")
+def app(database_url, tmp_path_factory):
+    app = create_app(
+        {**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": database_url},
+        instance_path=str(tmp_path_factory.mktemp("instance")),
+    )
+    with app.app_context():
+        upgrade()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _isolated(request):
+    """Every test that touches the app gets a clean database and fresh rate limits."""
+    if "app" not in request.fixturenames:
+        yield
+        return
+    app = request.getfixturevalue("app")
+    with app.app_context():
+        connection = db.engine.connect()
+        outer = connection.begin()
+        original = db.session
+        # Each app context (the test's, each request's) gets its own session on this
+        # connection; their commits only release SAVEPOINTs inside the outer transaction.
+        db.session = db._make_scoped_session(
+            {"bind": connection, "class_": ConnectionSession,
+             "join_transaction_mode": "create_savepoint", "expire_on_commit": False}
+        )
+    limiter.reset()
+    try:
+        yield
+    finally:
+        with app.app_context():
+            db.session.remove()
+        db.session = original
+        outer.rollback()
+        connection.close()
+
+
+@pytest.fixture
+def ctx(app):
+    """An application context for tests that call services directly."""
+    with app.app_context():
+        yield
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make_user(app):
+    """Create and commit a user outside any request; returns the (detached) user."""
+
+    def make(**kwargs):
+        with app.app_context():
+            user = create_user(**kwargs)
+            db.session.commit()
+            return user
+
+    return make
+
+
+def login(client, email: str, password: str = PASSWORD):
+    return client.post("/login", data={"email": email, "password": password})
+
+
+def bearer(client, email: str, password: str = PASSWORD) -> dict:
+    response = client.post("/api/v1/auth/token", json={"email": email, "password": password})
+    assert response.status_code == 201, response.get_json()
+    return {"Authorization": f"Bearer {response.get_json()['token']}"}

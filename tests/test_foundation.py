@@ -1,0 +1,103 @@
+"""The app's foundation: configuration, migrations, CLI, demo."""
+
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import downgrade, upgrade
+
+from institute import create_app
+from institute.accounts import services
+from institute.config import database_uri
+from institute.demo import DEMO_PASSWORD, DEMO_USERS
+from institute.extensions import db
+
+
+def test_models_and_migrations_agree(app):
+    with app.app_context(), db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        differences = compare_metadata(context, db.metadata)
+    assert differences == []
+
+
+def test_migrations_downgrade_and_upgrade_again(tmp_path):
+    app = create_app({"TESTING": True, "SECRET_KEY": "x",
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'm.sqlite'}"},
+                     instance_path=str(tmp_path))
+    with app.app_context():
+        upgrade()
+        downgrade(revision="base")
+        assert sa.inspect(db.engine).get_table_names() == ["alembic_version"]
+        upgrade()
+        assert "users" in sa.inspect(db.engine).get_table_names()
+        db.engine.dispose()
+
+
+def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path):
+    app = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/w.db"},
+                     instance_path=str(tmp_path))
+    with app.app_context(), db.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_secret_key_is_generated_once_into_instance(tmp_path, monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    first = create_app(instance_path=str(tmp_path))
+    second = create_app(instance_path=str(tmp_path))
+    assert len(first.config["SECRET_KEY"]) >= 40
+    assert first.config["SECRET_KEY"] == second.config["SECRET_KEY"]
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+    assert first.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path}/institute.sqlite"
+
+
+def test_configuration_from_instance_file_and_environment(tmp_path, monkeypatch):
+    (tmp_path / "config.py").write_text("MAIL_SERVER = 'from-file'\nUSERS_PER_PAGE = 7\n")
+    monkeypatch.setenv("MAIL_SERVER", "from-env")
+    monkeypatch.setenv("DATABASE_URL", "postgres://u@db.example/gdi")
+    app = create_app({"SECRET_KEY": "x"}, instance_path=str(tmp_path))
+    assert app.config["USERS_PER_PAGE"] == 7
+    assert app.config["MAIL_SERVER"] == "from-env"
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@db.example/gdi"
+
+
+def test_database_uri_defaults_to_sqlite_in_instance():
+    assert database_uri(None, "/srv/i") == "sqlite:////srv/i/institute.sqlite"
+    assert database_uri("postgresql://x/y", "") == "postgresql+psycopg://x/y"
+
+
+def test_cli_users_create(app, runner):
+    result = runner.invoke(args=["users", "create", "Cli@Example.org", "--name", "Cli User",
+                                 "--password", "long enough pw", "--role", "instructor",
+                                 "--role", "partner", "--partner", "IMAU", "--country", "CN"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        user = services.user_by_email("cli@example.org")
+        assert user.roles == {"instructor", "partner"} and user.partner.code == "IMAU"
+
+
+def test_cli_users_create_reports_every_error(app, runner):
+    result = runner.invoke(args=["users", "create", "bad", "--name", "X", "--password", "short",
+                                 "--partner", "NOPE"])
+    assert result.exit_code == 1
+    assert "email" in result.output and "password" in result.output and "partner" in result.output
+    with app.app_context():
+        assert services.user_by_email("bad") is None
+
+
+def test_demo_loads_every_role_once(app, runner):
+    first = runner.invoke(args=["demo"])
+    assert first.exit_code == 0, first.output
+    second = runner.invoke(args=["demo"])
+    assert second.exit_code == 0
+    for email, *_ in DEMO_USERS:
+        assert email in second.output
+    with app.app_context():
+        roles = set()
+        for email, *_ in DEMO_USERS:
+            user = services.authenticate(email, DEMO_PASSWORD)
+            roles |= user.roles
+        assert roles == {"trainee", "partner", "instructor", "admin"}
+        count = db.session.scalar(sa.select(sa.func.count()).select_from(type(user)))
+        assert count == len(DEMO_USERS)
