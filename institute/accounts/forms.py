@@ -21,6 +21,14 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from .models import PARTNER_KINDS, ROLES
 
 
+# Marked for extraction so that templates can show ``_(role)`` and ``_(kind)`` translated.
+ROLE_LABELS = {"trainee": _l("trainee"), "partner": _l("partner"),
+               "instructor": _l("instructor"), "admin": _l("admin")}
+KIND_LABELS = {"institute": _l("institute"), "university": _l("university"),
+               "research-centre": _l("research-centre"),
+               "training-centre": _l("training-centre"), "other": _l("other")}
+
+
 class MultiCheckboxField(SelectMultipleField):
     """Checkboxes rather than a multi-select: usable by keyboard and on small screens."""
 
@@ -68,7 +76,7 @@ class ConfirmForm(FlaskForm):
 
 
 class UserEditForm(FlaskForm):
-    roles = MultiCheckboxField(_l("Roles"), choices=[(r, r) for r in ROLES])
+    roles = MultiCheckboxField(_l("Roles"), choices=[(r, ROLE_LABELS[r]) for r in ROLES])
     partner = SelectField(_l("Partner institution"), validators=[Optional()])
     active = BooleanField(_l("Active (can log in)"))
     submit = SubmitField(_l("Save user"))
@@ -78,7 +86,7 @@ class UserCreateForm(FlaskForm):
     name = StringField(_l("Full name"))
     email = EmailField(_l("Email"))
     password = PasswordField(_l("Initial password"))
-    roles = MultiCheckboxField(_l("Roles"), choices=[(r, r) for r in ROLES], default=["trainee"])
+    roles = MultiCheckboxField(_l("Roles"), choices=[(r, ROLE_LABELS[r]) for r in ROLES], default=["trainee"])
     partner = SelectField(_l("Partner institution"), validators=[Optional()])
     country = SelectField(_l("Country"), validators=[Optional()])
     submit = SubmitField(_l("Create user"))
@@ -88,5 +96,5 @@ class PartnerForm(FlaskForm):
     code = StringField(_l("Code"))
     name = StringField(_l("Name"))
     country = SelectField(_l("Country"))
-    kind = SelectField(_l("Kind"), choices=[(k, k) for k in PARTNER_KINDS])
+    kind = SelectField(_l("Kind"), choices=[(k, KIND_LABELS[k]) for k in PARTNER_KINDS])
     submit = SubmitField(_l("Save partner"))
