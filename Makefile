@@ -28,7 +28,7 @@ system:
 	fi
 
 translations: $(VENV)/.installed
-	@$(VENV)/bin/pybabel compile -q -f -d institute/translations
+	@$(VENV)/bin/pybabel compile -f -d institute/translations > /dev/null
 
 db: $(VENV)/.installed translations
 	$(FLASK) db upgrade
