@@ -34,6 +34,7 @@ db: $(VENV)/.installed translations
 	$(FLASK) db upgrade
 
 demo: db
+	$(FLASK) courses import courses
 	$(FLASK) demo
 
 run: system demo

@@ -64,18 +64,22 @@ def register_extensions(app: Flask) -> None:
 def _import_models() -> None:
     """Every domain's models, so the metadata is whole for Alembic and the tests."""
     from .accounts import models  # noqa: F401
+    from .courses import models as course_models  # noqa: F401
 
 
 def register_blueprints(app: Flask) -> None:
+    from .accounts.admin_views import accounts_admin
     from .accounts.api import accounts_api
     from .accounts.views import accounts
-    from .accounts.admin_views import accounts_admin
     from .api.openapi import openapi_api
+    from .courses.api import courses_api
+    from .courses.views import courses
     from .home.views import home
 
-    for blueprint in (home, accounts, accounts_admin, accounts_api, openapi_api):
+    api_blueprints = (accounts_api, courses_api, openapi_api)
+    for blueprint in (home, accounts, accounts_admin, courses, *api_blueprints):
         app.register_blueprint(blueprint)
-    for blueprint in (accounts_api, openapi_api):
+    for blueprint in api_blueprints:
         csrf.exempt(blueprint)  # the API authenticates by token, never by cookie
 
 
@@ -88,9 +92,11 @@ def register_errorhandlers(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from .accounts.cli import users_cli
+    from .courses.cli import courses_cli
     from .demo import demo_command
 
     app.cli.add_command(users_cli)
+    app.cli.add_command(courses_cli)
     app.cli.add_command(demo_command)
 
 

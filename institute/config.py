@@ -25,7 +25,7 @@ class Defaults:
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"
     # werkzeug's scrypt: slow on purpose. Tests lower it to keep the suite fast.
-    PASSWORD_HASH_METHOD = "scrypt"
+    PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 - a method name, not a password
     PASSWORD_MIN_LENGTH = 10
     API_TOKEN_DAYS = 30
     # Failed logins allowed per minute for one account and for one address.

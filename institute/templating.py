@@ -14,6 +14,7 @@ def navigation() -> list[tuple[str, str]]:
     items = [("home.index", _("Home"))]
     if current_user.is_authenticated:
         items.append(("home.dashboard", _("Dashboard")))
+    items.append(("courses.catalogue", _("Courses")))
     items.append(("accounts_admin.partners", _("Partners")))
     if current_user.is_authenticated and current_user.has_role("admin"):
         items.append(("accounts_admin.users", _("Users")))

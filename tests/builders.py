@@ -22,3 +22,45 @@ def create_user(
     if isinstance(roles, str):
         roles = (roles,)
     return accounts.create_user(email, name, password, roles, partner, country)
+
+
+# ------------------------------------------------------------------ courses
+
+QUIZ = """$CATEGORY: test/basics
+
+::Capital::What is the capital of Mongolia? {=Ulaanbaatar ~Darkhan ~Erdenet}
+
+::Sand::Straw checkerboards fix moving sand.{T}
+
+::Essay::Describe one restoration method you have seen. {}
+"""
+
+
+def course_files(slug_title: str = "Test Course", partner: str = "GDI", modules: int = 2,
+                 quiz: bool = True, extra_front: str = "", body: str = "") -> dict[str, bytes]:
+    """The files of a small valid bundle; tests change what they are about."""
+    quizzes = ""
+    if quiz:
+        quizzes = ("quizzes:\n  - file: quiz.gift\n    title: Check\n"
+                   f"    after: {modules:02d}-module-{modules}\n    pass_mark: 60\n")
+    files = {
+        "course.md": (f"---\ntitle: {slug_title}\npartner: {partner}\nlanguage: en\n"
+                      f"license: CC-BY-4.0\nauthors: [A. Author]\nversion: 1.0.0\n"
+                      f"summary: A course for tests.\ntopics: [testing]\nhours: 2\n"
+                      f"{quizzes}{extra_front}---\n\nOverview of the course.\n{body}").encode(),
+    }
+    for n in range(1, modules + 1):
+        files[f"{n:02d}-module-{n}.md"] = (
+            f"---\nminutes: 10\n---\n# Module {n}\n\nText of module {n} about sand dunes.\n\n"
+            "| a | b |\n|---|---|\n| 1 | 2 |\n").encode()
+    if quiz:
+        files["quiz.gift"] = QUIZ.encode()
+    return files
+
+
+def create_course(slug: str = "test-course", author=None, publish: bool = True, **kwargs):
+    """Import a course through the real import service; returns the ImportResult."""
+    from institute.courses.bundle import Bundle
+    from institute.courses.importing import import_bundle
+
+    return import_bundle(Bundle(slug=slug, files=course_files(**kwargs)), author, publish=publish)

@@ -18,6 +18,7 @@ from institute.extensions import db, limiter
 
 from .builders import PASSWORD, create_user
 
+
 class ConnectionSession(Session):
     """Flask-SQLAlchemy's session picks an engine per model; in tests, use our connection."""
 

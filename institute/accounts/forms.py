@@ -20,7 +20,6 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from .models import PARTNER_KINDS, ROLES
 
-
 # Marked for extraction so that templates can show ``_(role)`` and ``_(kind)`` translated.
 ROLE_LABELS = {"trainee": _l("trainee"), "partner": _l("partner"),
                "instructor": _l("instructor"), "admin": _l("admin")}

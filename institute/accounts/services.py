@@ -268,7 +268,8 @@ def _check_partner_fields(code: str, name: str, country: str, kind: str) -> tupl
     if not country:
         details.append({"field": "country", "message": _("A country is required.")})
     if kind not in PARTNER_KINDS:
-        details.append({"field": "kind", "message": _("Kind must be one of %(kinds)s.", kinds=", ".join(PARTNER_KINDS))})
+        details.append({"field": "kind",
+                        "message": _("Kind must be one of %(kinds)s.", kinds=", ".join(PARTNER_KINDS))})
     if details:
         raise Invalid(details)
     return code, name, country, kind

@@ -5,9 +5,8 @@ Revises:
 Create Date: 2026-11-21 12:17:26.988523
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'd7dbf8dce906'

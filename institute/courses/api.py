@@ -1,0 +1,109 @@
+"""The course library behind JSON."""
+
+from flask import Response, jsonify, request
+
+from ..accounts.access import ANY_USER
+from ..api import ApiBlueprint, current_api_user
+from ..errors import BadRequest, TooLarge
+from . import services
+from .bundle import MAX_TOTAL_BYTES, read_zip
+from .serializers import course_json, course_summary_json, module_json
+
+courses_api = ApiBlueprint("courses_api", __name__)
+
+
+@courses_api.endpoint(
+    "/courses", ["GET"], access=ANY_USER,
+    summary="Courses visible to the caller (filters: q, partner, language, topic, drafts=1)",
+    responses={200: "The courses", 401: "No or bad token"},
+)
+def list_courses():
+    args = request.args
+    rows = services.catalogue(current_api_user(), args.get("q", ""), args.get("partner", ""),
+                              args.get("language", ""), args.get("topic", ""),
+                              include_drafts=args.get("drafts") == "1")
+    return jsonify({"courses": [course_summary_json(c, r) for c, r in rows]})
+
+
+@courses_api.endpoint(
+    "/courses", ["POST"], access=("partner", "admin"),
+    summary="Upload a course bundle (multipart field 'bundle', a zip); creates a draft revision",
+    body={"type": "object", "required": ["bundle"],
+          "properties": {"bundle": {"type": "string", "contentMediaType": "application/zip"},
+                         "message": {"type": "string"}}},
+    body_type="multipart/form-data",
+    responses={201: "{slug, revision, status}", 200: "Unchanged: {slug, revision, status}",
+               400: "No bundle", 401: "No or bad token", 403: "Not your institution's course",
+               413: "Too large", 422: "Problems, each with file and line"},
+)
+def upload_course():
+    upload = request.files.get("bundle")
+    if upload is None:
+        raise BadRequest("Send the bundle as the multipart field 'bundle'.")
+    data = upload.read(MAX_TOTAL_BYTES + 1)
+    if len(data) > MAX_TOTAL_BYTES:
+        raise TooLarge("The bundle is larger than 50 MB.")
+    result = services.upload(read_zip(data, upload.filename or ""), current_api_user(),
+                             request.form.get("message", ""))
+    body = {"slug": result.course.slug, "revision": result.revision.number,
+            "status": result.status, "created": result.created}
+    return jsonify(body), 201 if result.created else 200
+
+
+@courses_api.endpoint(
+    "/courses/<slug>", ["GET"], access=ANY_USER,
+    summary="A course with its modules and quizzes (ids)",
+    responses={200: "The course", 401: "No or bad token", 404: "Unknown or not visible"},
+)
+def get_course(slug: str):
+    course = services.get_course(slug)
+    revision = services.visible_revision(course, current_api_user(),
+                                         request.args.get("revision", type=int))
+    return jsonify(course_json(course, revision))
+
+
+@courses_api.endpoint(
+    "/courses/<slug>/publish", ["POST"], access=("instructor", "admin"),
+    summary="Publish the newest revision",
+    responses={200: "{slug, revision, status}", 401: "No or bad token", 403: "Not a reviewer",
+               404: "Unknown course", 409: "Already published"},
+)
+def publish_course(slug: str):
+    course = services.get_course(slug)
+    revision = services.publish(course, current_api_user())
+    return jsonify({"slug": course.slug, "revision": revision.number, "status": "published"})
+
+
+@courses_api.endpoint(
+    "/courses/<slug>/modules/<module>", ["GET"], access=ANY_USER,
+    summary="A module: {slug, title, html}",
+    responses={200: "The module", 401: "No or bad token", 404: "Unknown"},
+)
+def get_module(slug: str, module: str):
+    page = services.module_page(slug, module, current_api_user())
+    return jsonify(module_json(page.module))
+
+
+@courses_api.endpoint(
+    "/courses/<slug>/modules/<module>/complete", ["POST"], access=("trainee",),
+    summary="Mark a module as done",
+    responses={200: "Done", 401: "No or bad token", 403: "Not a fellow", 404: "Unknown"},
+)
+def complete_module(slug: str, module: str):
+    completion = services.mark_done(current_api_user(), services.get_course(slug), module)
+    return jsonify({"slug": slug, "module": module,
+                    "completed_at": completion.completed_at.isoformat()})
+
+
+@courses_api.endpoint(
+    "/courses/<slug>/bundle", ["GET"], access=("partner", "instructor", "admin"),
+    summary="The course as a zip bundle (the newest revision the caller may see)",
+    responses={200: "The zip", 401: "No or bad token", 403: "Role", 404: "Unknown"},
+    produces="application/zip",
+)
+def download_bundle(slug: str):
+    course = services.get_course(slug)
+    revision = services.visible_revision(course, current_api_user(),
+                                         request.args.get("revision", type=int))
+    return Response(services.export_bundle(course, revision), mimetype="application/zip",
+                    headers={"Content-Disposition": f'attachment; filename="{slug}.zip"'})

@@ -1,0 +1,72 @@
+"""``flask --app institute courses import|export|check``"""
+
+from pathlib import Path
+
+import click
+from flask.cli import AppGroup
+
+from ..accounts.cli import fail
+from ..database import transaction
+from ..errors import DomainError
+from . import services
+from .bundle import find_bundles, read_path
+from .importing import check_bundle, import_bundle
+
+courses_cli = AppGroup("courses", help="Import, export and check course bundles.")
+
+
+@courses_cli.command("import")
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.option("--draft", is_flag=True, help="Leave new revisions as drafts to be reviewed.")
+@click.option("--message", "-m", default="", help="What changed, kept with each revision.")
+def import_command(path: Path, draft: bool, message: str):
+    """Import one bundle (folder or .zip) or a folder of bundles; all or nothing."""
+    results = []
+    try:
+        with transaction():
+            for bundle_path in find_bundles(path):
+                bundle = read_path(bundle_path)
+                try:
+                    results.append(import_bundle(bundle, None, message, publish=not draft))
+                except DomainError as exc:
+                    exc.message = f"{bundle_path.name}: {exc.message}"
+                    raise
+    except DomainError as exc:
+        fail(exc)
+    for result in results:
+        state = "new revision" if result.created else "unchanged"
+        click.echo(f"{result.course.slug}: {state} {result.revision.number} ({result.status})")
+
+
+@courses_cli.command("check")
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+def check_command(path: Path):
+    """Validate bundles without importing; print every problem as file:line and exit 1."""
+    problems = 0
+    for bundle_path in find_bundles(path):
+        parsed = check_bundle(read_path(bundle_path))
+        for problem in parsed.problems:
+            click.echo(f"{bundle_path.name}/{problem}", err=True)
+        problems += len(parsed.problems)
+        if not parsed.problems:
+            click.echo(f"{bundle_path.name}: ok ({len(parsed.modules)} modules, "
+                       f"{len(parsed.quizzes)} quizzes)")
+    if problems:
+        click.echo(f"{problems} problem(s) found.", err=True)
+        raise SystemExit(1)
+
+
+@courses_cli.command("export")
+@click.argument("slug")
+@click.argument("path", type=click.Path(path_type=Path))
+def export_command(slug: str, path: Path):
+    """Write the course's newest revision as a zip bundle (PATH may be a folder)."""
+    try:
+        course = services.get_course(slug)
+        data = services.export_bundle(course, course.latest)  # the CLI acts for the institute
+    except DomainError as exc:
+        fail(exc)
+    target = path / f"{slug}.zip" if path.is_dir() else path
+    target.write_bytes(data)
+    click.echo(f"Wrote {target} ({len(data)} bytes).")
+

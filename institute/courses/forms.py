@@ -1,0 +1,10 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import StringField, SubmitField
+
+
+class UploadForm(FlaskForm):
+    bundle = FileField(_l("Course bundle (.zip)"))
+    message = StringField(_l("What changed (kept with the revision)"))
+    submit = SubmitField(_l("Upload"))

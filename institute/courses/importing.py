@@ -1,0 +1,186 @@
+"""Importing a bundle: one service for the CLI, the web upload and the API.
+
+Validate everything first; then, only when nothing is wrong, write the course,
+its new revision, files, rendered modules and quizzes in the caller's
+transaction. Unchanged content makes no revision.
+"""
+
+import dataclasses
+import hashlib
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from ..accounts.models import User
+from ..accounts.services import partner_by_code
+from ..database import utcnow
+from ..errors import Forbidden, Invalid
+from ..extensions import db
+from ..markdown import plain_text, render
+from .bundle import Bundle
+from .models import Course, CourseBlob, CourseRevision, Module, Quiz, RevisionFile
+from .urls import course_path, file_path, module_path
+from .validation import ParsedBundle, resolve, validate
+
+
+@dataclass
+class ImportResult:
+    course: Course
+    revision: CourseRevision
+    created: bool  # False when the content was unchanged
+
+    @property
+    def status(self) -> str:
+        return "published" if self.revision.is_published else "draft"
+
+
+def check_bundle(bundle: Bundle) -> ParsedBundle:
+    """Validate without importing."""
+    return validate(bundle, lambda code: partner_by_code(code) is not None)
+
+
+def content_hash(files: dict[str, bytes]) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(files):
+        digest.update(path.encode() + b"\0" + hashlib.sha256(files[path]).hexdigest().encode() + b"\n")
+    return digest.hexdigest()
+
+
+def _raise_problems(parsed: ParsedBundle) -> None:
+    if parsed.problems:
+        raise Invalid([p.as_detail() for p in parsed.problems],
+                      _("The bundle has %(n)s problem(s); nothing was imported.",
+                        n=len(parsed.problems)))
+
+
+def _check_may_import(author: User | None, course: Course | None, partner_code: str) -> None:
+    if author is None or author.has_role("admin"):
+        return  # the command line and admins act for the institute
+    if not author.has_role("partner") or author.partner is None:
+        raise Forbidden(_("Only partner staff and admins can upload courses."))
+    if course is not None and course.partner_id != author.partner_id:
+        raise Forbidden(_("This course belongs to %(code)s; you can change only your "
+                          "institution's courses.", code=course.partner.code))
+    if partner_code.upper() != author.partner.code:
+        raise Forbidden(_("The bundle names partner %(code)s; you can upload only for %(own)s.",
+                          code=partner_code, own=author.partner.code))
+
+
+def import_bundle(bundle: Bundle, author: User | None, message: str = "",
+                  publish: bool = False, derived_from: Course | None = None) -> ImportResult:
+    """Import a bundle as a new revision of its course (a draft unless ``publish``)."""
+    course = db.session.scalar(sa.select(Course).where(Course.slug == bundle.slug))
+    digest = content_hash(bundle.files) if not bundle.problems else ""
+    if course is not None and course.latest is not None and course.latest.content_hash == digest:
+        _check_may_import(author, course, course.partner.code)
+        if publish and not course.latest.is_published:
+            publish_revision(course, course.latest, author)
+        return ImportResult(course, course.latest, created=False)
+
+    parsed = check_bundle(bundle)
+    _raise_problems(parsed)
+    partner = partner_by_code(str(parsed.meta["partner"]))
+    _check_may_import(author, course, partner.code)
+    if course is None:
+        course = Course(slug=bundle.slug, partner=partner, derived_from=derived_from)
+        db.session.add(course)
+    elif author is None or author.has_role("admin"):
+        course.partner = partner  # the institute may move a course to another owner
+
+    number = (course.latest.number + 1) if course.latest else 1
+    revision = _new_revision(course, number, digest, parsed, author, message)
+    _store_files(revision, bundle.files)
+    _render(revision, bundle, parsed)
+    course.latest = revision
+    db.session.flush()
+    if publish:
+        publish_revision(course, revision, author)
+    return ImportResult(course, revision, created=True)
+
+
+def _new_revision(course, number, digest, parsed, author, message) -> CourseRevision:
+    meta = parsed.meta
+    revision = CourseRevision(
+        course=course,
+        number=number,
+        content_hash=digest,
+        author=author,
+        author_name=author.name if author else "command line",
+        message=(message or "").strip()[:2000],
+        title=meta["title"].strip(),
+        language=str(meta["language"]),
+        license=str(meta["license"]),
+        authors=list(meta.get("authors") or []),
+        version=str(meta.get("version") or ""),
+        summary=(meta.get("summary") or "").strip(),
+        topics=list(meta.get("topics") or []),
+        hours=float(meta["hours"]) if meta.get("hours") is not None else None,
+    )
+    db.session.add(revision)
+    return revision
+
+
+def _store_files(revision: CourseRevision, files: dict[str, bytes]) -> None:
+    digests = {path: hashlib.sha256(data).hexdigest() for path, data in files.items()}
+    known = set(db.session.scalars(
+        sa.select(CourseBlob.sha256).where(CourseBlob.sha256.in_(set(digests.values())))
+    ))
+    for path, data in files.items():
+        sha = digests[path]
+        if sha not in known:
+            db.session.add(CourseBlob(sha256=sha, size=len(data), data=data))
+            known.add(sha)
+        revision.files.append(RevisionFile(path=path, blob_sha256=sha))
+
+
+def _rewriter(bundle: Bundle, source: str, modules: dict[str, str]):
+    """Links between modules and to assets become the URLs the app serves them at."""
+
+    def rewrite(url: str, kind: str) -> str | None:
+        target = resolve(source, url)
+        if target is None:
+            return None
+        fragment = "#" + url.split("#", 1)[1] if "#" in url else ""
+        if target in modules:
+            return module_path(bundle.slug, modules[target]) + fragment
+        if target == "course.md":
+            return course_path(bundle.slug) + fragment
+        if target in bundle.files:
+            return file_path(bundle.slug, hashlib.sha256(bundle.files[target]).hexdigest(), target)
+        return None
+
+    return rewrite
+
+
+def _render(revision: CourseRevision, bundle: Bundle, parsed: ParsedBundle) -> None:
+    modules = {m.path: m.slug for m in parsed.modules}
+    overview = render(parsed.overview, _rewriter(bundle, "course.md", modules))
+    revision.overview_html = overview.html
+    texts = [revision.title, revision.summary, " ".join(revision.topics), overview.text]
+    for source in parsed.modules:
+        rendered = render(source.body, _rewriter(bundle, source.path, modules))
+        revision.modules.append(Module(
+            position=source.position, slug=source.slug, title=source.title,
+            minutes=source.minutes, path=source.path, html=rendered.html,
+            toc_html=rendered.toc_html, words=len(rendered.text.split()),
+        ))
+        texts += [source.title, rendered.text]
+    for source in parsed.quizzes:
+        revision.quizzes.append(Quiz(
+            file=source.file, title=source.title, after_module=source.after,
+            pass_mark=float(source.pass_mark), max_attempts=source.max_attempts,
+            time_limit_minutes=source.time_limit_minutes, shuffle=source.shuffle,
+            questions=[dataclasses.asdict(q) for q in source.questions],
+            question_count=sum(1 for q in source.questions if q.kind != "description"),
+        ))
+    revision.search_text = plain_text(" ".join(texts)).lower()
+
+
+def publish_revision(course: Course, revision: CourseRevision, user: User | None) -> None:
+    """Make ``revision`` the one trainees see."""
+    if revision.published_at is None:
+        revision.published_at = utcnow()
+        revision.published_by_id = user.id if user else None
+    course.published = revision
+    db.session.flush()

@@ -1,0 +1,162 @@
+"""Web pages of the course library: catalogue, course, module, upload, review, diff."""
+
+import mimetypes
+from pathlib import PurePosixPath
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..accounts.access import login_required, public, roles_required
+from ..errors import Forbidden, Invalid
+from . import services, urls
+from .bundle import MAX_TOTAL_BYTES, read_zip
+from .forms import UploadForm
+
+courses = Blueprint("courses", __name__, template_folder="templates")
+
+
+def _viewer():
+    return current_user if current_user.is_authenticated else None
+
+
+@courses.route("/courses")
+@public
+def catalogue():
+    args = request.args
+    drafts = args.get("drafts") == "1"
+    rows = services.catalogue(_viewer(), args.get("q", ""), args.get("partner", ""),
+                              args.get("language", ""), args.get("topic", ""), drafts)
+    return render_template("courses/catalogue.html", rows=rows, facets=services.facets(),
+                           args=args)
+
+
+@courses.route("/courses/review")
+@roles_required("instructor", "admin")
+def review():
+    return render_template("courses/review.html", courses=services.review_queue())
+
+
+@courses.route("/courses/upload", methods=["GET", "POST"])
+@roles_required("partner", "admin")
+def upload():
+    form = UploadForm()
+    problems = []
+    if form.validate_on_submit():
+        file = form.bundle.data
+        data = file.read(MAX_TOTAL_BYTES + 1) if file else b""
+        if not data:
+            form.bundle.errors = [_("Choose a .zip file of the course folder.")]
+        elif len(data) > MAX_TOTAL_BYTES:
+            form.bundle.errors = [_("The bundle is larger than 50 MB.")]
+        else:
+            try:
+                result = services.upload(read_zip(data, file.filename or ""), current_user,
+                                         form.message.data)
+            except Invalid as exc:
+                problems = exc.details
+            else:
+                if result.created:
+                    flash(_("Revision %(n)s of %(slug)s is uploaded as a draft; an instructor "
+                            "will review and publish it.", n=result.revision.number,
+                            slug=result.course.slug), "success")
+                else:
+                    flash(_("Nothing changed: the content is the same as revision %(n)s.",
+                            n=result.revision.number), "info")
+                return redirect(url_for("courses.course", slug=result.course.slug))
+    status = 422 if problems else 200
+    return render_template("courses/upload.html", form=form, problems=problems), status
+
+
+@courses.route(urls.COURSE)
+@public
+def course(slug: str):
+    course = services.get_course(slug)
+    revision = services.visible_revision(course, _viewer(), request.args.get("revision", type=int))
+    viewer = _viewer()
+    return render_template(
+        "courses/course.html",
+        course=course,
+        revision=revision,
+        revisions=services.revisions_of(course) if services.sees_drafts(viewer, course) else [],
+        done=services.done_modules(viewer, course),
+        may_publish=services.may_publish(viewer) and course.has_draft,
+        may_edit=services.may_edit(viewer, course),
+    )
+
+
+@courses.route(urls.MODULE)
+@login_required
+def module(slug: str, module: str):
+    page = services.module_page(slug, module, current_user, request.args.get("revision", type=int))
+    return render_template("courses/module.html", page=page,
+                           done=services.done_modules(current_user, page.course))
+
+
+@courses.route(urls.MODULE + "/complete", methods=["POST"])
+@roles_required("trainee")
+def complete(slug: str, module: str):
+    services.mark_done(current_user, services.get_course(slug), module)
+    page = services.module_page(slug, module, current_user)
+    if page.next:
+        return redirect(url_for("courses.module", slug=slug, module=page.next[0]))
+    flash(_("Module marked as done. You have reached the end of the course."), "success")
+    return redirect(url_for("courses.course", slug=slug))
+
+
+@courses.route(urls.FILE)
+@public
+def file(slug: str, sha256: str, path: str):
+    course = services.get_course(slug)
+    data = services.course_file(course, sha256, path, _viewer())
+    mimetype = mimetypes.guess_type(path)[0] or "application/octet-stream"
+    response = Response(data, mimetype=mimetype)
+    # The URL names the content: it can be cached for ever. Drafts stay private.
+    public_file = course.published is not None and not services.sees_drafts(_viewer(), course)
+    response.headers["Cache-Control"] = (
+        "public, max-age=31536000, immutable" if public_file else "private, max-age=3600")
+    response.set_etag(sha256)
+    if PurePosixPath(path).suffix.lower() == ".svg":
+        response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response.make_conditional(request)
+
+
+@courses.route(urls.COURSE + "/revisions/<int:number>/diff")
+@roles_required("partner", "instructor", "admin")
+def diff(slug: str, number: int):
+    course = services.get_course(slug)
+    if not services.sees_drafts(current_user, course):
+        raise Forbidden(_("Only reviewers and the owning institution see revision diffs."))
+    revision = services.visible_revision(course, current_user, number)
+    base = services.previous_revision(revision)
+    return render_template("courses/diff.html", course=course, revision=revision, base=base,
+                           diffs=services.diff_revisions(base, revision),
+                           may_publish=services.may_publish(current_user)
+                           and revision.id == course.latest_revision_id and course.has_draft)
+
+
+@courses.route(urls.COURSE + "/publish", methods=["POST"])
+@roles_required("instructor", "admin")
+def publish(slug: str):
+    course = services.get_course(slug)
+    revision = services.publish(course, current_user)
+    flash(_("Revision %(n)s of %(slug)s is published.", n=revision.number, slug=slug), "success")
+    return redirect(url_for("courses.course", slug=slug))
+
+
+@courses.route(urls.COURSE + "/bundle")
+@roles_required("partner", "instructor", "admin")
+def bundle(slug: str):
+    course = services.get_course(slug)
+    revision = services.visible_revision(course, current_user, request.args.get("revision", type=int))
+    return Response(services.export_bundle(course, revision), mimetype="application/zip",
+                    headers={"Content-Disposition": f'attachment; filename="{slug}.zip"'})
+
+
+@courses.route(urls.COURSE + "/adapt", methods=["POST"])
+@roles_required("partner")
+def adapt(slug: str):
+    result = services.adapt(services.get_course(slug), current_user)
+    flash(_("Your institution's copy %(slug)s is a draft: edit it and upload it back.",
+            slug=result.course.slug), "success")
+    return redirect(url_for("courses.course", slug=result.course.slug))

@@ -1,0 +1,33 @@
+"""A bundle whose Markdown attacks the page: imported, but with nothing executable left."""
+
+from ..builders import course_files
+from ..conftest import bearer, login
+from .test_api import post_bundle
+
+ATTACK = b"""
+<script>document.cookie</script>
+<img src="x" onerror="alert(1)">
+[click me](javascript:alert(document.domain))
+<iframe src="https://evil.example/"></iframe>
+<div style="position:fixed;inset:0;z-index:9999">Log in again here</div>
+<a href="#" onclick="steal()">link</a>
+"""
+
+
+def test_hostile_markdown_is_neutralised_on_page_and_api(app, client, make_user):
+    make_user(email="a@example.org", roles="admin")
+    make_user(email="f@example.org")
+    files = course_files()
+    files["01-module-1.md"] += ATTACK
+    headers = bearer(client, "a@example.org")
+    assert post_bundle(client, headers, files, slug="hostile").status_code == 201
+    client.post("/api/v1/courses/hostile/publish", headers=headers)
+    api_html = client.get("/api/v1/courses/hostile/modules/module-1",
+                          headers=bearer(client, "f@example.org")).get_json()["html"]
+    login(client, "f@example.org")
+    page = client.get("/courses/hostile/modules/module-1").get_data(as_text=True)
+    for html in (api_html, page):
+        lowered = html.lower()
+        for needle in ("<script", "onerror", "onclick", "javascript:", "<iframe", "position:fixed"):
+            assert needle not in lowered
+    assert "Log in again here" in page  # the text stays, harmless
