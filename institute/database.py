@@ -42,7 +42,11 @@ def _tune_sqlite(engine: Engine) -> None:
     """WAL, foreign keys, a busy timeout, and real transactions for SAVEPOINTs.
 
     pysqlite opens transactions lazily and on its own terms, which breaks
-    SAVEPOINT and BEGIN IMMEDIATE; we take over emitting BEGIN ourselves.
+    SAVEPOINT; we take over emitting BEGIN ourselves. Every transaction begins
+    IMMEDIATE: in WAL mode a transaction that has read cannot later take the
+    write lock if another wrote meanwhile, so rules such as "never more
+    accepted fellows than seats" need the lock from the start. Writers queue
+    (busy timeout) instead of failing; PostgreSQL locks rows instead.
     """
 
     @sa.event.listens_for(engine, "connect")
@@ -57,7 +61,7 @@ def _tune_sqlite(engine: Engine) -> None:
 
     @sa.event.listens_for(engine, "begin")
     def on_begin(connection):
-        connection.exec_driver_sql("BEGIN")
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def init_database(app: Flask) -> None:

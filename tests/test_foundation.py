@@ -12,11 +12,11 @@ from institute.demo import DEMO_PASSWORD, DEMO_USERS
 from institute.extensions import db
 
 
-def test_models_and_migrations_agree(app):
-    with app.app_context(), db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
-        differences = compare_metadata(context, db.metadata)
-    assert differences == []
+def test_models_and_migrations_agree(ctx):
+    # The test's own connection: on SQLite another one would wait for its write lock.
+    connection = db.session.connection()
+    context = MigrationContext.configure(connection, opts={"compare_type": True})
+    assert compare_metadata(context, db.metadata) == []
 
 
 def test_migrations_downgrade_and_upgrade_again(tmp_path):
