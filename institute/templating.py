@@ -9,14 +9,14 @@ from .accounts.countries import country_name
 from .i18n import language_choices, text_direction
 
 
-def navigation() -> list[tuple[str, str]]:
-    """(endpoint, label) of the main navigation for the current user's roles."""
+def navigation(user) -> list[tuple[str, str]]:
+    """(endpoint, label) of the main navigation for the user's roles."""
     items = [("home.index", _("Home"))]
-    if current_user.is_authenticated:
+    if user.is_authenticated:
         items.append(("home.dashboard", _("Dashboard")))
     items.append(("courses.catalogue", _("Courses")))
     items.append(("accounts_admin.partners", _("Partners")))
-    if current_user.is_authenticated and current_user.has_role("admin"):
+    if user.has_role("admin"):
         items.append(("accounts_admin.users", _("Users")))
     return items
 
@@ -25,10 +25,14 @@ def init_templating(app: Flask) -> None:
     @app.context_processor
     def page_globals():
         locale = str(get_locale())
+        # The user object itself: templates read it often, and each read of the
+        # current_user proxy costs a context lookup.
+        user = current_user._get_current_object()
         return {
+            "user": user,
             "locale": locale,
             "text_direction": text_direction(locale),
-            "navigation": navigation(),
+            "navigation": navigation(user),
             "languages": language_choices(),
             "current_path": request.full_path.rstrip("?") if request else "/",
         }

@@ -3,7 +3,7 @@
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask_login import UserMixin
+from flask_login import AnonymousUserMixin, UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..database import CreatedMixin, UTCDateTime, utcnow
@@ -61,8 +61,9 @@ class User(UserMixin, CreatedMixin, db.Model):
     session_version: Mapped[int] = mapped_column(default=1)
 
     partner: Mapped[Partner | None] = relationship(lazy="joined")
+    # Joined: every request loads the user with its roles in one query.
     role_rows: Mapped[list[UserRole]] = relationship(
-        cascade="all, delete-orphan", lazy="selectin", order_by=UserRole.role
+        cascade="all, delete-orphan", lazy="joined", order_by=UserRole.role
     )
 
     @property
@@ -101,3 +102,14 @@ class ApiToken(CreatedMixin, db.Model):
     @property
     def usable(self) -> bool:
         return self.revoked_at is None and self.expires_at > utcnow()
+
+
+class Visitor(AnonymousUserMixin):
+    """Someone not logged in: holds no role, belongs to no partner."""
+
+    roles: frozenset = frozenset()
+    partner = None
+    partner_id = None
+
+    def has_role(self, *roles: str) -> bool:
+        return False

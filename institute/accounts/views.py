@@ -15,12 +15,13 @@ from . import services
 from .access import login_required, public
 from .countries import country_choices
 from .forms import ConfirmForm, LoginForm, PasswordForm, ProfileForm, RegisterForm, TokenForm
-from .models import User
+from .models import User, Visitor
 from .throttle import record_failure, throttled
 
 accounts = Blueprint("accounts", __name__, template_folder="templates")
 
 login_manager.login_view = "accounts.login"
+login_manager.anonymous_user = Visitor
 login_manager.login_message = None  # the login page says why on its own
 
 

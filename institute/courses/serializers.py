@@ -1,6 +1,6 @@
 """JSON shapes of the course library for the API."""
 
-from .models import Course, CourseRevision, Module, Quiz
+from .models import Course, CourseRevision, Quiz
 
 
 def quiz_json(quiz: Quiz) -> dict:
@@ -58,6 +58,7 @@ def course_json(course: Course, revision: CourseRevision) -> dict:
     return data
 
 
-def module_json(module: Module) -> dict:
+def module_json(module) -> dict:
+    """A module (model or cached view): slug, title, minutes, html."""
     return {"slug": module.slug, "title": module.title, "minutes": module.minutes,
             "html": module.html}

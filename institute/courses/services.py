@@ -2,6 +2,7 @@
 
 import difflib
 import re
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -18,7 +19,7 @@ from .models import Course, CourseBlob, CourseRevision, Module, ModuleCompletion
 # ------------------------------------------------------------------ who may
 
 
-def sees_drafts(user: User | None, course: Course) -> bool:
+def sees_drafts(user: User | None, course: "Course | CourseRef") -> bool:
     """Instructors and admins review drafts; partner staff see their institution's."""
     if user is None or not user.is_authenticated:
         return False
@@ -72,38 +73,128 @@ def revisions_of(course: Course) -> list[CourseRevision]:
     ))
 
 
+@dataclass(frozen=True)
+class ModuleView:
+    slug: str
+    title: str
+    minutes: int | None
+    html: str
+    toc_html: str
+
+
+@dataclass(frozen=True)
+class RevisionContent:
+    """What a module page needs of a revision. Revisions never change, so each
+    worker keeps the few it serves in memory (``_revision_content``)."""
+
+    revision_id: int
+    number: int
+    title: str
+    modules: dict[str, ModuleView]
+    outline: tuple[tuple[str, str], ...]  # (slug, title) in order
+    quizzes_after: dict[str, tuple[str, ...]]  # module slug → quiz titles
+
+
+_CONTENT_CACHE: OrderedDict[tuple[int, str, str], RevisionContent] = OrderedDict()
+_CONTENT_CACHE_SIZE = 128
+
+
+def _revision_content(revision_id: int, slug: str, content_hash: str) -> RevisionContent:
+    # Keyed by id, course and content: a restored database may reuse an id for other
+    # content, and rendered links name the course.
+    key = (revision_id, slug, content_hash)
+    cached = _CONTENT_CACHE.get(key)
+    if cached is not None:
+        _CONTENT_CACHE.move_to_end(key)
+        return cached
+    number, title = db.session.execute(sa.select(CourseRevision.number, CourseRevision.title)
+                                       .where(CourseRevision.id == revision_id)).one()
+    rows = db.session.execute(
+        sa.select(Module.slug, Module.title, Module.minutes, Module.html, Module.toc_html)
+        .where(Module.revision_id == revision_id).order_by(Module.position)).all()
+    quizzes: dict[str, list[str]] = {}
+    for after, quiz_title in db.session.execute(
+            sa.select(Quiz.after_module, Quiz.title).where(Quiz.revision_id == revision_id)
+            .order_by(Quiz.id)):
+        quizzes.setdefault(after, []).append(quiz_title)
+    content = RevisionContent(
+        revision_id, number, title,
+        {row.slug: ModuleView(*row) for row in rows},
+        tuple((row.slug, row.title) for row in rows),
+        {after: tuple(titles) for after, titles in quizzes.items()},
+    )
+    _CONTENT_CACHE[key] = content
+    if len(_CONTENT_CACHE) > _CONTENT_CACHE_SIZE:
+        _CONTENT_CACHE.popitem(last=False)
+    return content
+
+
+# One alias for the module, so SQLAlchemy compiles the module page's query once.
+_PUBLISHED = sa.orm.aliased(CourseRevision, name="published")
+
+
+@dataclass(frozen=True)
+class CourseRef:
+    """The few columns of a course that access and navigation need."""
+
+    id: int
+    slug: str
+    partner_id: int
+    published_revision_id: int | None
+    latest_revision_id: int | None
+
+
 @dataclass
 class ModulePage:
-    course: Course
-    revision: CourseRevision
-    module: Module
-    outline: list[tuple[str, str]]  # (slug, title) of every module, in order
+    course: CourseRef
+    content: RevisionContent
+    module: ModuleView
     previous: tuple[str, str] | None
     next: tuple[str, str] | None
-    quizzes_after: list[Quiz]
+
+    @property
+    def is_published(self) -> bool:
+        return self.content.revision_id == self.course.published_revision_id
+
+    @property
+    def quizzes_after(self) -> tuple[str, ...]:
+        return self.content.quizzes_after.get(self.module.slug, ())
 
 
 def module_page(slug: str, module_slug: str, user: User | None,
                 number: int | None = None) -> ModulePage:
-    """A module with its neighbours, in a fixed number of queries whatever the course size."""
-    course = get_course(slug)
-    revision = visible_revision(course, user, number)
-    module = db.session.scalar(sa.select(Module).where(
-        Module.revision_id == revision.id, Module.slug == module_slug))
+    """A module with its neighbours: one query for the course, the rest from the
+    revision's cached content, whatever the number of modules or courses."""
+    published = _PUBLISHED
+    row = db.session.execute(
+        sa.select(Course.id, Course.slug, Course.partner_id, Course.published_revision_id,
+                  Course.latest_revision_id, published.content_hash)
+        .outerjoin(published, published.id == Course.published_revision_id)
+        .where(Course.slug == slug)).one_or_none()
+    if row is None:
+        raise NotFound(_("No such course."))
+    course = CourseRef(*row[:5])
+    revision_id, content_hash = course.published_revision_id, row[5]
+    if sees_drafts(user, course):
+        wanted = sa.select(CourseRevision.id, CourseRevision.content_hash).where(
+            CourseRevision.course_id == course.id)
+        wanted = wanted.where(CourseRevision.number == number) if number is not None \
+            else wanted.where(CourseRevision.id == course.latest_revision_id)
+        revision_id, content_hash = db.session.execute(wanted).one_or_none() or (None, None)
+    elif number is not None and revision_id is not None \
+            and _revision_content(revision_id, course.slug, content_hash).number != number:
+        revision_id = None
+    if revision_id is None:
+        raise NotFound(_("No such course."))
+    content = _revision_content(revision_id, course.slug, content_hash)
+    module = content.modules.get(module_slug)
     if module is None:
         raise NotFound(_("No such module."))
-    outline = list(db.session.execute(
-        sa.select(Module.slug, Module.title).where(Module.revision_id == revision.id)
-        .order_by(Module.position)
-    ).tuples())
-    index = [s for s, _t in outline].index(module.slug)
-    quizzes = list(db.session.scalars(sa.select(Quiz).where(
-        Quiz.revision_id == revision.id, Quiz.after_module == module.slug)))
+    index = [s for s, _t in content.outline].index(module_slug)
     return ModulePage(
-        course, revision, module, outline,
-        outline[index - 1] if index > 0 else None,
-        outline[index + 1] if index + 1 < len(outline) else None,
-        quizzes,
+        course, content, module,
+        content.outline[index - 1] if index > 0 else None,
+        content.outline[index + 1] if index + 1 < len(content.outline) else None,
     )
 
 
@@ -325,7 +416,7 @@ def mark_done(user: User, course: Course, module_slug: str) -> ModuleCompletion:
     return completion
 
 
-def done_modules(user: User | None, course: Course) -> set[str]:
+def done_modules(user: User | None, course: Course | CourseRef) -> set[str]:
     if user is None or not user.is_authenticated:
         return set()
     return set(db.session.scalars(sa.select(ModuleCompletion.module_slug).where(

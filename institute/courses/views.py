@@ -89,8 +89,9 @@ def course(slug: str):
 @login_required
 def module(slug: str, module: str):
     page = services.module_page(slug, module, current_user, request.args.get("revision", type=int))
-    return render_template("courses/module.html", page=page,
-                           done=services.done_modules(current_user, page.course))
+    done = services.done_modules(current_user, page.course) if current_user.has_role("trainee") \
+        else set()
+    return render_template("courses/module.html", page=page, done=done)
 
 
 @courses.route(urls.MODULE + "/complete", methods=["POST"])

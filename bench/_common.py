@@ -1,0 +1,115 @@
+"""What the benchmarks share: a fresh app on a scratch database, and small helpers.
+
+Not a test fixture: the app runs with production settings (no TESTING, scrypt
+passwords, real commits), except that CSRF is off so a script can post forms.
+"""
+
+import argparse
+import logging
+import os
+import platform
+import statistics
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlalchemy as sa
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))  # run as `python bench/x.py` from anywhere
+
+from flask import Flask  # noqa: E402
+from flask_migrate import upgrade  # noqa: E402
+
+from institute import create_app  # noqa: E402
+from institute.config import database_uri  # noqa: E402
+from institute.extensions import db  # noqa: E402
+
+BENCH_CONFIG = {
+    "SECRET_KEY": "bench-secret-key",
+    "WTF_CSRF_ENABLED": False,  # the script posts the login form without a token
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "REDIS_URL": None,  # never pick up a shared limiter store from the environment
+    "MAIL_SERVER": None,
+}
+
+
+def arguments(description: str, extra=None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument(
+        "--postgres", metavar="URL",
+        help="run on this PostgreSQL database instead of a temporary SQLite file; "
+             "its schema 'public' is DROPPED and recreated first, so give a scratch database",
+    )
+    if extra:
+        extra(parser)
+    return parser.parse_args()
+
+
+def _fresh_postgresql(url: str) -> str:
+    """Empty the scratch database's schema, as tests/conftest.py does."""
+    url = database_uri(url, "")
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("DROP SCHEMA public CASCADE"))
+        conn.execute(sa.text("CREATE SCHEMA public"))
+    engine.dispose()
+    return url
+
+
+@contextmanager
+def bench_app(postgres: str | None = None, **config) -> Iterator[Flask]:
+    """An app on a migrated, empty database (temporary SQLite unless ``postgres``)."""
+    with tempfile.TemporaryDirectory(prefix="gdi-bench-") as tmp:
+        url = _fresh_postgresql(postgres) if postgres else \
+            "sqlite:///" + str(Path(tmp) / "bench.sqlite")
+        app = create_app({**BENCH_CONFIG, "SQLALCHEMY_DATABASE_URI": url, **config},
+                         instance_path=str(Path(tmp) / "instance"))
+        logging.disable(logging.INFO)  # Alembic's "Running upgrade …" lines
+        try:
+            with app.app_context():
+                upgrade()
+        finally:
+            logging.disable(logging.NOTSET)
+        try:
+            yield app
+        finally:
+            with app.app_context():
+                db.engine.dispose()
+
+
+def backend_label(app: Flask) -> str:
+    with app.app_context():
+        engine = db.engine
+        if engine.dialect.name == "sqlite":
+            return f"SQLite {engine.dialect.dbapi.sqlite_version} (temporary file)"
+        with engine.connect() as conn:
+            version = conn.execute(sa.text("SHOW server_version")).scalar()
+        return f"PostgreSQL {version} ({engine.url.render_as_string(hide_password=True)})"
+
+
+def machine_label() -> str:
+    return (f"Python {platform.python_version()}, {platform.machine()}, "
+            f"{os.cpu_count()} CPU(s)")
+
+
+def median_ms(seconds: list[float]) -> float:
+    return statistics.median(seconds) * 1000
+
+
+def spread_ms(seconds: list[float]) -> str:
+    """The 10th and 90th percentiles, to show how noisy a median is."""
+    deciles = statistics.quantiles(seconds, n=10)
+    return f"p10 {deciles[0] * 1000:.2f}, p90 {deciles[-1] * 1000:.2f}"
+
+
+def kb(n: int) -> str:
+    return f"{n / 1024:.1f} KB"
+
+
+def verdict(value: float, target: float) -> str:
+    """Reported, never asserted: benchmarks are not tests."""
+    return "within target" if value <= target else "OVER target"

@@ -1,0 +1,197 @@
+"""Benchmark: server time of a long module page, as a ratio to a bare Flask floor.
+
+Imports and publishes the real courses of ``courses/`` into a fresh database,
+logs a fellow in with Flask's test client and times
+``GET /courses/<slug>/modules/<module>``. The floor is a bare Flask app, built
+in this script, whose one route returns the very bytes the module page
+returned; both are timed the same way, in alternating blocks, in this run.
+Also prints the page weight and the SQL statements one request runs.
+
+    .venv/bin/python bench/module_page.py [--postgres URL] [--show-queries]
+
+Prints figures; never asserts a timing.
+"""
+
+import gzip
+import time
+from html.parser import HTMLParser
+
+import sqlalchemy as sa
+from _common import ROOT, arguments, backend_label, bench_app, kb, machine_label, median_ms, spread_ms, verdict
+from flask import Flask, Response
+
+from institute.accounts.services import create_user
+from institute.courses.bundle import find_bundles, read_path
+from institute.courses.importing import import_bundle
+from institute.database import transaction
+from institute.extensions import db
+
+COURSES = ROOT / "courses"
+EMAIL, PASSWORD = "fellow@bench.example", "bench-fellow-password"
+RATIO_TARGET = 1.5
+WEIGHT_TARGET_KB = 60
+TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
+
+
+def options(parser):
+    parser.add_argument("--slug", default="remote-sensing-monitoring", help="course slug")
+    parser.add_argument("--module", default="remote-sensing-basics", help="module slug")
+    parser.add_argument("--rounds", type=int, default=10, help="alternating rounds (default 10)")
+    parser.add_argument("--per-round", type=int, default=30,
+                        help="requests per app per round (default 30)")
+    parser.add_argument("--warmup", type=int, default=30, help="warm-up requests per app")
+    parser.add_argument("--show-queries", action="store_true",
+                        help="print the SQL statements of one module page request")
+
+
+def load_courses_and_fellow(app) -> list[str]:
+    with app.app_context(), transaction():
+        slugs = [import_bundle(read_path(path), None, publish=True).course.slug
+                 for path in find_bundles(COURSES)]
+        create_user(EMAIL, "Bench Fellow", PASSWORD, roles=("trainee",), country="KG")
+    return slugs
+
+
+def floor_app(url_rule: str, body: bytes, content_type: str) -> Flask:
+    """The least a Flask app can do for this URL: route it and return the same bytes."""
+    floor = Flask("bench_floor")
+
+    @floor.get(url_rule)
+    def module(slug: str, module: str):
+        return Response(body, content_type=content_type)
+
+    return floor
+
+
+def timed(client, url: str, n: int) -> list[float]:
+    times, statuses = [], set()
+    for _ in range(n):
+        start = time.perf_counter()
+        response = client.get(url)
+        response.get_data()
+        times.append(time.perf_counter() - start)
+        statuses.add(response.status_code)
+        response.close()
+    if statuses != {200}:
+        raise SystemExit(f"{url} answered {sorted(statuses)} during the measurement")
+    return times
+
+
+def count_statements(app, client, url: str) -> list[str]:
+    with app.app_context():
+        engine = db.engine
+    statements: list[str] = []
+
+    def before_cursor_execute(conn, cursor, statement, parameters, context, executemany):
+        statements.append(" ".join(statement.split()))
+
+    sa.event.listen(engine, "before_cursor_execute", before_cursor_execute)
+    try:
+        client.get(url).close()
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", before_cursor_execute)
+    return statements
+
+
+class _Assets(HTMLParser):
+    """Same-host stylesheets, icons, images and scripts a page makes the browser fetch."""
+
+    def __init__(self):
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        url = None
+        if tag == "link" and {"stylesheet", "icon"} & set((attrs.get("rel") or "").split()):
+            url = attrs.get("href")
+        elif tag in ("img", "script"):
+            url = attrs.get("src")
+        if url and url.startswith("/") and not url.startswith("//") and url not in self.urls:
+            self.urls.append(url)
+
+
+def page_weight(client, html: bytes) -> tuple[int, list[tuple[str, int]]]:
+    parser = _Assets()
+    parser.feed(html.decode("utf-8"))
+    assets = []
+    for url in parser.urls:
+        response = client.get(url)
+        assets.append((url, len(response.get_data()) if response.status_code == 200 else 0))
+        response.close()
+    return len(html), assets
+
+
+def main() -> None:
+    args = arguments("Server time of a long module page, as a ratio to a bare Flask floor.",
+                     options)
+    started = time.perf_counter()
+    with bench_app(args.postgres) as app:
+        t0 = time.perf_counter()
+        slugs = load_courses_and_fellow(app)
+        setup_s = time.perf_counter() - t0
+
+        url = f"/courses/{args.slug}/modules/{args.module}"
+        client = app.test_client()
+        login = client.post("/login", data={"email": EMAIL, "password": PASSWORD})
+        if login.status_code != 302:
+            raise SystemExit(f"login failed: POST /login answered {login.status_code}")
+        page = client.get(url)
+        if page.status_code != 200:
+            raise SystemExit(f"GET {url} answered {page.status_code}")
+        html = page.get_data()
+
+        floor = floor_app("/courses/<slug>/modules/<module>", html, page.content_type)
+        floor_client = floor.test_client()
+        first = floor_client.get(url)
+        if first.get_data() != html:
+            raise SystemExit("the floor does not return the module page's bytes")
+
+        timed(client, url, args.warmup)
+        timed(floor_client, url, args.warmup)
+        app_times: list[float] = []
+        floor_times: list[float] = []
+        for round_ in range(args.rounds):  # alternate which goes first, to be fair to both
+            order = [(client, app_times), (floor_client, floor_times)]
+            for which, into in (order if round_ % 2 == 0 else order[::-1]):
+                into += timed(which, url, args.per_round)
+
+        statements = count_statements(app, client, url)
+        html_bytes, assets = page_weight(client, html)
+        label = backend_label(app)
+    total_s = time.perf_counter() - started
+
+    queries = [s for s in statements if not s.upper().startswith(TRANSACTION_CONTROL)]
+    control = len(statements) - len(queries)
+    app_ms, floor_ms = median_ms(app_times), median_ms(floor_times)
+    ratio = app_ms / floor_ms
+    assets_bytes = sum(size for _, size in assets)
+    total_bytes = html_bytes + assets_bytes
+    asset_list = ", ".join(f"{u.rsplit('/', 1)[-1]} {kb(s)}" for u, s in assets) or "none"
+    n = args.rounds * args.per_round
+
+    print(f"Module page: GET {url}")
+    print(f"  database     {label}; imported {len(slugs)} courses ({', '.join(slugs)}) "
+          f"in {setup_s:.1f} s")
+    print(f"  machine      {machine_label()}")
+    print(f"  method       Flask test client, time.perf_counter around client.get; "
+          f"{n} requests each in {args.rounds} alternating rounds of {args.per_round}, "
+          f"after {args.warmup} warm-up; logged in as a fellow")
+    print(f"  module page  median {app_ms:7.3f} ms  ({spread_ms(app_times)})")
+    print(f"  floor        median {floor_ms:7.3f} ms  ({spread_ms(floor_times)})  "
+          f"bare Flask app returning the same {kb(html_bytes)}")
+    print(f"  ratio        {ratio:.2f}   target ≤ {RATIO_TARGET}  -> {verdict(ratio, RATIO_TARGET)}")
+    print(f"  page weight  {kb(total_bytes)} = HTML {kb(html_bytes)} + {asset_list} "
+          f"(uncompressed; HTML gzipped {kb(len(gzip.compress(html)))})   "
+          f"target ≤ {WEIGHT_TARGET_KB} KB  -> {verdict(total_bytes / 1024, WEIGHT_TARGET_KB)}")
+    control_kinds = ", ".join(sorted({s.split()[0] for s in statements if s not in queries}))
+    print(f"  SQL queries  {len(queries)} per request"
+          + (f" (+{control} transaction control: {control_kinds})" if control else ""))
+    if args.show_queries:
+        for number, statement in enumerate(statements, 1):
+            print(f"    {number:2}. {statement[:160]}{'…' if len(statement) > 160 else ''}")
+    print(f"  run time     {total_s:.1f} s")
+
+
+if __name__ == "__main__":
+    main()
