@@ -65,6 +65,8 @@ def _import_models() -> None:
     """Every domain's models, so the metadata is whole for Alembic and the tests."""
     from .accounts import models  # noqa: F401
     from .courses import models as course_models  # noqa: F401
+    from .notifications import models as notification_models  # noqa: F401
+    from .training import models as training_models  # noqa: F401
 
 
 def register_blueprints(app: Flask) -> None:

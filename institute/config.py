@@ -39,6 +39,8 @@ class Defaults:
     MAIL_USE_TLS = False
     MAIL_DEFAULT_SENDER = "training@gdi.example"
     REDIS_URL = None
+    # Where the platform is reached from outside: for links in emails sent by the CLI.
+    BASE_URL = "http://127.0.0.1:5000"
     USERS_PER_PAGE = 50
 
 
@@ -53,6 +55,7 @@ ENVIRONMENT = {
     "MAIL_USE_TLS": lambda v: v.lower() in ("1", "true", "yes"),
     "MAIL_DEFAULT_SENDER": str,
     "REDIS_URL": str,
+    "BASE_URL": str,
     "PASSWORD_HASH_METHOD": str,
 }
 

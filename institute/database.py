@@ -4,7 +4,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
-from flask import Flask
+from flask import Flask, g, has_app_context
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -75,9 +75,28 @@ def init_database(app: Flask) -> None:
     def commit_on_success(response):
         if response.status_code < 400:
             db.session.commit()
+            _run_after_commit()
         else:
             db.session.rollback()
+            g.pop("after_commit", None)
         return response
+
+
+def after_commit(callback) -> None:
+    """Run ``callback()`` once the current request's (or CLI block's) work has committed.
+
+    Used to deliver notifications only for changes that really happened.
+    """
+    if not has_app_context():
+        return
+    callbacks = g.setdefault("after_commit", [])
+    if callback not in callbacks:
+        callbacks.append(callback)
+
+
+def _run_after_commit() -> None:
+    for callback in g.pop("after_commit", []):
+        callback()
 
 
 @contextmanager
@@ -88,4 +107,6 @@ def transaction():
         db.session.commit()
     except BaseException:
         db.session.rollback()
+        g.pop("after_commit", None)
         raise
+    _run_after_commit()

@@ -64,3 +64,26 @@ def create_course(slug: str = "test-course", author=None, publish: bool = True, 
     from institute.courses.importing import import_bundle
 
     return import_bundle(Bundle(slug=slug, files=course_files(**kwargs)), author, publish=publish)
+
+
+# ------------------------------------------------------------------ training
+
+
+def create_session(title: str = "Training 2026", year: int = 2026, sequence: int = 1,
+                   seats: int = 15, courses=(), **extra):
+    """A session open for applications today; needs an app context."""
+    from datetime import date, timedelta
+
+    from institute.training import services as training
+
+    today = date.today()
+    data = {"title": title, "year": year, "sequence": sequence, "seats": seats,
+            "starts_on": today + timedelta(days=60), "ends_on": today + timedelta(days=80),
+            "applications_open": today - timedelta(days=1),
+            "applications_close": today + timedelta(days=30), "place": "Kubuqi",
+            "courses": list(courses)}
+    data.update(extra)
+    return training.create_session(data)
+
+
+MOTIVATION = "I restore degraded rangeland in my district and want to learn more."

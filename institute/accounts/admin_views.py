@@ -72,7 +72,7 @@ def edit_user(user_id: int):
         else:
             flash(_("The user %(email)s is saved.", email=user.email), "success")
             return redirect(url_for("accounts_admin.users"))
-    return render_template("accounts/admin_user_edit.html", form=form, user=user)
+    return render_template("accounts/admin_user_edit.html", form=form, target=user)
 
 
 @accounts_admin.route("/partners")

@@ -97,3 +97,8 @@ class PartnerForm(FlaskForm):
     country = SelectField(_l("Country"))
     kind = SelectField(_l("Kind"), choices=[(k, KIND_LABELS[k]) for k in PARTNER_KINDS])
     submit = SubmitField(_l("Save partner"))
+
+
+class SetPasswordForm(FlaskForm):
+    password = PasswordField(_l("New password"))
+    submit = SubmitField(_l("Set password"))

@@ -113,3 +113,17 @@ class Visitor(AnonymousUserMixin):
 
     def has_role(self, *roles: str) -> bool:
         return False
+
+
+class PasswordToken(CreatedMixin, db.Model):
+    """A one-time link to set a password (new fellows enrolled by an admin); hash only."""
+
+    __tablename__ = "password_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship()

@@ -20,7 +20,7 @@ from ..database import utcnow
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
 from .countries import COUNTRY_CODES
-from .models import PARTNER_KINDS, ROLES, ApiToken, Partner, User, UserRole
+from .models import PARTNER_KINDS, ROLES, ApiToken, Partner, PasswordToken, User, UserRole
 
 PARTNERS_CSV = Path(__file__).with_name("partners.csv")
 
@@ -364,3 +364,47 @@ def revoke_all_tokens(user: User) -> None:
         .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
         .values(revoked_at=utcnow())
     )
+
+
+# ------------------------------------------------------------ password links
+
+PASSWORD_LINK_DAYS = 14
+
+
+def invite_user(email: str, name: str, roles: Iterable[str] = ("trainee",),
+                partner: str | None = None, country: str | None = None) -> tuple[User, str]:
+    """An account without a usable password, and the raw token of a link to set one."""
+    user = create_user(email, name, secrets.token_urlsafe(24), roles, partner, country)
+    user.password_hash = "!"  # noqa: S105 - matches no password until the link is used
+    return user, issue_password_token(user)
+
+
+def issue_password_token(user: User) -> str:
+    raw = secrets.token_urlsafe(32)
+    db.session.add(PasswordToken(user=user, token_hash=_digest(raw),
+                                 expires_at=utcnow() + timedelta(days=PASSWORD_LINK_DAYS)))
+    db.session.flush()
+    return raw
+
+
+def password_token_user(raw: str) -> User:
+    token = db.session.scalar(sa.select(PasswordToken).where(PasswordToken.token_hash == _digest(raw or "")))
+    if token is None or token.used_at is not None or token.expires_at <= utcnow():
+        raise NotFound(_("This link is not valid any more. Ask the institute for a new one."))
+    return token.user
+
+
+def set_password_with_token(raw: str, password: str) -> User:
+    """Use a one-time link: set the password and spend the link."""
+    user = password_token_user(raw)
+    details: list[dict] = []
+    _check_password(password, details)
+    if details:
+        raise Invalid(details)
+    user.password_hash = hash_password(password)
+    user.session_version += 1
+    db.session.execute(sa.update(PasswordToken).where(PasswordToken.user_id == user.id,
+                                                      PasswordToken.used_at.is_(None))
+                       .values(used_at=utcnow()))
+    db.session.flush()
+    return user

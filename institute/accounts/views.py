@@ -14,7 +14,7 @@ from ..web import apply_errors
 from . import services
 from .access import login_required, public
 from .countries import country_choices
-from .forms import ConfirmForm, LoginForm, PasswordForm, ProfileForm, RegisterForm, TokenForm
+from .forms import ConfirmForm, LoginForm, PasswordForm, ProfileForm, RegisterForm, SetPasswordForm, TokenForm
 from .models import User, Visitor
 from .throttle import record_failure, throttled
 
@@ -175,3 +175,21 @@ def revoke_token(token_id: int):
         services.revoke_token(current_user, token_id)
         flash(_("The token is revoked."), "success")
     return redirect(url_for("accounts.tokens"))
+
+
+@accounts.route("/set-password/<token>", methods=["GET", "POST"])
+@public
+def set_password(token: str):
+    """The one-time link sent to fellows enrolled by the institute."""
+    user = services.password_token_user(token)
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = services.set_password_with_token(token, form.password.data)
+        except Invalid as exc:
+            apply_errors(form, exc)
+        else:
+            login_user(user)
+            flash(_("Your password is set. Welcome, %(name)s.", name=user.name), "success")
+            return redirect(url_for("home.dashboard"))
+    return render_template("accounts/set_password.html", form=form, invitee=user)

@@ -1,0 +1,124 @@
+"""Bulk enrolment from a CSV (email,name,country,partner): all rows valid, or nothing."""
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from email_validator import EmailNotValidError, validate_email
+from flask_babel import gettext as _
+
+from ..accounts.countries import COUNTRY_CODES
+from ..accounts.models import User, UserRole
+from ..accounts.services import invite_user, partner_by_code, user_by_email
+from ..database import utcnow
+from ..errors import Conflict, Invalid
+from ..extensions import db
+from ..links import external_url
+from ..notifications.services import notify
+from .models import Application, TrainingSession
+from .services import _lock, accepted_count
+
+COLUMNS = ("email", "name", "country", "partner")
+FILE = "enrolment.csv"
+
+
+@dataclass
+class EnrolmentResult:
+    enrolled: list[User] = field(default_factory=list)
+    invited: list[User] = field(default_factory=list)  # new accounts, sent a set-password link
+
+
+def _rows(text: str) -> tuple[list[tuple[int, dict]], list[dict]]:
+    problems: list[dict] = []
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    if set(COLUMNS) - set(header):
+        return [], [{"file": FILE, "line": 1,
+                     "message": _("The first line must be the header: %(h)s", h=",".join(COLUMNS))}]
+    reader.fieldnames = header
+    rows = []
+    for row in reader:
+        rows.append((reader.line_num, {k: (row.get(k) or "").strip() for k in COLUMNS}))
+    if not rows:
+        problems.append({"file": FILE, "line": 2, "message": _("The file has no fellow.")})
+    return rows, problems
+
+
+def enrol_csv(session: TrainingSession, data: bytes | str, admin: User) -> EnrolmentResult:
+    """Enrol every row's fellow (inviting new people), after checking every row."""
+    if session.closed_at is not None:
+        raise Conflict(_("This session is closed."))
+    try:
+        text = data.decode("utf-8") if isinstance(data, bytes) else data
+    except UnicodeDecodeError as exc:
+        raise Invalid([{"file": FILE, "line": data[:exc.start].count(b"\n") + 1,
+                        "message": _("The file is not UTF-8 text.")}]) from exc
+    rows, problems = _rows(text)
+    _lock(session)
+    cohort = set(db.session.scalars(sa.select(User.email).join(Application, Application.user_id == User.id)
+                                    .where(Application.session_id == session.id,
+                                           Application.status == "accepted")))
+    seen: dict[str, int] = {}
+    for line, row in rows:
+        def problem(message: str, line=line) -> None:
+            problems.append({"file": FILE, "line": line, "message": message})
+
+        try:
+            email = validate_email(row["email"], check_deliverability=False).normalized.lower()
+        except EmailNotValidError:
+            problem(_("not a valid email address: %(e)s", e=row["email"] or "—"))
+            email = row["email"].lower()
+        if not row["name"]:
+            problem(_("a name is required"))
+        if row["country"].upper() not in COUNTRY_CODES:
+            problem(_("unknown country code: %(c)s", c=row["country"] or "—"))
+        if row["partner"] and partner_by_code(row["partner"]) is None:
+            problem(_("unknown partner: %(p)s", p=row["partner"]))
+        if email in seen:
+            problem(_("%(e)s is also on line %(n)s", e=email, n=seen[email]))
+        seen.setdefault(email, line)
+        if email in cohort:
+            problem(_("%(e)s is already in the cohort", e=email))
+        row["email"] = email
+    new = len({r["email"] for _l, r in rows} - cohort)
+    left = session.seats - accepted_count(session)
+    if new > left:
+        problems.append({"file": FILE, "line": None,
+                         "message": _("%(n)s fellows to enrol but %(l)s seat(s) left.", n=new, l=left)})
+    if problems:
+        raise Invalid(sorted(problems, key=lambda p: p["line"] or 0),
+                      _("%(n)s problem(s) in the file; nobody was enrolled.", n=len(problems)))
+    result = EnrolmentResult()
+    for _line, row in rows:
+        result.enrolled.append(_enrol(session, row, admin, result))
+    db.session.flush()
+    return result
+
+
+def _enrol(session: TrainingSession, row: dict, admin: User, result: EnrolmentResult) -> User:
+    user = user_by_email(row["email"])
+    link = None
+    if user is None:
+        user, token = invite_user(row["email"], row["name"], ("trainee",), row["partner"] or None,
+                                  row["country"])
+        link = external_url("accounts.set_password", token=token)
+        result.invited.append(user)
+    elif not user.has_role("trainee"):
+        user.role_rows.append(UserRole(role="trainee"))
+    application = db.session.scalar(sa.select(Application).where(
+        Application.session_id == session.id, Application.user_id == user.id))
+    if application is None:
+        application = Application(session_id=session.id, user=user, country=row["country"].upper(),
+                                  institution=user.partner.name if user.partner else "",
+                                  motivation=_("Enrolled by the institute."))
+        db.session.add(application)
+    application.status = "accepted"
+    application.decided_at = utcnow()
+    application.decided_by_id = admin.id
+    body = _("You are enrolled in %(t)s, %(s)s to %(e)s.", t=session.title, s=session.starts_on,
+             e=session.ends_on)
+    if link:
+        body += "\n\n" + _("Set your password to log in (the link works once, for 14 days):") + "\n" + link
+    notify(user.email, _("You are enrolled: %(t)s", t=session.title), body, kind="enrolled")
+    return user

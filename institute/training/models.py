@@ -1,0 +1,113 @@
+"""Training sessions, their courses and instructors, and fellows' applications.
+
+A session's cohort is its accepted applications; bulk enrolment creates
+accepted applications too, so one table answers "who is in the cohort".
+"""
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..accounts.models import User
+from ..courses.models import Course
+from ..database import CreatedMixin, UTCDateTime
+from ..extensions import db
+
+APPLICATION_STATES = ("applied", "accepted", "waitlisted", "rejected", "withdrawn")
+
+
+class TrainingSession(CreatedMixin, db.Model):
+    __tablename__ = "training_sessions"
+    __table_args__ = (
+        sa.UniqueConstraint("year", "sequence"),
+        sa.CheckConstraint("seats > 0", name="seats_positive"),
+        sa.CheckConstraint("sequence IN (1, 2)", name="sequence_in_year"),
+        sa.CheckConstraint("ends_on >= starts_on", name="dates_ordered"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    year: Mapped[int]
+    sequence: Mapped[int]
+    starts_on: Mapped[date]
+    ends_on: Mapped[date]
+    place: Mapped[str] = mapped_column(sa.String(200), default="")
+    seats: Mapped[int] = mapped_column(default=15)
+    applications_open: Mapped[date | None]
+    applications_close: Mapped[date | None]
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    course_links: Mapped[list["SessionCourse"]] = relationship(
+        order_by="SessionCourse.position", cascade="all, delete-orphan", lazy="selectin"
+    )
+    instructor_links: Mapped[list["SessionInstructor"]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    @property
+    def courses(self) -> list[Course]:
+        return [link.course for link in self.course_links]
+
+    @property
+    def instructors(self) -> list[User]:
+        return [link.user for link in self.instructor_links]
+
+    @property
+    def code(self) -> str:
+        return f"{self.year}-{self.sequence}"
+
+
+class SessionCourse(db.Model):
+    __tablename__ = "session_courses"
+
+    session_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("training_sessions.id", ondelete="CASCADE"), primary_key=True
+    )
+    course_id: Mapped[int] = mapped_column(sa.ForeignKey("courses.id"), primary_key=True)
+    position: Mapped[int] = mapped_column(default=0)
+
+    course: Mapped[Course] = relationship(lazy="joined")
+
+
+class SessionInstructor(db.Model):
+    __tablename__ = "session_instructors"
+
+    session_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("training_sessions.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+
+    user: Mapped[User] = relationship(lazy="selectin")
+
+
+class Application(CreatedMixin, db.Model):
+    """A fellow's application to a session; accepted applications are the cohort."""
+
+    __tablename__ = "applications"
+    __table_args__ = (
+        sa.UniqueConstraint("session_id", "user_id"),
+        sa.Index("ix_applications_session_status", "session_id", "status"),
+        sa.CheckConstraint(
+            "status IN ('applied', 'accepted', 'waitlisted', 'rejected', 'withdrawn')",
+            name="known_status",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("training_sessions.id", ondelete="CASCADE")
+    )
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    motivation: Mapped[str] = mapped_column(sa.Text, default="")
+    country: Mapped[str | None] = mapped_column(sa.String(2))
+    institution: Mapped[str] = mapped_column(sa.String(200), default="")
+    status: Mapped[str] = mapped_column(sa.String(20), default="applied")
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+
+    session: Mapped[TrainingSession] = relationship()
+    user: Mapped[User] = relationship(foreign_keys=[user_id], lazy="selectin")

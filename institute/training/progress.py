@@ -1,0 +1,136 @@
+"""Progress and completion: the rule of DESIGN §3 in one place.
+
+A fellow completes a session when every module of its courses is marked done
+and every quiz of its courses is passed. Certificates use ``completion``;
+pages use ``cohort_progress``. The whole cohort is computed in a fixed number
+of queries, whatever its size.
+"""
+
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+
+from ..accounts.models import User
+from ..courses.models import CourseRevision, Module, ModuleCompletion, Quiz
+from ..extensions import db
+from ..quizzes.results import passed_quizzes
+from .models import Application, TrainingSession
+
+
+@dataclass
+class CourseProgress:
+    slug: str
+    title: str
+    modules: list[tuple[str, str]]  # (slug, title) in order
+    done: set[str]
+    quizzes: list[tuple[int, str]]  # (id, title)
+    passed: set[int]
+
+    @property
+    def complete(self) -> bool:
+        return self.done >= {s for s, _t in self.modules} and self.passed >= {q for q, _t in self.quizzes}
+
+    @property
+    def next_module(self) -> tuple[str, str] | None:
+        return next(((s, t) for s, t in self.modules if s not in self.done), None)
+
+
+@dataclass
+class FellowProgress:
+    user: User
+    application: Application
+    courses: list[CourseProgress] = field(default_factory=list)
+
+    @property
+    def modules_total(self) -> int:
+        return sum(len(c.modules) for c in self.courses)
+
+    @property
+    def modules_done(self) -> int:
+        return sum(len(c.done & {s for s, _t in c.modules}) for c in self.courses)
+
+    @property
+    def quizzes_total(self) -> int:
+        return sum(len(c.quizzes) for c in self.courses)
+
+    @property
+    def quizzes_passed(self) -> int:
+        return sum(len(c.passed & {q for q, _t in c.quizzes}) for c in self.courses)
+
+    @property
+    def completed(self) -> bool:
+        return bool(self.courses) and all(c.complete for c in self.courses)
+
+    @property
+    def percent(self) -> int:
+        total = self.modules_total + self.quizzes_total
+        return round(100 * (self.modules_done + self.quizzes_passed) / total) if total else 0
+
+    @property
+    def missing(self) -> list[str]:
+        """Why the fellow has not completed: for certificates' ineligibility reasons."""
+        reasons = []
+        for course in self.courses:
+            for slug, _title in course.modules:
+                if slug not in course.done:
+                    reasons.append(f"module not done: {course.slug}/{slug}")
+            for quiz_id, title in course.quizzes:
+                if quiz_id not in course.passed:
+                    reasons.append(f"quiz not passed: {course.slug}: {title}")
+        return reasons
+
+
+def _course_outlines(session: TrainingSession):
+    courses = [link.course for link in session.course_links]
+    revision_ids = [c.published_revision_id for c in courses if c.published_revision_id]
+    modules: dict[int, list[tuple[str, str]]] = {r: [] for r in revision_ids}
+    for revision_id, slug, title in db.session.execute(
+            sa.select(Module.revision_id, Module.slug, Module.title)
+            .where(Module.revision_id.in_(revision_ids)).order_by(Module.position)):
+        modules[revision_id].append((slug, title))
+    quizzes: dict[int, list[tuple[int, str]]] = {r: [] for r in revision_ids}
+    for revision_id, quiz_id, title in db.session.execute(
+            sa.select(Quiz.revision_id, Quiz.id, Quiz.title).where(Quiz.revision_id.in_(revision_ids))
+            .order_by(Quiz.id)):
+        quizzes[revision_id].append((quiz_id, title))
+    titles = {revision_id: title for revision_id, title in db.session.execute(
+        sa.select(CourseRevision.id, CourseRevision.title).where(CourseRevision.id.in_(revision_ids)))}
+    return [(c, titles.get(c.published_revision_id, c.slug), modules.get(c.published_revision_id, []),
+             quizzes.get(c.published_revision_id, [])) for c in courses]
+
+
+def cohort_progress(session: TrainingSession, user_ids: list[int] | None = None) -> list[FellowProgress]:
+    """Every accepted fellow (or those of ``user_ids``) with progress in each course."""
+    stmt = (sa.select(Application).where(Application.session_id == session.id,
+                                         Application.status == "accepted")
+            .order_by(Application.created_at, Application.id))
+    if user_ids is not None:
+        stmt = stmt.where(Application.user_id.in_(user_ids))
+    applications = list(db.session.scalars(stmt))
+    outlines = _course_outlines(session)
+    fellow_ids = [a.user_id for a in applications]
+    done: dict[tuple[int, int], set[str]] = {}
+    if fellow_ids and outlines:
+        for user_id, course_id, slug in db.session.execute(
+                sa.select(ModuleCompletion.user_id, ModuleCompletion.course_id, ModuleCompletion.module_slug)
+                .where(ModuleCompletion.user_id.in_(fellow_ids),
+                       ModuleCompletion.course_id.in_([c.id for c, *_ in outlines]))):
+            done.setdefault((user_id, course_id), set()).add(slug)
+    quiz_ids = [q for *_, quizzes in outlines for q, _t in quizzes]
+    passed = passed_quizzes(fellow_ids, quiz_ids)
+    result = []
+    for application in applications:
+        fellow = FellowProgress(application.user, application)
+        for course, title, modules, quizzes in outlines:
+            fellow.courses.append(CourseProgress(
+                course.slug, title, modules,
+                done.get((application.user_id, course.id), set()), quizzes,
+                {q for q, _t in quizzes if (application.user_id, q) in passed}))
+        result.append(fellow)
+    return result
+
+
+def completion(session: TrainingSession, user: User) -> FellowProgress | None:
+    """The fellow's progress in the session, or None when not in its cohort."""
+    found = cohort_progress(session, [user.id])
+    return found[0] if found else None

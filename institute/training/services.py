@@ -1,0 +1,348 @@
+"""The rules of training sessions: creating them, applying, deciding, withdrawing.
+
+Seat limits hold under concurrency: every change to a session's cohort first
+locks the session (a row lock on PostgreSQL; SQLite transactions take the
+write lock when they begin), then counts.
+"""
+
+from datetime import date
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from ..accounts.countries import COUNTRY_CODES
+from ..accounts.models import User
+from ..accounts.services import user_by_email
+from ..courses.models import Course
+from ..database import utcnow
+from ..errors import Conflict, Forbidden, Invalid, NotFound
+from ..extensions import db
+from ..notifications.services import notify
+from .models import Application, SessionCourse, SessionInstructor, TrainingSession
+
+DECISIONS = {"accept": "accepted", "waitlist": "waitlisted", "reject": "rejected"}
+
+
+# ----------------------------------------------------------------- sessions
+
+
+def _date(value, field: str, details: list[dict], required: bool = True) -> date | None:
+    if value in (None, ""):
+        if required:
+            details.append({"field": field, "message": _("A date is required.")})
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        details.append({"field": field, "message": _("Not a date (YYYY-MM-DD): %(v)s", v=value)})
+        return None
+
+
+def _int(value, field: str, details: list[dict], default=None) -> int | None:
+    if value in (None, ""):
+        return default
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        details.append({"field": field, "message": _("Not a whole number: %(v)s", v=value)})
+        return None
+
+
+def _session_values(data: dict) -> tuple[dict, list[Course], list[User]]:
+    """Check every field of a session at once; returns clean values or raises Invalid."""
+    details: list[dict] = []
+    title = str(data.get("title") or "").strip()
+    if not title:
+        details.append({"field": "title", "message": _("A title is required.")})
+    year = _int(data.get("year"), "year", details)
+    if year is not None and not 2000 <= year <= 2100:
+        details.append({"field": "year", "message": _("The year must be between 2000 and 2100.")})
+    sequence = _int(data.get("sequence"), "sequence", details, default=1)
+    if sequence not in (None, 1, 2):
+        details.append({"field": "sequence", "message": _("The sequence in the year is 1 or 2.")})
+    seats = _int(data.get("seats"), "seats", details, default=15)
+    if seats is not None and not 1 <= seats <= 10000:
+        details.append({"field": "seats", "message": _("Seats must be at least 1.")})
+    starts = _date(data.get("starts_on"), "starts_on", details)
+    ends = _date(data.get("ends_on"), "ends_on", details)
+    if starts and ends and ends < starts:
+        details.append({"field": "ends_on", "message": _("The session cannot end before it starts.")})
+    opens = _date(data.get("applications_open"), "applications_open", details, required=False)
+    closes = _date(data.get("applications_close"), "applications_close", details, required=False)
+    if opens and closes and closes < opens:
+        details.append({"field": "applications_close",
+                        "message": _("Applications cannot close before they open.")})
+    courses = _courses(data.get("courses") or [], details)
+    instructors = _instructors(data.get("instructors") or [], details)
+    if details:
+        raise Invalid(details)
+    values = dict(title=title[:200], year=year, sequence=sequence, seats=seats, starts_on=starts,
+                  ends_on=ends, applications_open=opens, applications_close=closes,
+                  place=str(data.get("place") or "").strip()[:200],
+                  description=str(data.get("description") or "").strip())
+    return values, courses, instructors
+
+
+def _courses(slugs, details: list[dict]) -> list[Course]:
+    if isinstance(slugs, str):
+        slugs = [s for s in slugs.replace(",", " ").split() if s]
+    courses = []
+    for slug in slugs:
+        course = db.session.scalar(sa.select(Course).where(Course.slug == str(slug)))
+        if course is None:
+            details.append({"field": "courses", "message": _("Unknown course: %(s)s", s=slug)})
+        elif course.published_revision_id is None:
+            details.append({"field": "courses", "message": _("Course %(s)s is not published.", s=slug)})
+        elif course not in courses:
+            courses.append(course)
+    return courses
+
+
+def _instructors(emails, details: list[dict]) -> list[User]:
+    if isinstance(emails, str):
+        emails = [e for e in emails.replace(",", " ").split() if e]
+    users = []
+    for email in emails:
+        user = user_by_email(str(email))
+        if user is None or not user.has_role("instructor", "admin"):
+            details.append({"field": "instructors",
+                            "message": _("%(e)s is not an instructor.", e=email)})
+        elif user not in users:
+            users.append(user)
+    return users
+
+
+def create_session(data: dict) -> TrainingSession:
+    values, courses, instructors = _session_values(data)
+    if db.session.scalar(sa.select(TrainingSession.id).where(
+            TrainingSession.year == values["year"], TrainingSession.sequence == values["sequence"])):
+        raise Conflict(_("Session %(y)s-%(s)s already exists.", y=values["year"], s=values["sequence"]),
+                       [{"field": "sequence"}])
+    session = TrainingSession(**values)
+    _set_links(session, courses, instructors)
+    db.session.add(session)
+    db.session.flush()
+    return session
+
+
+def update_session(session: TrainingSession, data: dict) -> TrainingSession:
+    values, courses, instructors = _session_values(data)
+    clash = db.session.scalar(sa.select(TrainingSession.id).where(
+        TrainingSession.year == values["year"], TrainingSession.sequence == values["sequence"],
+        TrainingSession.id != session.id))
+    if clash:
+        raise Conflict(_("Session %(y)s-%(s)s already exists.", y=values["year"], s=values["sequence"]))
+    if values["seats"] < accepted_count(session):
+        raise Conflict(_("The cohort already has more fellows than %(n)s seats.", n=values["seats"]))
+    for key, value in values.items():
+        setattr(session, key, value)
+    _set_links(session, courses, instructors)
+    db.session.flush()
+    return session
+
+
+def _set_links(session, courses, instructors) -> None:
+    session.course_links = [SessionCourse(course=c, position=i) for i, c in enumerate(courses)]
+    session.instructor_links = [SessionInstructor(user=u) for u in instructors]
+
+
+def close_session(session: TrainingSession) -> None:
+    """No more applications or decisions; the cohort stays as it is."""
+    if session.closed_at is None:
+        session.closed_at = utcnow()
+        db.session.flush()
+
+
+def get_session(session_id: int) -> TrainingSession:
+    session = db.session.get(TrainingSession, session_id)
+    if session is None:
+        raise NotFound(_("No such training session."))
+    return session
+
+
+def list_sessions(upcoming_only: bool = False, today: date | None = None) -> list[TrainingSession]:
+    stmt = sa.select(TrainingSession).order_by(TrainingSession.starts_on.desc())
+    if upcoming_only:
+        stmt = stmt.where(TrainingSession.ends_on >= (today or date.today()),
+                          TrainingSession.closed_at.is_(None))
+    return list(db.session.scalars(stmt))
+
+
+def window(session: TrainingSession) -> tuple[date | None, date]:
+    """When applications are taken: from opening (or now) until closing (or the start)."""
+    return session.applications_open, session.applications_close or session.starts_on
+
+
+def is_open(session: TrainingSession, today: date | None = None) -> bool:
+    today = today or date.today()
+    opens, closes = window(session)
+    return session.closed_at is None and (opens is None or opens <= today) and today <= closes
+
+
+def teaches(user: User | None, session: TrainingSession) -> bool:
+    return user is not None and any(link.user_id == user.id for link in session.instructor_links)
+
+
+# -------------------------------------------------------------- applications
+
+
+def accepted_count(session: TrainingSession) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(Application).where(
+        Application.session_id == session.id, Application.status == "accepted"))
+
+
+def _lock(session: TrainingSession) -> TrainingSession:
+    """Serialise changes to one session's cohort (see the module's docstring)."""
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(sa.select(TrainingSession.id).where(TrainingSession.id == session.id)
+                           .with_for_update())
+    return session
+
+
+def get_application(application_id: int) -> Application:
+    application = db.session.get(Application, application_id)
+    if application is None:
+        raise NotFound(_("No such application."))
+    return application
+
+
+def applications_of(session: TrainingSession) -> list[Application]:
+    return list(db.session.scalars(sa.select(Application).where(
+        Application.session_id == session.id).order_by(Application.created_at, Application.id)))
+
+
+def my_applications(user: User) -> list[Application]:
+    return list(db.session.scalars(sa.select(Application).where(Application.user_id == user.id)
+                                   .order_by(Application.created_at.desc())))
+
+
+def apply(session: TrainingSession, user: User, motivation: str, country: str | None = None,
+          institution: str = "", today: date | None = None) -> Application:
+    """A fellow applies once per session, inside the application window."""
+    if not user.has_role("trainee"):
+        raise Forbidden(_("Only fellows apply to training sessions."))
+    if session.closed_at is not None:
+        raise Conflict(_("This session is closed."))
+    if not is_open(session, today):
+        opens, closes = window(session)
+        raise Conflict(_("Applications are taken from %(o)s to %(c)s.",
+                         o=opens.isoformat() if opens else "—", c=closes.isoformat()))
+    details: list[dict] = []
+    motivation = (motivation or "").strip()
+    if len(motivation) < 20:
+        details.append({"field": "motivation",
+                        "message": _("Tell us in a few sentences why you apply (20 characters at least).")})
+    country = (country or user.country or "").strip().upper() or None
+    if country and country not in COUNTRY_CODES:
+        details.append({"field": "country", "message": _("Unknown country code: %(code)s", code=country)})
+    if details:
+        raise Invalid(details)
+    if db.session.scalar(sa.select(Application.id).where(
+            Application.session_id == session.id, Application.user_id == user.id)):
+        raise Conflict(_("You have already applied to this session."))
+    application = Application(session_id=session.id, user=user, motivation=motivation[:5000],
+                              country=country,
+                              institution=(institution or (user.partner.name if user.partner else ""))[:200])
+    db.session.add(application)
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except sa.exc.IntegrityError as exc:
+        raise Conflict(_("You have already applied to this session.")) from exc
+    notify(user.email, _("Application received: %(t)s", t=session.title),
+           _("We have received your application to %(t)s (%(s)s to %(e)s). You will hear from us "
+             "when it has been decided.", t=session.title, s=session.starts_on, e=session.ends_on),
+           kind="application-received")
+    return application
+
+
+def decide(application: Application, decision: str, admin: User) -> Application:
+    """Accept, waitlist or reject; accepting never exceeds the seat limit."""
+    return decide_many(application.session, [application.id], decision, admin)[0]
+
+
+def decide_many(session: TrainingSession, application_ids: list[int], decision: str,
+                admin: User) -> list[Application]:
+    """Decide several applications of one session at once, all or none."""
+    if decision not in DECISIONS:
+        raise Invalid([{"field": "decision", "message": _("Decide accept, waitlist or reject.")}])
+    if session.closed_at is not None:
+        raise Conflict(_("This session is closed."))
+    _lock(session)
+    applications = list(db.session.scalars(
+        sa.select(Application).where(Application.session_id == session.id,
+                                     Application.id.in_(application_ids))
+        .order_by(Application.created_at, Application.id)
+        .execution_options(populate_existing=True)))  # read again after the lock
+    if len(applications) != len(set(application_ids)):
+        raise NotFound(_("No such application in this session."))
+    status = DECISIONS[decision]
+    if any(a.status == "withdrawn" for a in applications):
+        raise Conflict(_("A withdrawn application cannot be decided."))
+    changing = [a for a in applications if a.status != status]
+    if status == "accepted":
+        left = session.seats - accepted_count(session)
+        if len(changing) > left:
+            raise Conflict(_("The session is full: %(n)s seat(s) left.", n=max(left, 0)))
+    freed = sum(1 for a in changing if a.status == "accepted")
+    for application in changing:
+        application.status = status
+        application.decided_at = utcnow()
+        application.decided_by_id = admin.id
+        _tell_decision(application)
+    db.session.flush()
+    for _seat in range(freed):
+        _promote(session)
+    return applications
+
+
+def _tell_decision(application: Application) -> None:
+    session = application.session
+    texts = {
+        "accepted": _("You are accepted to %(t)s, %(s)s to %(e)s in %(p)s. Welcome to the cohort."),
+        "waitlisted": _("Your application to %(t)s is on the waiting list. We will tell you if a "
+                        "seat becomes free."),
+        "rejected": _("We are sorry: your application to %(t)s could not be accepted this time."),
+    }
+    notify(application.user.email, _("Your application to %(t)s", t=session.title),
+           texts[application.status] % {"t": session.title, "s": session.starts_on,
+                                        "e": session.ends_on, "p": session.place or "Kubuqi"},
+           kind=f"application-{application.status}")
+
+
+def _promote(session: TrainingSession) -> Application | None:
+    """Give a free seat to the oldest waitlisted application, and tell that fellow."""
+    if accepted_count(session) >= session.seats:
+        return None
+    oldest = db.session.scalar(sa.select(Application).where(
+        Application.session_id == session.id, Application.status == "waitlisted")
+        .order_by(Application.created_at, Application.id).limit(1))
+    if oldest is None:
+        return None
+    oldest.status = "accepted"
+    oldest.decided_at = utcnow()
+    db.session.flush()
+    notify(oldest.user.email, _("A seat is free for you: %(t)s", t=session.title),
+           _("A seat has become free and you are now accepted to %(t)s, %(s)s to %(e)s.",
+             t=session.title, s=session.starts_on, e=session.ends_on),
+           kind="application-promoted")
+    return oldest
+
+
+def withdraw(application: Application, actor: User) -> Application:
+    """The applicant or an admin withdraws; a freed seat goes to the oldest waitlisted."""
+    if actor.id != application.user_id and not actor.has_role("admin"):
+        raise Forbidden(_("Only the applicant or an admin can withdraw an application."))
+    session = _lock(application.session)
+    db.session.refresh(application)
+    if application.status in ("withdrawn", "rejected"):
+        raise Conflict(_("This application is already %(s)s.", s=_(application.status)))
+    was_accepted = application.status == "accepted"
+    application.status = "withdrawn"
+    application.decided_at = utcnow()
+    db.session.flush()
+    if was_accepted:
+        _promote(session)
+    return application

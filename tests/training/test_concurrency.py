@@ -1,0 +1,106 @@
+"""Accepting never exceeds the seat limit, even when many admins accept at once.
+
+These tests need real, committed transactions on separate connections, so they
+run on a database of their own (a SQLite file; a PostgreSQL database created
+for the test and dropped after), not inside the rolled-back test transaction.
+"""
+
+import os
+import threading
+import time
+import uuid
+
+import pytest
+import sqlalchemy as sa
+from flask_migrate import upgrade
+
+from institute import create_app
+from institute.accounts.models import User
+from institute.config import database_uri
+from institute.database import transaction
+from institute.errors import Conflict
+from institute.extensions import db
+from institute.training import services as training
+from institute.training.models import Application
+
+from ..builders import MOTIVATION, create_session, create_user
+from ..conftest import TEST_CONFIG
+
+BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
+
+
+@pytest.fixture(params=BACKENDS)
+def committed_app(request, tmp_path):
+    if request.param == "sqlite":
+        url, cleanup = f"sqlite:///{tmp_path / 'concurrency.sqlite'}", None
+    else:
+        base = sa.engine.make_url(database_uri(os.environ["TEST_DATABASE_URL"], ""))
+        name = f"gdi_concurrency_{uuid.uuid4().hex[:8]}"
+        admin = sa.create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        url = base.set(database=name).render_as_string(hide_password=False)
+
+        def cleanup():
+            with admin.connect() as conn:
+                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            admin.dispose()
+
+    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url}, instance_path=str(tmp_path))
+    with app.app_context():
+        upgrade()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+    if cleanup:
+        cleanup()
+
+
+def test_twenty_concurrent_accepts_against_fifteen_seats(committed_app, monkeypatch):
+    app = committed_app
+    count = training.accepted_count
+
+    def slow_count(session):
+        # Widen the gap between counting seats and taking one, so that without the
+        # lock the threads would overbook; with it they wait their turn.
+        seats = count(session)
+        time.sleep(0.02)
+        return seats
+
+    monkeypatch.setattr(training, "accepted_count", slow_count)
+    with app.app_context(), transaction():
+        admin = create_user(roles="admin")
+        session = create_session(seats=15)
+        ids = [training.apply(session, create_user(), MOTIVATION).id for _ in range(20)]
+        admin_id, session_id = admin.id, session.id
+
+    barrier = threading.Barrier(len(ids))
+    outcomes: list[str] = []
+    lock = threading.Lock()
+
+    def accept(application_id: int) -> None:
+        with app.app_context():
+            barrier.wait()
+            try:
+                with transaction():
+                    admin = db.session.get(User, admin_id)
+                    training.decide(training.get_application(application_id), "accept", admin)
+                result = "accepted"
+            except Conflict:
+                result = "full"
+            except Exception as exc:  # noqa: BLE001 - reported below, the test fails on it
+                result = f"error: {exc!r}"
+            with lock:
+                outcomes.append(result)
+
+    threads = [threading.Thread(target=accept, args=(i,)) for i in ids]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert sorted(outcomes) == ["accepted"] * 15 + ["full"] * 5, outcomes
+    with app.app_context():
+        accepted = db.session.scalar(sa.select(sa.func.count()).select_from(Application).where(
+            Application.session_id == session_id, Application.status == "accepted"))
+    assert accepted == 15
