@@ -77,8 +77,9 @@ def register_blueprints(app: Flask) -> None:
     from .courses.api import courses_api
     from .courses.views import courses
     from .home.views import home
+    from .training.api import training_api
 
-    api_blueprints = (accounts_api, courses_api, openapi_api)
+    api_blueprints = (accounts_api, courses_api, training_api, openapi_api)
     for blueprint in (home, accounts, accounts_admin, courses, *api_blueprints):
         app.register_blueprint(blueprint)
     for blueprint in api_blueprints:
@@ -96,9 +97,13 @@ def register_commands(app: Flask) -> None:
     from .accounts.cli import users_cli
     from .courses.cli import courses_cli
     from .demo import demo_command
+    from .notifications.cli import notifications_cli
+    from .training.cli import training_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(courses_cli)
+    app.cli.add_command(training_cli)
+    app.cli.add_command(notifications_cli)
     app.cli.add_command(demo_command)
 
 

@@ -135,3 +135,40 @@ def bearer(client, email: str, password: str = PASSWORD) -> dict:
     response = client.post("/api/v1/auth/token", json={"email": email, "password": password})
     assert response.status_code == 201, response.get_json()
     return {"Authorization": f"Bearer {response.get_json()['token']}"}
+
+
+class _Inbox:
+    """What a real local SMTP server received."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
+        from email import message_from_bytes, policy
+
+        message = message_from_bytes(envelope.content, policy=policy.default)
+        self.messages.append(message)
+        return "250 OK"
+
+    def to(self, address: str) -> list:
+        return [m for m in self.messages if m["To"] == address]
+
+
+@pytest.fixture
+def smtp(app, monkeypatch):
+    """A real SMTP server (aiosmtpd) on a free local port, set as the app's MAIL_SERVER."""
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    inbox = _Inbox()
+    inbox.port = port
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
+    monkeypatch.setitem(app.config, "MAIL_PORT", port)
+    yield inbox
+    controller.stop()
