@@ -77,10 +77,12 @@ def register_blueprints(app: Flask) -> None:
     from .courses.api import courses_api
     from .courses.views import courses
     from .home.views import home
+    from .notifications.views import notifications
     from .training.api import training_api
+    from .training.views import training
 
     api_blueprints = (accounts_api, courses_api, training_api, openapi_api)
-    for blueprint in (home, accounts, accounts_admin, courses, *api_blueprints):
+    for blueprint in (home, accounts, accounts_admin, courses, training, notifications, *api_blueprints):
         app.register_blueprint(blueprint)
     for blueprint in api_blueprints:
         csrf.exempt(blueprint)  # the API authenticates by token, never by cookie

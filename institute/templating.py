@@ -15,6 +15,7 @@ def navigation(user) -> list[tuple[str, str]]:
     if user.is_authenticated:
         items.append(("home.dashboard", _("Dashboard")))
     items.append(("courses.catalogue", _("Courses")))
+    items.append(("training.sessions", _("Sessions")))
     items.append(("accounts_admin.partners", _("Partners")))
     if user.has_role("admin"):
         items.append(("accounts_admin.users", _("Users")))

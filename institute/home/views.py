@@ -6,6 +6,8 @@ from flask_login import current_user
 from ..accounts.access import login_required, public
 from ..accounts.forms import ConfirmForm
 from ..extensions import db
+from ..training.progress import completion
+from ..training.services import list_sessions, my_applications, teaches
 
 home = Blueprint("home", __name__, template_folder="templates")
 
@@ -19,7 +21,13 @@ def index():
 @home.route("/dashboard")
 @login_required
 def dashboard():
-    return render_template("home/dashboard.html")
+    applications = my_applications(current_user) if current_user.has_role("trainee") else []
+    studies = [(a.session, completion(a.session, current_user))
+               for a in applications if a.status == "accepted"]
+    teaching = [s for s in list_sessions() if teaches(current_user, s)] \
+        if current_user.has_role("instructor") else []
+    return render_template("home/dashboard.html", applications=applications, studies=studies,
+                           teaching=teaching)
 
 
 @home.route("/language", methods=["POST"])

@@ -1,0 +1,228 @@
+"""Web pages of training sessions: list, apply, review applications, enrol, cohort."""
+
+from datetime import date
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale, ngettext
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..accounts.access import login_required, public, roles_required
+from ..accounts.countries import country_choices
+from ..accounts.services import search_users
+from ..courses.services import catalogue
+from ..errors import Conflict, Forbidden, Invalid
+from ..web import apply_errors
+from . import services
+from .charts import progress_chart
+from .enrolment import enrol_csv
+from .forms import ApplyForm, EnrolForm, SessionForm
+from .progress import cohort_progress
+
+training = Blueprint("training", __name__, template_folder="templates")
+
+
+@training.route("/sessions")
+@public
+def sessions():
+    return render_template("training/sessions.html", sessions=services.list_sessions(upcoming_only=True),
+                           is_open=services.is_open, window=services.window, today=date.today())
+
+
+def _my_application(session):
+    if not current_user.is_authenticated:
+        return None
+    return next((a for a in services.my_applications(current_user) if a.session_id == session.id), None)
+
+
+@training.route("/sessions/<int:session_id>", methods=["GET"])
+@public
+def session(session_id: int):
+    session = services.get_session(session_id)
+    form = ApplyForm(formdata=None, institution=current_user.partner.name if current_user.partner else "",
+                     country=current_user.country if current_user.is_authenticated else "")
+    form.country.choices = [("", "—")] + country_choices(str(get_locale()))
+    return render_template("training/session.html", session=session, form=form,
+                           application=_my_application(session), open=services.is_open(session),
+                           window=services.window(session),
+                           seats_left=max(session.seats - services.accepted_count(session), 0),
+                           teaches=services.teaches(current_user, session))
+
+
+@training.route("/sessions/<int:session_id>/apply", methods=["POST"])
+@roles_required("trainee")
+def apply(session_id: int):
+    session = services.get_session(session_id)
+    status = 422
+    form = ApplyForm()
+    form.country.choices = [("", "—")] + country_choices(str(get_locale()))
+    if form.validate_on_submit():
+        try:
+            services.apply(session, current_user, form.motivation.data, form.country.data or None,
+                           form.institution.data)
+        except Invalid as exc:
+            apply_errors(form, exc)
+        except Conflict as exc:
+            flash(exc.message, "error")  # shown whatever the page shows in place of the form
+            status = 409
+        else:
+            flash(_("Your application is received. We will write to you when it is decided."), "success")
+            return redirect(url_for("training.session", session_id=session.id))
+    return render_template("training/session.html", session=session, form=form,
+                           application=_my_application(session), open=services.is_open(session),
+                           window=services.window(session),
+                           seats_left=max(session.seats - services.accepted_count(session), 0),
+                           teaches=False), status
+
+
+@training.route("/applications/<int:application_id>/withdraw", methods=["POST"])
+@roles_required("trainee", "admin")
+def withdraw(application_id: int):
+    application = services.withdraw(services.get_application(application_id), current_user)
+    flash(_("The application is withdrawn."), "info")
+    if current_user.has_role("admin") and application.user_id != current_user.id:
+        return redirect(url_for("training.applications", session_id=application.session_id))
+    return redirect(url_for("home.dashboard"))
+
+
+def _may_follow(session) -> None:
+    if not current_user.has_role("admin") and not services.teaches(current_user, session):
+        raise Forbidden(_("Only the session's instructors and admins see its cohort."))
+
+
+@training.route("/sessions/<int:session_id>/cohort")
+@roles_required("instructor", "admin")
+def cohort(session_id: int):
+    session = services.get_session(session_id)
+    _may_follow(session)
+    fellows = cohort_progress(session)
+    return render_template("training/cohort.html", session=session, fellows=fellows,
+                           chart=progress_chart(fellows))
+
+
+@training.route("/sessions/<int:session_id>/fellows/<int:user_id>")
+@login_required
+def fellow(session_id: int, user_id: int):
+    session = services.get_session(session_id)
+    if current_user.id != user_id:
+        _may_follow(session)  # a fellow sees only their own progress
+    found = cohort_progress(session, [user_id])
+    if not found:
+        abort(404)
+    return render_template("training/fellow.html", session=session, fellow=found[0])
+
+
+# ------------------------------------------------------------------ admin
+
+
+@training.route("/admin/sessions")
+@roles_required("admin")
+def admin_sessions():
+    return render_template("training/admin_sessions.html", sessions=services.list_sessions(),
+                           accepted=services.accepted_count)
+
+
+def _session_form(obj=None) -> SessionForm:
+    form = SessionForm(obj=obj)
+    if obj is not None and request.method == "GET":
+        form.courses.data = [c.slug for c in obj.courses]
+        form.instructors.data = [u.email for u in obj.instructors]
+        form.sequence.data = str(obj.sequence)
+    form.courses.choices = [(c.slug, r.title) for c, r in catalogue(None)]
+    form.instructors.choices = [(u.email, f"{u.name} ({u.email})")
+                                for u in search_users("", 1, 500).items if u.has_role("instructor")]
+    return form
+
+
+def _form_data(form: SessionForm) -> dict:
+    return {name: getattr(form, name).data for name in (
+        "title", "year", "sequence", "starts_on", "ends_on", "place", "seats", "applications_open",
+        "applications_close", "courses", "instructors", "description")}
+
+
+@training.route("/admin/sessions/new", methods=["GET", "POST"])
+@roles_required("admin")
+def create_session():
+    form = _session_form()
+    if form.validate_on_submit():
+        try:
+            session = services.create_session(_form_data(form))
+        except Invalid as exc:
+            apply_errors(form, exc)
+        except Conflict as exc:
+            form.form_errors.append(exc.message)
+        else:
+            flash(_("The session %(t)s is created.", t=session.title), "success")
+            return redirect(url_for("training.applications", session_id=session.id))
+    return render_template("training/session_form.html", form=form, session=None)
+
+
+@training.route("/admin/sessions/<int:session_id>/edit", methods=["GET", "POST"])
+@roles_required("admin")
+def edit_session(session_id: int):
+    session = services.get_session(session_id)
+    form = _session_form(session)
+    if form.validate_on_submit():
+        try:
+            services.update_session(session, _form_data(form))
+        except Invalid as exc:
+            apply_errors(form, exc)
+        except Conflict as exc:
+            form.form_errors.append(exc.message)
+        else:
+            flash(_("The session is saved."), "success")
+            return redirect(url_for("training.applications", session_id=session.id))
+    return render_template("training/session_form.html", form=form, session=session)
+
+
+@training.route("/admin/sessions/<int:session_id>/close", methods=["POST"])
+@roles_required("admin")
+def close_session(session_id: int):
+    services.close_session(services.get_session(session_id))
+    flash(_("The session is closed to applications and decisions."), "info")
+    return redirect(url_for("training.admin_sessions"))
+
+
+@training.route("/admin/sessions/<int:session_id>/applications", methods=["GET", "POST"])
+@roles_required("admin")
+def applications(session_id: int):
+    session = services.get_session(session_id)
+    if request.method == "POST":
+        ids = [int(i) for i in request.form.getlist("application") if i.isdigit()]
+        decision = request.form.get("decision", "")
+        if not ids:
+            flash(_("Select at least one application."), "error")
+        else:
+            try:
+                services.decide_many(session, ids, decision, current_user)
+            except (Conflict, Invalid) as exc:
+                flash(exc.message if isinstance(exc, Conflict) else exc.details[0]["message"], "error")
+            else:
+                flash(ngettext("%(num)d application decided.", "%(num)d applications decided.",
+                               len(ids)), "success")
+                return redirect(url_for("training.applications", session_id=session.id))
+    apps = services.applications_of(session)
+    return render_template("training/applications.html", session=session, applications=apps,
+                           seats_left=max(session.seats - services.accepted_count(session), 0))
+
+
+@training.route("/admin/sessions/<int:session_id>/enrol", methods=["GET", "POST"])
+@roles_required("admin")
+def enrol(session_id: int):
+    session = services.get_session(session_id)
+    form = EnrolForm()
+    problems = []
+    if form.validate_on_submit():
+        data = form.file.data.read(2 * 1024 * 1024) if form.file.data else b""
+        try:
+            result = enrol_csv(session, data, current_user)
+        except Invalid as exc:
+            problems = exc.details
+        except Conflict as exc:
+            form.form_errors.append(exc.message)
+        else:
+            flash(_("%(n)s fellows enrolled; %(i)s new people were sent a link to set a password.",
+                    n=len(result.enrolled), i=len(result.invited)), "success")
+            return redirect(url_for("training.applications", session_id=session.id))
+    return render_template("training/enrol.html", session=session, form=form, problems=problems), \
+        422 if problems else 200
