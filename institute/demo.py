@@ -4,16 +4,22 @@ Idempotent: run it again and it adds only what is missing, then prints the login
 Each domain adds its part through ``DEMO_STEPS``.
 """
 
+from datetime import date
 from pathlib import Path
 
 import click
+import sqlalchemy as sa
 from flask import current_app
 from flask.cli import with_appcontext
 
 from .accounts import services as accounts
 from .courses.bundle import find_bundles, read_path
 from .courses.importing import import_bundle
+from .courses.services import get_course, mark_done
 from .database import transaction
+from .extensions import db
+from .training import services as training
+from .training.models import Application, TrainingSession
 
 DEMO_PASSWORD = "kubuqi-demo-2026"  # noqa: S105 - a demo data set for local use, documented in the README
 
@@ -46,6 +52,73 @@ def load_courses() -> list[str]:
     return slugs
 
 
+# The 2026 cohort: fellows from partner countries, in the scripts the network writes.
+COHORT = [
+    ("jose.nunez@fellows.example", "José Ñúñez", "PE", "UNALM"),
+    ("aigerim.saparova@fellows.example", "Айгерим Сапарова", "KG", "UCA"),
+    ("fatima.zahra@fellows.example", "فاطمة الزهراء", "EG", "DRC-EG"),
+    ("wang.xiaoming@fellows.example", "王小明", "CN", "IMAU"),
+    ("ana.lucia.ferreira@fellows.example", "Ana Lúcia Ferreira", "BR", "UFC"),
+    ("muhammad.bilal@fellows.example", "Muhammad Bilal", "PK", "PMAS-AAUR"),
+    ("merve.yildiz@fellows.example", "Merve Yıldız", "TR", "CICA"),
+    ("amine.ben.salah@fellows.example", "Amine Ben Salah", "TN", "IRA-TN"),
+    ("gulshat.annayeva@fellows.example", "Gülşat Annaýewa", "TM", "KIU"),
+    ("camila.rojas@fellows.example", "Camila Rojas", "CL", "UCH-CEZA"),
+    ("lucas.gimenez@fellows.example", "Lucas Giménez", "AR", "IADIZA"),
+]
+# Fellows still waiting for a seat in 2026, and one applying to 2027.
+APPLICANTS = [
+    ("sana.qureshi@fellows.example", "Sana Qureshi", "PK", "SALU"),
+    ("nurlan.abenov@fellows.example", "Nurlan Äbenov", "KZ", None),
+    ("bolor.erdene@fellows.example", "Bolor-Erdene Ganbaatar", "MN", None),
+]
+
+
+def load_training(courses: list[str]) -> None:
+    """The 2026 session under way (a cohort at every stage) and 2027 open to applications."""
+    if db.session.scalar(sa.select(TrainingSession.id).where(TrainingSession.year == 2026,
+                                                             TrainingSession.sequence == 1)):
+        return
+    admin = accounts.user_by_email("admin@gdi.example")
+    session = training.create_session({
+        "title": "Combating desertification: the Kubuqi training 2026", "year": 2026, "sequence": 1,
+        "starts_on": date(2026, 9, 1), "ends_on": date(2026, 12, 15), "place": "Kubuqi, Inner Mongolia",
+        "seats": 15, "applications_open": date(2026, 3, 1), "applications_close": date(2026, 6, 30),
+        "courses": courses, "instructors": ["instructor@gdi.example", "partner@uca.example"],
+        "description": "Fifteen weeks on land degradation, sand fixation and monitoring, with "
+                       "field work in the Kubuqi desert.",
+    })
+    fellows = [("fellow@gdi.example", None, None, None)] + COHORT
+    for email, name, country, partner in fellows + APPLICANTS:
+        user = accounts.user_by_email(email) or accounts.create_user(
+            email, name, DEMO_PASSWORD, ("trainee",), partner, country)
+        application = Application(session_id=session.id, user=user, country=user.country,
+                                  institution=user.partner.name if user.partner else "",
+                                  motivation="I work on land restoration at home and want to bring "
+                                             "the Kubuqi methods to my region.")
+        application.status = "accepted" if (email, name, country, partner) in fellows else "waitlisted"
+        application.decided_by_id = admin.id
+        db.session.add(application)
+    db.session.flush()
+    # Stages: the further down the list, the fewer modules done.
+    outlines = []
+    for slug in courses:
+        course = get_course(slug)
+        outlines.append((course, [m.slug for m in course.published.modules]))
+    modules = [(c, m) for c, slugs in outlines for m in slugs]
+    for index, (email, *_rest) in enumerate(fellows):
+        user = accounts.user_by_email(email)
+        share = 1 - (index - 1) / (len(fellows) - 1) if index else 0.5
+        for course, module in modules[: round(share * len(modules))]:
+            mark_done(user, course, module)
+    training.create_session({
+        "title": "Combating desertification: the Kubuqi training 2027", "year": 2027, "sequence": 1,
+        "starts_on": date(2027, 4, 6), "ends_on": date(2027, 7, 10), "place": "Kubuqi, Inner Mongolia",
+        "seats": 15, "applications_open": date(2026, 11, 1), "applications_close": date(2027, 2, 28),
+        "courses": courses, "instructors": ["instructor@gdi.example"],
+    })
+
+
 @click.command("demo")
 @with_appcontext
 def demo_command():
@@ -53,6 +126,7 @@ def demo_command():
     with transaction():
         logins = load_accounts()
         slugs = load_courses()
+        load_training(slugs)
     click.echo(f"Courses: {', '.join(slugs) or 'none'}")
     click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
     for email, roles in logins:

@@ -87,17 +87,37 @@ def test_cli_users_create_reports_every_error(app, runner):
 
 
 def test_demo_loads_every_role_once(app, runner):
+    from institute.accounts.models import User
+
+    def users():
+        with app.app_context():
+            return db.session.scalar(sa.select(sa.func.count()).select_from(User))
+
     first = runner.invoke(args=["demo"])
     assert first.exit_code == 0, first.output
+    after_first = users()
     second = runner.invoke(args=["demo"])
     assert second.exit_code == 0
+    assert users() == after_first  # running it again adds nobody
     for email, *_ in DEMO_USERS:
         assert email in second.output
     with app.app_context():
         roles = set()
         for email, *_ in DEMO_USERS:
-            user = services.authenticate(email, DEMO_PASSWORD)
-            roles |= user.roles
+            roles |= services.authenticate(email, DEMO_PASSWORD).roles
         assert roles == {"trainee", "partner", "instructor", "admin"}
-        count = db.session.scalar(sa.select(sa.func.count()).select_from(type(user)))
-        assert count == len(DEMO_USERS)
+
+
+def test_demo_has_a_2026_cohort_of_12_at_different_stages(app, runner):
+    from institute.training import services as training
+    from institute.training.progress import cohort_progress
+
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    with app.app_context():
+        session = next(s for s in training.list_sessions() if s.year == 2026)
+        fellows = cohort_progress(session)
+        assert len(fellows) == 12
+        assert len({f.modules_done for f in fellows}) >= 10
+        assert len({f.application.country for f in fellows}) >= 10
+        assert any(a.status == "waitlisted" for a in training.applications_of(session))
+        assert any(s.year == 2027 and training.is_open(s) for s in training.list_sessions())

@@ -21,8 +21,27 @@ SCREENSHOTS = Path(os.environ.get("TEST_OUTPUT", "test-output")) / "screenshots"
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
-    """The app served on a free local port, CSRF on, on its own SQLite database."""
+def live_mail():
+    """A real SMTP server the live app sends its notifications to."""
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    from ..conftest import _Inbox
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    inbox = _Inbox()
+    inbox.port = port
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield inbox
+    controller.stop()
+
+
+@pytest.fixture(scope="session")
+def live_app(tmp_path_factory, live_mail):
     folder = tmp_path_factory.mktemp("live")
     app = create_app(
         {
@@ -30,11 +49,20 @@ def live_server(tmp_path_factory):
             "SECRET_KEY": "browser-test",
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'live.sqlite'}",
             "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+            "MAIL_SERVER": "127.0.0.1",
+            "MAIL_PORT": live_mail.port,
         },
         instance_path=str(folder),
     )
     with app.app_context():
         upgrade()
+    return app
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app):
+    """The app served on a free local port, CSRF on, on its own SQLite database."""
+    app = live_app
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -61,6 +89,21 @@ def page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def new_page(browser):
+    """Pages in separate browser contexts: one person each, with their own cookies."""
+    contexts = []
+
+    def make():
+        context = browser.new_context(locale="en-GB")
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
 
 
 @pytest.fixture
