@@ -35,3 +35,9 @@ class ApplyForm(FlaskForm):
 class EnrolForm(FlaskForm):
     file = FileField(_l("CSV file (email,name,country,partner)"))
     submit = SubmitField(_l("Enrol"))
+
+
+# Marked for extraction: templates show ``_(application.status)``.
+STATUS_LABELS = {"applied": _l("applied"), "accepted": _l("accepted"),
+                 "waitlisted": _l("waitlisted"), "rejected": _l("rejected"),
+                 "withdrawn": _l("withdrawn")}
