@@ -219,6 +219,14 @@ def test_cohort_progress_queries_do_not_grow_with_fellows(ctx):
     few = count_queries()
     training.decide_many(session, [a.id for a in fill(session, 20)], "accept", admin)
     assert count_queries() == few
+    # Past the 500 rows a batched loader would take in one query.
+    from institute.training.models import Application
+
+    session.seats = 600
+    users = [create_user() for _ in range(520)]
+    db.session.add_all(Application(session_id=session.id, user=u, status="accepted") for u in users)
+    db.session.flush()
+    assert count_queries() == few
 
 
 def test_unknown_session_and_application(ctx):
