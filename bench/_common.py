@@ -11,6 +11,7 @@ import platform
 import statistics
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))  # run as `python bench/x.py` from anywhere
 
-from flask import Flask  # noqa: E402
+from flask import Flask, Response  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
 
 from institute import create_app  # noqa: E402
@@ -113,3 +114,48 @@ def kb(n: int) -> str:
 def verdict(value: float, target: float) -> str:
     """Reported, never asserted: benchmarks are not tests."""
     return "within target" if value <= target else "OVER target"
+
+
+def floor_app(url_rule: str, body: bytes, content_type: str) -> Flask:
+    """The least a Flask app can do for this URL: route it and return the same bytes."""
+    floor = Flask("bench_floor")
+
+    @floor.get(url_rule)
+    def page(**_values):
+        return Response(body, content_type=content_type)
+
+    return floor
+
+
+def timed(client, url: str, n: int) -> list[float]:
+    times, statuses = [], set()
+    for _ in range(n):
+        start = time.perf_counter()
+        response = client.get(url)
+        response.get_data()
+        times.append(time.perf_counter() - start)
+        statuses.add(response.status_code)
+        response.close()
+    if statuses != {200}:
+        raise SystemExit(f"{url} answered {sorted(statuses)} during the measurement")
+    return times
+
+
+def count_statements(app, client, url: str) -> list[str]:
+    with app.app_context():
+        engine = db.engine
+    statements: list[str] = []
+
+    def before_cursor_execute(conn, cursor, statement, parameters, context, executemany):
+        statements.append(" ".join(statement.split()))
+
+    sa.event.listen(engine, "before_cursor_execute", before_cursor_execute)
+    try:
+        response = client.get(url)
+        status = response.status_code
+        response.close()
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", before_cursor_execute)
+    if status != 200:
+        raise SystemExit(f"GET {url} answered {status} while counting queries")
+    return statements

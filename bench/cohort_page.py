@@ -25,8 +25,19 @@ import time
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-from _common import ROOT, arguments, backend_label, bench_app, kb, machine_label, median_ms, spread_ms
-from flask import Flask, Response
+from _common import (
+    ROOT,
+    arguments,
+    backend_label,
+    bench_app,
+    count_statements,
+    floor_app,
+    kb,
+    machine_label,
+    median_ms,
+    spread_ms,
+    timed,
+)
 
 from institute.accounts.models import User
 from institute.accounts.services import create_user
@@ -126,51 +137,6 @@ def build_cohorts(app, slugs: list[str], seed: int) -> tuple[list[tuple[int, int
 
 
 # ------------------------------------------------------------------ timing
-
-
-def floor_app(url_rule: str, body: bytes, content_type: str) -> Flask:
-    """The least a Flask app can do for this URL: route it and return the same bytes."""
-    floor = Flask("bench_floor")
-
-    @floor.get(url_rule)
-    def cohort(session_id: int):
-        return Response(body, content_type=content_type)
-
-    return floor
-
-
-def timed(client, url: str, n: int) -> list[float]:
-    times, statuses = [], set()
-    for _ in range(n):
-        start = time.perf_counter()
-        response = client.get(url)
-        response.get_data()
-        times.append(time.perf_counter() - start)
-        statuses.add(response.status_code)
-        response.close()
-    if statuses != {200}:
-        raise SystemExit(f"{url} answered {sorted(statuses)} during the measurement")
-    return times
-
-
-def count_statements(app, client, url: str) -> list[str]:
-    with app.app_context():
-        engine = db.engine
-    statements: list[str] = []
-
-    def before_cursor_execute(conn, cursor, statement, parameters, context, executemany):
-        statements.append(" ".join(statement.split()))
-
-    sa.event.listen(engine, "before_cursor_execute", before_cursor_execute)
-    try:
-        response = client.get(url)
-        status = response.status_code
-        response.close()
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", before_cursor_execute)
-    if status != 200:
-        raise SystemExit(f"GET {url} answered {status} while counting queries")
-    return statements
 
 
 class Page:

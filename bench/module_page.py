@@ -16,15 +16,25 @@ import gzip
 import time
 from html.parser import HTMLParser
 
-import sqlalchemy as sa
-from _common import ROOT, arguments, backend_label, bench_app, kb, machine_label, median_ms, spread_ms, verdict
-from flask import Flask, Response
+from _common import (
+    ROOT,
+    arguments,
+    backend_label,
+    bench_app,
+    count_statements,
+    floor_app,
+    kb,
+    machine_label,
+    median_ms,
+    spread_ms,
+    timed,
+    verdict,
+)
 
 from institute.accounts.services import create_user
 from institute.courses.bundle import find_bundles, read_path
 from institute.courses.importing import import_bundle
 from institute.database import transaction
-from institute.extensions import db
 
 COURSES = ROOT / "courses"
 EMAIL, PASSWORD = "fellow@bench.example", "bench-fellow-password"
@@ -50,47 +60,6 @@ def load_courses_and_fellow(app) -> list[str]:
                  for path in find_bundles(COURSES)]
         create_user(EMAIL, "Bench Fellow", PASSWORD, roles=("trainee",), country="KG")
     return slugs
-
-
-def floor_app(url_rule: str, body: bytes, content_type: str) -> Flask:
-    """The least a Flask app can do for this URL: route it and return the same bytes."""
-    floor = Flask("bench_floor")
-
-    @floor.get(url_rule)
-    def module(slug: str, module: str):
-        return Response(body, content_type=content_type)
-
-    return floor
-
-
-def timed(client, url: str, n: int) -> list[float]:
-    times, statuses = [], set()
-    for _ in range(n):
-        start = time.perf_counter()
-        response = client.get(url)
-        response.get_data()
-        times.append(time.perf_counter() - start)
-        statuses.add(response.status_code)
-        response.close()
-    if statuses != {200}:
-        raise SystemExit(f"{url} answered {sorted(statuses)} during the measurement")
-    return times
-
-
-def count_statements(app, client, url: str) -> list[str]:
-    with app.app_context():
-        engine = db.engine
-    statements: list[str] = []
-
-    def before_cursor_execute(conn, cursor, statement, parameters, context, executemany):
-        statements.append(" ".join(statement.split()))
-
-    sa.event.listen(engine, "before_cursor_execute", before_cursor_execute)
-    try:
-        client.get(url).close()
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", before_cursor_execute)
-    return statements
 
 
 class _Assets(HTMLParser):

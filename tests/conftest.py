@@ -154,9 +154,8 @@ class _Inbox:
         return [m for m in self.messages if m["To"] == address]
 
 
-@pytest.fixture
-def smtp(app, monkeypatch):
-    """A real SMTP server (aiosmtpd) on a free local port, set as the app's MAIL_SERVER."""
+def start_smtp_server():
+    """A real SMTP server (aiosmtpd) on a free local port: (inbox, controller)."""
     import socket
 
     from aiosmtpd.controller import Controller
@@ -168,7 +167,14 @@ def smtp(app, monkeypatch):
     inbox.port = port
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
+    return inbox, controller
+
+
+@pytest.fixture
+def smtp(app, monkeypatch):
+    """A real SMTP server set as the app's MAIL_SERVER for one test."""
+    inbox, controller = start_smtp_server()
     monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
-    monkeypatch.setitem(app.config, "MAIL_PORT", port)
+    monkeypatch.setitem(app.config, "MAIL_PORT", inbox.port)
     yield inbox
     controller.stop()

@@ -11,6 +11,8 @@ from werkzeug.serving import make_server
 from institute import create_app
 from institute.extensions import db
 
+from ..conftest import start_smtp_server
+
 CHROMIUM = "/usr/bin/chromium"
 # Without these, Chromium tries to reach Google's services, which this network refuses.
 CHROMIUM_ARGS = [
@@ -23,19 +25,7 @@ SCREENSHOTS = Path(os.environ.get("TEST_OUTPUT", "test-output")) / "screenshots"
 @pytest.fixture(scope="session")
 def live_mail():
     """A real SMTP server the live app sends its notifications to."""
-    import socket
-
-    from aiosmtpd.controller import Controller
-
-    from ..conftest import _Inbox
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    inbox = _Inbox()
-    inbox.port = port
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
+    inbox, controller = start_smtp_server()
     yield inbox
     controller.stop()
 
