@@ -66,6 +66,7 @@ def _import_models() -> None:
     from .accounts import models  # noqa: F401
     from .courses import models as course_models  # noqa: F401
     from .notifications import models as notification_models  # noqa: F401
+    from .quizzes import models as quiz_models  # noqa: F401
     from .training import models as training_models  # noqa: F401
 
 

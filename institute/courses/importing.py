@@ -18,6 +18,7 @@ from ..database import utcnow
 from ..errors import Forbidden, Invalid
 from ..extensions import db
 from ..markdown import plain_text, render
+from ..quizzes.rendering import render_question
 from .bundle import Bundle
 from .models import Course, CourseBlob, CourseRevision, Module, Quiz, RevisionFile
 from .urls import course_path, file_path, module_path
@@ -171,7 +172,7 @@ def _render(revision: CourseRevision, bundle: Bundle, parsed: ParsedBundle) -> N
             file=source.file, title=source.title, after_module=source.after,
             pass_mark=float(source.pass_mark), max_attempts=source.max_attempts,
             time_limit_minutes=source.time_limit_minutes, shuffle=source.shuffle,
-            questions=[dataclasses.asdict(q) for q in source.questions],
+            questions=[render_question(dataclasses.asdict(q)) for q in source.questions],
             question_count=sum(1 for q in source.questions if q.kind != "description"),
         ))
     revision.search_text = plain_text(" ".join(texts)).lower()

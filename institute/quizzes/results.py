@@ -1,11 +1,31 @@
-"""What training and certificates read of quiz results.
+"""What training and certificates read of quiz results: who passed which quiz.
 
-Attempts are not stored yet (taking quizzes is the quizzes issue), so no
-fellow has passed a quiz: courses with quizzes cannot be completed until then,
-as DESIGN §3 requires. This function is the one place that will read attempts.
+A quiz counts as passed when the fellow's best submitted attempt, on any
+revision of the course, is at or above the pass mark with every essay graded.
 """
+
+import sqlalchemy as sa
+
+from ..courses.models import CourseRevision, Quiz
+from ..extensions import db
+from .models import Attempt
+
+
+def _keys(quiz_ids: list[int]) -> dict[str, list[int]]:
+    rows = db.session.execute(sa.select(Quiz.id, CourseRevision.course_id, Quiz.file)
+                              .join(CourseRevision, CourseRevision.id == Quiz.revision_id)
+                              .where(Quiz.id.in_(quiz_ids)))
+    keys: dict[str, list[int]] = {}
+    for quiz_id, course_id, file in rows:
+        keys.setdefault(f"{course_id}:{file}", []).append(quiz_id)
+    return keys
 
 
 def passed_quizzes(user_ids: list[int], quiz_ids: list[int]) -> set[tuple[int, int]]:
-    """(user id, quiz id) of each quiz each user has passed (best attempt ≥ pass mark)."""
-    return set()
+    """(user id, quiz id) of each quiz each user has passed."""
+    if not user_ids or not quiz_ids:
+        return set()
+    keys = _keys(quiz_ids)
+    rows = db.session.execute(sa.select(Attempt.user_id, Attempt.quiz_key).distinct().where(
+        Attempt.user_id.in_(user_ids), Attempt.quiz_key.in_(list(keys)), Attempt.passed.is_(True)))
+    return {(user_id, quiz_id) for user_id, key in rows for quiz_id in keys[key]}

@@ -1,0 +1,321 @@
+"""The rules of attempts: start, save, submit, grade.
+
+The server owns time: an attempt's deadline is fixed at its start; answers are
+accepted until a minute of grace after it; past that, any action submits the
+attempt with what was saved in time. Saved answers are never lost: each save
+writes only the questions it names, and two tabs saving at once each keep
+their own questions.
+"""
+
+import random
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from ..accounts.models import User
+from ..courses.models import Course, CourseRevision, Quiz
+from ..database import utcnow
+from ..errors import Conflict, Forbidden, Invalid, NotFound
+from ..extensions import db
+from .models import Attempt, AttemptAnswer
+from .types import TYPES, options, pairs, strategy
+
+GRACE = timedelta(minutes=1)
+
+
+def quiz_key(quiz: Quiz) -> str:
+    return f"{quiz.revision.course_id}:{quiz.file}"
+
+
+def get_quiz(quiz_id: int) -> Quiz:
+    quiz = db.session.get(Quiz, quiz_id)
+    if quiz is None:
+        raise NotFound(_("No such quiz."))
+    return quiz
+
+
+def course_of(quiz: Quiz) -> Course:
+    return quiz.revision.course
+
+
+def current_quiz(quiz: Quiz) -> Quiz:
+    """The same quiz in the course's published revision (attempts start only there)."""
+    course = course_of(quiz)
+    if course.published_revision_id == quiz.revision_id:
+        return quiz
+    current = db.session.scalar(sa.select(Quiz).where(
+        Quiz.revision_id == course.published_revision_id, Quiz.file == quiz.file))
+    if current is None:
+        raise NotFound(_("This quiz is no longer part of the course."))
+    return current
+
+
+def get_attempt(attempt_id: int) -> Attempt:
+    attempt = db.session.get(Attempt, attempt_id)
+    if attempt is None:
+        raise NotFound(_("No such attempt."))
+    return attempt
+
+
+def attempts_of(user: User, quiz: Quiz) -> list[Attempt]:
+    return list(db.session.scalars(sa.select(Attempt).where(
+        Attempt.user_id == user.id, Attempt.quiz_key == quiz_key(quiz)).order_by(Attempt.number)))
+
+
+def _layout(quiz: Quiz) -> dict:
+    """The order of questions and choices for one attempt, shuffled when the quiz says so."""
+    rng = random.SystemRandom()
+    order = list(range(len(quiz.questions)))
+    choices: dict[str, list] = {}
+    if quiz.shuffle:
+        rng.shuffle(order)
+    for index, question in enumerate(quiz.questions):
+        if question["kind"] in ("multichoice", "multianswer"):
+            shown = list(range(len(question["answers"])))
+        elif question["kind"] == "matching":
+            shown = options(question)
+        else:
+            continue
+        if quiz.shuffle or question["kind"] == "matching":
+            rng.shuffle(shown)
+        choices[str(index)] = shown
+    return {"questions": order, "choices": choices}
+
+
+def start(quiz: Quiz, user: User, now: datetime | None = None) -> tuple[Attempt, bool]:
+    """Start an attempt, or resume the one in progress; (attempt, started now)."""
+    now = now or utcnow()
+    quiz = current_quiz(quiz)
+    previous = attempts_of(user, quiz)
+    for attempt in previous:
+        if not attempt.submitted:
+            if expire_if_due(attempt, now):
+                continue
+            return attempt, False
+    if quiz.max_attempts and len(previous) >= quiz.max_attempts:
+        raise Conflict(_("You have used all %(n)s attempts at this quiz.", n=quiz.max_attempts))
+    attempt = Attempt(
+        quiz=quiz, quiz_key=quiz_key(quiz), user_id=user.id, number=len(previous) + 1,
+        started_at=now, layout=_layout(quiz),
+        deadline=now + timedelta(minutes=quiz.time_limit_minutes) if quiz.time_limit_minutes else None,
+    )
+    db.session.add(attempt)
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except sa.exc.IntegrityError as exc:  # another tab started one at the same moment
+        raise Conflict(_("An attempt was started at the same moment; reload the page.")) from exc
+    return attempt, True
+
+
+def _owner(attempt: Attempt, user: User) -> None:
+    if attempt.user_id != user.id:
+        raise Forbidden(_("This is not your attempt."))
+
+
+def expire_if_due(attempt: Attempt, now: datetime | None = None) -> bool:
+    """Submit an attempt whose time and grace are over, with what was saved; True if it did."""
+    now = now or utcnow()
+    if attempt.submitted or attempt.deadline is None or now <= attempt.deadline + GRACE:
+        return False
+    _submit(attempt, attempt.deadline + GRACE)
+    return True
+
+
+def save(attempt: Attempt, user: User, answers: dict, now: datetime | None = None) -> int:
+    """Save some answers (autosave); returns how many were saved."""
+    now = now or utcnow()
+    _owner(attempt, user)
+    if expire_if_due(attempt, now):
+        raise Conflict(_("The time is up: the attempt was submitted with the answers saved in time."))
+    if attempt.submitted:
+        raise Conflict(_("This attempt is already submitted."))
+    if not isinstance(answers, dict):
+        raise Invalid([{"field": "answers", "message": _("Answers are {question id: value}.")}])
+    clean, details = {}, []
+    for key, raw in answers.items():
+        try:
+            index = int(key)
+            question = attempt.quiz.questions[index]
+        except (ValueError, TypeError, IndexError):
+            details.append({"field": str(key), "message": _("No such question.")})
+            continue
+        if index < 0:
+            details.append({"field": str(key), "message": _("No such question.")})
+            continue
+        question = {**question, "id": str(index)}
+        try:
+            clean[index] = strategy(question).read(question, raw)
+        except Invalid as exc:
+            details.extend(exc.details)
+    if details:
+        raise Invalid(details)
+    existing = {a.question: a for a in db.session.scalars(sa.select(AttemptAnswer).where(
+        AttemptAnswer.attempt_id == attempt.id, AttemptAnswer.question.in_(list(clean))))}
+    for index, value in clean.items():
+        row = existing.get(index)
+        if row is None:
+            row = AttemptAnswer(attempt_id=attempt.id, question=index, value=value, saved_at=now)
+            try:
+                with db.session.begin_nested():
+                    db.session.add(row)
+            except sa.exc.IntegrityError:  # the other tab saved this question first: ours is newer
+                row = db.session.scalar(sa.select(AttemptAnswer).where(
+                    AttemptAnswer.attempt_id == attempt.id, AttemptAnswer.question == index))
+        row.value, row.saved_at = value, now
+    db.session.flush()
+    return len(clean)
+
+
+def submit(attempt: Attempt, user: User, now: datetime | None = None) -> Attempt:
+    """Submit once; past the deadline's grace, only what was saved in time counts."""
+    now = now or utcnow()
+    _owner(attempt, user)
+    if expire_if_due(attempt, now):
+        return attempt
+    if attempt.submitted:
+        raise Conflict(_("This attempt is already submitted."))
+    _submit(attempt, now)
+    return attempt
+
+
+def _submit(attempt: Attempt, when: datetime) -> None:
+    saved = {a.question: a for a in db.session.scalars(sa.select(AttemptAnswer).where(
+        AttemptAnswer.attempt_id == attempt.id))}
+    for index, question in enumerate(attempt.quiz.questions):
+        row = saved.get(index)
+        if row is None:
+            continue
+        if row.saved_at > when:
+            db.session.delete(row)  # arrived after the time was up: not part of the attempt
+            continue
+        result = strategy(question).score(question, row.value)
+        row.fraction, row.feedback = result.fraction, result.feedback
+        if question["kind"] == "essay" and not str(row.value or "").strip():
+            row.fraction = 0.0  # nothing to grade
+    attempt.submitted_at = when
+    db.session.flush()
+    total(attempt)
+
+
+def total(attempt: Attempt) -> None:
+    """Score, percentage and pass of a submitted attempt, from its answers' fractions."""
+    questions = attempt.quiz.questions
+    answers = {a.question: a for a in db.session.scalars(sa.select(AttemptAnswer).where(
+        AttemptAnswer.attempt_id == attempt.id))}
+    score, maximum, pending = 0.0, 0.0, False
+    for index, question in enumerate(questions):
+        points = TYPES[question["kind"]].max_points
+        maximum += points
+        row = answers.get(index)
+        if row is None:
+            continue
+        if row.fraction is None:
+            pending = True
+        else:
+            score += row.fraction * points
+    attempt.score, attempt.max_score = round(score, 4), maximum
+    attempt.percent = round(100 * score / maximum, 2) if maximum else 0.0
+    attempt.pending_grading = pending
+    attempt.passed = None if pending else attempt.percent >= attempt.quiz.pass_mark
+    db.session.flush()
+
+
+def grade(attempt: Attempt, question_index: int, points: float, feedback: str, grader: User) -> Attempt:
+    """An instructor grades (or regrades) an essay answer; the attempt's totals follow."""
+    if not attempt.submitted:
+        raise Conflict(_("The attempt is not submitted yet."))
+    details = []
+    try:
+        question = attempt.quiz.questions[int(question_index)]
+    except (ValueError, TypeError, IndexError):
+        raise Invalid([{"field": "question", "message": _("No such question.")}]) from None
+    if question["kind"] != "essay":
+        details.append({"field": "question", "message": _("Only essays are graded by hand.")})
+    maximum = TYPES[question["kind"]].max_points
+    try:
+        points = float(points)
+    except (TypeError, ValueError):
+        points = -1.0
+    if not 0 <= points <= maximum:
+        details.append({"field": "points", "message": _("Points are between 0 and %(m)s.", m=maximum)})
+    if details:
+        raise Invalid(details)
+    row = db.session.scalar(sa.select(AttemptAnswer).where(
+        AttemptAnswer.attempt_id == attempt.id, AttemptAnswer.question == int(question_index)))
+    if row is None:
+        row = AttemptAnswer(attempt_id=attempt.id, question=int(question_index), value="",
+                            saved_at=attempt.submitted_at)
+        db.session.add(row)
+    row.fraction = points / maximum
+    row.grader_feedback = (feedback or "").strip()[:10_000]
+    row.graded_by_id, row.graded_at = grader.id, utcnow()
+    db.session.flush()
+    total(attempt)
+    return attempt
+
+
+def pending_essays(course_ids: list[int] | None) -> list[tuple[Attempt, int]]:
+    """Submitted essay answers waiting for a grade (of these courses; all when None)."""
+    stmt = (sa.select(AttemptAnswer, Attempt)
+            .join(Attempt, Attempt.id == AttemptAnswer.attempt_id)
+            .where(Attempt.submitted_at.is_not(None), AttemptAnswer.fraction.is_(None))
+            .order_by(Attempt.submitted_at))
+    if course_ids is not None:
+        stmt = (stmt.join(Quiz, Quiz.id == Attempt.quiz_id)
+                .join(CourseRevision, CourseRevision.id == Quiz.revision_id)
+                .where(CourseRevision.course_id.in_(course_ids)))
+    return [(attempt, answer.question) for answer, attempt in db.session.execute(stmt)]
+
+
+# ------------------------------------------------------------ what is shown
+
+
+def payload(attempt: Attempt, now: datetime | None = None) -> dict:
+    """The attempt as the fellow sees it; right answers only once it is submitted."""
+    now = now or utcnow()
+    quiz = attempt.quiz
+    saved = {a.question: a for a in attempt.answers}
+    questions = []
+    for index in attempt.layout["questions"]:
+        question = quiz.questions[index]
+        item = {"id": str(index), "kind": question["kind"], "title": question.get("title", ""),
+                "text": question.get("text_html", question["text"])}
+        shown = attempt.layout["choices"].get(str(index))
+        if question["kind"] in ("multichoice", "multianswer"):
+            item["choices"] = [{"id": str(i), "text": question["answers"][i].get("text_html", "")}
+                               for i in shown]
+        elif question["kind"] == "matching":
+            item["items"] = [{"id": str(i), "text": pair.get("text_html", pair["text"])}
+                             for i, pair in enumerate(pairs(question))]
+            item["options"] = list(shown)
+        row = saved.get(index)
+        item["answer"] = row.value if row else None
+        if attempt.submitted:
+            kind = strategy(question)
+            item.update({
+                "fraction": row.fraction if row else 0.0,
+                "points": (row.fraction * kind.max_points) if row and row.fraction is not None else None,
+                "max_points": kind.max_points,
+                "feedback": row.feedback if row else "",
+                "grader_feedback": row.grader_feedback if row else "",
+                "right_answer": kind.right_answer(question),
+                "general_feedback": question.get("general_feedback_html", ""),
+            })
+        questions.append(item)
+    result = {
+        "id": attempt.id, "quiz": quiz.id, "number": attempt.number, "title": quiz.title,
+        "started_at": attempt.started_at.isoformat(),
+        "deadline": attempt.deadline.isoformat() if attempt.deadline else None,
+        "seconds_left": max(0, int((attempt.deadline - now).total_seconds())) if attempt.deadline else None,
+        "submitted": attempt.submitted, "questions": questions,
+    }
+    if attempt.submitted:
+        result.update(summary(attempt))
+    return result
+
+
+def summary(attempt: Attempt) -> dict:
+    return {"score": attempt.score, "max_score": attempt.max_score, "percent": attempt.percent,
+            "passed": attempt.passed, "pending_grading": attempt.pending_grading}

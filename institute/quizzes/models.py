@@ -1,0 +1,68 @@
+"""Attempts at quizzes and the answers saved in them.
+
+A quiz is identified across course revisions by its course and file
+(``quiz_key``): attempts made on an earlier revision still count towards the
+attempt limit and the fellow's best result.
+"""
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..accounts.models import User
+from ..courses.models import Quiz
+from ..database import CreatedMixin, UTCDateTime
+from ..extensions import db
+
+
+class Attempt(CreatedMixin, db.Model):
+    __tablename__ = "attempts"
+    __table_args__ = (
+        # Two starts at once cannot both become attempt number n.
+        sa.UniqueConstraint("user_id", "quiz_key", "number"),
+        sa.Index("ix_attempts_quiz_key_user", "quiz_key", "user_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    quiz_id: Mapped[int] = mapped_column(sa.ForeignKey("quizzes.id"), index=True)
+    quiz_key: Mapped[str] = mapped_column(sa.String(250))
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    number: Mapped[int]
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    deadline: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The order this attempt shows: question indices, and per question its choices.
+    layout: Mapped[dict] = mapped_column(sa.JSON)
+    score: Mapped[float | None]
+    max_score: Mapped[float | None]
+    percent: Mapped[float | None]
+    passed: Mapped[bool | None]
+    pending_grading: Mapped[bool] = mapped_column(default=False)
+
+    quiz: Mapped[Quiz] = relationship()
+    user: Mapped[User] = relationship()
+    answers: Mapped[list["AttemptAnswer"]] = relationship(
+        order_by="AttemptAnswer.question", cascade="all, delete-orphan", back_populates="attempt")
+
+    @property
+    def submitted(self) -> bool:
+        return self.submitted_at is not None
+
+
+class AttemptAnswer(db.Model):
+    __tablename__ = "attempt_answers"
+    __table_args__ = (sa.UniqueConstraint("attempt_id", "question"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(sa.ForeignKey("attempts.id", ondelete="CASCADE"))
+    question: Mapped[int]  # index in the quiz's questions
+    value: Mapped[object | None] = mapped_column(sa.JSON)
+    saved_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    fraction: Mapped[float | None]  # of the question's points; None: waits for an instructor
+    feedback: Mapped[str] = mapped_column(sa.Text, default="")  # the answer's own GIFT feedback
+    grader_feedback: Mapped[str] = mapped_column(sa.Text, default="")
+    graded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    graded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    attempt: Mapped[Attempt] = relationship(back_populates="answers")
