@@ -346,3 +346,28 @@ def withdraw(application: Application, actor: User) -> Application:
     if was_accepted:
         _promote(session)
     return application
+
+
+# ------------------------------------------------------------ who studies what
+
+
+def studies(user: User, course_id: int) -> bool:
+    """The user is an accepted fellow of a session that has this course."""
+    return db.session.scalar(sa.select(sa.func.count()).select_from(Application).join(
+        SessionCourse, SessionCourse.session_id == Application.session_id).where(
+        Application.user_id == user.id, Application.status == "accepted",
+        SessionCourse.course_id == course_id)) > 0
+
+
+def taught_course_ids(user: User) -> list[int] | None:
+    """Courses of the sessions the user teaches; None for admins (every course)."""
+    if user.has_role("admin"):
+        return None
+    return list(db.session.scalars(sa.select(SessionCourse.course_id).distinct().join(
+        SessionInstructor, SessionInstructor.session_id == SessionCourse.session_id).where(
+        SessionInstructor.user_id == user.id)))
+
+
+def may_grade(user: User, course_id: int) -> bool:
+    taught = taught_course_ids(user)
+    return taught is None or course_id in taught

@@ -1,0 +1,38 @@
+"""Gradebooks: fellows × quizzes, each cell the fellow's best attempt."""
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from ..courses.models import Quiz
+from ..extensions import db
+from .attempts import quiz_key
+from .models import Attempt
+
+
+@dataclass
+class Cell:
+    percent: float | None  # best submitted attempt; None: no attempt yet
+    passed: bool | None
+    pending: bool
+    attempts: int
+
+
+def best_attempts(user_ids: list[int], quizzes: list[Quiz]) -> dict[tuple[int, int], Cell]:
+    """(user id, quiz id) → the best submitted attempt, in one query for everybody."""
+    keys = {quiz_key(q): q.id for q in quizzes}
+    cells: dict[tuple[int, int], Cell] = {}
+    if not user_ids or not keys:
+        return cells
+    rows = db.session.execute(sa.select(
+        Attempt.user_id, Attempt.quiz_key, Attempt.percent, Attempt.passed, Attempt.pending_grading,
+        Attempt.submitted_at).where(Attempt.user_id.in_(user_ids), Attempt.quiz_key.in_(list(keys))))
+    for user_id, key, percent, passed, pending, submitted in rows:
+        cell = cells.setdefault((user_id, keys[key]), Cell(None, None, False, 0))
+        cell.attempts += 1
+        if submitted is None:
+            continue
+        better = cell.percent is None or (percent or 0) > cell.percent or (passed and not cell.passed)
+        if better:
+            cell.percent, cell.passed, cell.pending = percent, passed, pending
+    return cells
