@@ -80,11 +80,13 @@ def register_blueprints(app: Flask) -> None:
     from .home.views import home
     from .notifications.views import notifications
     from .quizzes.api import quizzes_api
+    from .quizzes.views import quizzes
     from .training.api import training_api
     from .training.views import training
 
     api_blueprints = (accounts_api, courses_api, training_api, quizzes_api, openapi_api)
-    for blueprint in (home, accounts, accounts_admin, courses, training, notifications, *api_blueprints):
+    for blueprint in (home, accounts, accounts_admin, courses, training, quizzes, notifications,
+                      *api_blueprints):
         app.register_blueprint(blueprint)
     for blueprint in api_blueprints:
         csrf.exempt(blueprint)  # the API authenticates by token, never by cookie

@@ -92,7 +92,7 @@ class RevisionContent:
     title: str
     modules: dict[str, ModuleView]
     outline: tuple[tuple[str, str], ...]  # (slug, title) in order
-    quizzes_after: dict[str, tuple[str, ...]]  # module slug → quiz titles
+    quizzes_after: dict[str, tuple[tuple[int, str], ...]]  # module slug → (quiz id, title)
 
 
 _CONTENT_CACHE: OrderedDict[tuple[int, str, str], RevisionContent] = OrderedDict()
@@ -112,11 +112,11 @@ def _revision_content(revision_id: int, slug: str, content_hash: str) -> Revisio
     rows = db.session.execute(
         sa.select(Module.slug, Module.title, Module.minutes, Module.html, Module.toc_html)
         .where(Module.revision_id == revision_id).order_by(Module.position)).all()
-    quizzes: dict[str, list[str]] = {}
-    for after, quiz_title in db.session.execute(
-            sa.select(Quiz.after_module, Quiz.title).where(Quiz.revision_id == revision_id)
+    quizzes: dict[str, list[tuple[int, str]]] = {}
+    for after, quiz_id, quiz_title in db.session.execute(
+            sa.select(Quiz.after_module, Quiz.id, Quiz.title).where(Quiz.revision_id == revision_id)
             .order_by(Quiz.id)):
-        quizzes.setdefault(after, []).append(quiz_title)
+        quizzes.setdefault(after, []).append((quiz_id, quiz_title))
     content = RevisionContent(
         revision_id, number, title,
         {row.slug: ModuleView(*row) for row in rows},
@@ -157,7 +157,7 @@ class ModulePage:
         return self.content.revision_id == self.course.published_revision_id
 
     @property
-    def quizzes_after(self) -> tuple[str, ...]:
+    def quizzes_after(self) -> tuple[tuple[int, str], ...]:
         return self.content.quizzes_after.get(self.module.slug, ())
 
 

@@ -1,0 +1,35 @@
+// Autosave and a countdown for quiz attempts. The page works without it: the
+// "Save answers" button posts the same form.
+(function () {
+  "use strict";
+  var form = document.getElementById("attempt-form");
+  if (!form) { return; }
+  var status = document.getElementById("autosave-status");
+  var dirty = false;
+  function save() {
+    if (!dirty) { return; }
+    dirty = false;
+    fetch(form.dataset.autosave, {
+      method: "POST", body: new FormData(form), credentials: "same-origin",
+      headers: { "Accept": "application/json" }
+    }).then(function (response) {
+      return response.json().then(function (body) {
+        if (response.ok) { status.textContent = "Saved " + new Date().toLocaleTimeString(); }
+        else { status.textContent = body.error || "Not saved"; }
+      });
+    }).catch(function () { dirty = true; status.textContent = "Not saved: offline?"; });
+  }
+  form.addEventListener("change", function () { dirty = true; });
+  form.addEventListener("input", function () { dirty = true; });
+  setInterval(save, 20000);
+  window.addEventListener("pagehide", save);
+  var timer = document.getElementById("time-left");
+  if (timer) {
+    var left = parseInt(timer.dataset.seconds, 10);
+    setInterval(function () {
+      left = Math.max(0, left - 1);
+      timer.textContent = "Time left: " + Math.floor(left / 60) + " min " + (left % 60) + " s";
+      if (left === 0) { save(); window.location.reload(); }
+    }, 1000);
+  }
+})();

@@ -1,0 +1,72 @@
+"""Taking a quiz in plain HTML forms (no JavaScript), grading, gradebook, statistics."""
+
+import re
+
+from ..conftest import login
+from .test_api import setup_cohort
+
+
+def test_take_a_quiz_with_forms_only(app):
+    quiz_id, session_id, _ = setup_cohort(app)
+    fellow = app.test_client()
+    login(fellow, "fellow@example.org")
+    assert "Start an attempt" in fellow.get(f"/quizzes/{quiz_id}").get_data(as_text=True)
+    attempt_url = fellow.post(f"/quizzes/{quiz_id}/start").headers["Location"]
+    page = fellow.get(attempt_url).get_data(as_text=True)
+    assert 'name="q-0"' in page and "Right answer" not in page and "Ulaanbaatar" in page
+    attempt_id = re.search(r"/attempts/(\d+)", attempt_url).group(1)
+    saved = fellow.post(f"/attempts/{attempt_id}/save", data={"q-0": "0", "q-1": "true"})
+    assert saved.status_code == 302
+    page = fellow.get(attempt_url).get_data(as_text=True)
+    assert 'id="q-0-0" value="0" checked' in page
+    autosave = fellow.post(f"/attempts/{attempt_id}/save", data={"q-2": "1,1"},
+                           headers={"Accept": "application/json"})
+    assert autosave.get_json() == {"saved": 1}
+    fellow.post(f"/attempts/{attempt_id}/submit", data={"q-3": "An essay about shelterbelts."})
+    result = fellow.get(attempt_url).get_data(as_text=True)
+    assert "Right answer:" in result and "waiting for an instructor" in result.lower()
+    again = fellow.post(f"/attempts/{attempt_id}/submit", follow_redirects=True)
+    assert "already submitted" in again.get_data(as_text=True)
+
+
+def test_outsider_cannot_start_or_read(app):
+    quiz_id, *_ = setup_cohort(app)
+    fellow, outsider = app.test_client(), app.test_client()
+    login(fellow, "fellow@example.org")
+    login(outsider, "outsider@example.org")
+    assert outsider.post(f"/quizzes/{quiz_id}/start").status_code == 403
+    attempt_url = fellow.post(f"/quizzes/{quiz_id}/start").headers["Location"]
+    assert outsider.get(attempt_url).status_code == 403
+    attempt_id = re.search(r"/attempts/(\d+)", attempt_url).group(1)
+    assert outsider.post(f"/attempts/{attempt_id}/save", data={"q-0": "1"},
+                         follow_redirects=True).status_code == 403
+
+
+def test_grading_queue_grade_gradebook_and_statistics(app):
+    quiz_id, session_id, _ = setup_cohort(app)
+    fellow, teacher, other = app.test_client(), app.test_client(), app.test_client()
+    login(fellow, "fellow@example.org")
+    login(teacher, "teacher@example.org")
+    login(other, "other-teacher@example.org")
+    attempt_url = fellow.post(f"/quizzes/{quiz_id}/start").headers["Location"]
+    attempt_id = re.search(r"/attempts/(\d+)", attempt_url).group(1)
+    fellow.post(f"/attempts/{attempt_id}/submit", data={"q-0": "0", "q-1": "true", "q-2": "1",
+                                                         "q-3": "Reed fences every two metres."})
+    queue = teacher.get("/grading").get_data(as_text=True)
+    assert f"/attempts/{attempt_id}/questions/3/grade" in queue
+    assert f"/attempts/{attempt_id}" not in other.get("/grading").get_data(as_text=True)
+    assert other.get(f"/attempts/{attempt_id}/questions/3/grade").status_code == 403
+    bad = teacher.post(f"/attempts/{attempt_id}/questions/3/grade", data={"points": "5"})
+    assert bad.status_code == 422
+    good = teacher.post(f"/attempts/{attempt_id}/questions/3/grade",
+                        data={"points": "1", "feedback": "Clear and practical."})
+    assert good.status_code == 302
+    assert "Clear and practical." in fellow.get(attempt_url).get_data(as_text=True)
+    book = teacher.get(f"/sessions/{session_id}/gradebook").get_data(as_text=True)
+    assert "100.0%" in book
+    csv_text = teacher.get(f"/sessions/{session_id}/gradebook?format=csv").get_data(as_text=True)
+    assert csv_text.splitlines()[1].startswith("fellow@example.org,")
+    assert other.get(f"/sessions/{session_id}/gradebook").status_code == 403
+    stats = teacher.get(f"/quizzes/{quiz_id}/statistics").get_data(as_text=True)
+    assert "1 submitted attempt" in stats and "<svg" in stats and "Ulaanbaatar" in stats
+    assert fellow.get(f"/quizzes/{quiz_id}/statistics").status_code == 403
