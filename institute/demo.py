@@ -4,7 +4,7 @@ Idempotent: run it again and it adds only what is missing, then prints the login
 Each domain adds its part through ``DEMO_STEPS``.
 """
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import click
@@ -16,8 +16,10 @@ from .accounts import services as accounts
 from .courses.bundle import find_bundles, read_path
 from .courses.importing import import_bundle
 from .courses.services import get_course, mark_done
-from .database import transaction
+from .database import transaction, utcnow
 from .extensions import db
+from .quizzes import attempts as quiz_attempts
+from .quizzes.types import pairs
 from .training import services as training
 from .training.models import Application, TrainingSession
 
@@ -111,12 +113,60 @@ def load_training(courses: list[str]) -> None:
         share = 1 - (index - 1) / (len(fellows) - 1) if index else 0.5
         for course, module in modules[: round(share * len(modules))]:
             mark_done(user, course, module)
+    load_attempts([accounts.user_by_email(email) for email, *_rest in fellows], outlines)
     training.create_session({
         "title": "Combating desertification: the Kubuqi training 2027", "year": 2027, "sequence": 1,
         "starts_on": date(2027, 4, 6), "ends_on": date(2027, 7, 10), "place": "Kubuqi, Inner Mongolia",
         "seats": 15, "applications_open": date(2026, 11, 1), "applications_close": date(2027, 2, 28),
         "courses": courses, "instructors": ["instructor@gdi.example"],
     })
+
+
+def _answer(question: dict, right: bool):
+    """A right (or a wrong) answer to a question, for demo attempts."""
+    answers, kind = question.get("answers", []), question["kind"]
+    if kind == "multichoice":
+        best = max(range(len(answers)), key=lambda i: answers[i]["fraction"])
+        return best if right else min(range(len(answers)), key=lambda i: answers[i]["fraction"])
+    if kind == "multianswer":
+        return [i for i, a in enumerate(answers) if (a["fraction"] > 0) == right]
+    if kind == "truefalse":
+        return question["correct"] if right else not question["correct"]
+    if kind == "shortanswer":
+        return next(a["text"].replace("*", "") for a in answers if a["fraction"] >= 1) if right else "?"
+    if kind == "numerical":
+        best = next(a for a in answers if a["value"] is not None and a["fraction"] >= 1)
+        value = best["low"] if best["low"] is not None else best["value"]
+        return value if right else value + 1000
+    if kind == "matching":
+        return {str(i): p["match"] for i, p in enumerate(pairs(question))} if right else {}
+    if kind == "essay":
+        return ("In my district we would start with straw checkerboards on the moving dunes, then "
+                "plant Salix and Caragana inside them once the surface is stable.")
+    return None
+
+
+def load_attempts(fellows, outlines) -> None:
+    """Quiz attempts at every stage: passed, failed, essays waiting, one in progress."""
+    instructor = accounts.user_by_email("instructor@gdi.example")
+    start = utcnow() - timedelta(days=20)
+    for index, fellow in enumerate(fellows[1:8], start=1):
+        for course, _modules in outlines:
+            for quiz in course.published.quizzes:
+                right = index <= 4  # the first four pass, the others fail
+                attempt, _ = quiz_attempts.start(quiz, fellow, now=start)
+                answers = {str(i): _answer(q, right or i % 3 == 0) for i, q in enumerate(quiz.questions)
+                           if q["kind"] != "description"}
+                if index == 7:  # still working on it
+                    quiz_attempts.save(attempt, fellow, dict(list(answers.items())[:5]),
+                                       now=start + timedelta(minutes=3))
+                    continue
+                quiz_attempts.save(attempt, fellow, answers, now=start + timedelta(minutes=8))
+                quiz_attempts.submit(attempt, fellow, now=start + timedelta(minutes=12))
+                if index <= 2:  # essays graded; the others wait in the instructor's queue
+                    for i, q in enumerate(quiz.questions):
+                        if q["kind"] == "essay":
+                            quiz_attempts.grade(attempt, i, 1.0, "A clear, practical plan.", instructor)
 
 
 @click.command("demo")

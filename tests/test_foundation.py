@@ -121,3 +121,11 @@ def test_demo_has_a_2026_cohort_of_12_at_different_stages(app, runner):
         assert len({f.application.country for f in fellows}) >= 10
         assert any(a.status == "waitlisted" for a in training.applications_of(session))
         assert any(s.year == 2027 and training.is_open(s) for s in training.list_sessions())
+        # Quiz attempts at every stage.
+        from institute.quizzes.attempts import pending_essays
+        from institute.quizzes.models import Attempt
+
+        assert any(f.completed for f in fellows)
+        assert pending_essays(None)
+        states = {(a.submitted, a.passed) for a in db.session.scalars(sa.select(Attempt))}
+        assert {(False, None), (True, True), (True, False), (True, None)} <= states
