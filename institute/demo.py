@@ -141,7 +141,7 @@ def _answer(question: dict, right: bool):
     if kind == "matching":
         return {str(i): p["match"] for i, p in enumerate(pairs(question))} if right else {}
     if kind == "essay":
-        return ("In my district we would start with straw checkerboards on the moving dunes, then "
+        return "" if not right else ("In my district we would start with straw checkerboards on the moving dunes, then "
                 "plant Salix and Caragana inside them once the surface is stable.")
     return None
 
@@ -155,8 +155,9 @@ def load_attempts(fellows, outlines) -> None:
             for quiz in course.published.quizzes:
                 right = index <= 4  # the first four pass, the others fail
                 attempt, _ = quiz_attempts.start(quiz, fellow, now=start)
-                answers = {str(i): _answer(q, right or i % 3 == 0) for i, q in enumerate(quiz.questions)
-                           if q["kind"] != "description"}
+                # The failing fellows still get a third of the questions right, and skip the essay.
+                answers = {str(i): _answer(q, right or (i % 3 == 0 and q["kind"] != "essay"))
+                           for i, q in enumerate(quiz.questions) if q["kind"] != "description"}
                 if index == 7:  # still working on it
                     quiz_attempts.save(attempt, fellow, dict(list(answers.items())[:5]),
                                        now=start + timedelta(minutes=3))
