@@ -12,6 +12,8 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ..accounts.models import User
 from ..courses.models import Course, CourseRevision, Quiz
@@ -151,19 +153,17 @@ def save(attempt: Attempt, user: User, answers: dict, now: datetime | None = Non
             details.extend(exc.details)
     if details:
         raise Invalid(details)
-    existing = {a.question: a for a in db.session.scalars(sa.select(AttemptAnswer).where(
-        AttemptAnswer.attempt_id == attempt.id, AttemptAnswer.question.in_(list(clean))))}
-    for index, value in clean.items():
-        row = existing.get(index)
-        if row is None:
-            row = AttemptAnswer(attempt_id=attempt.id, question=index, value=value, saved_at=now)
-            try:
-                with db.session.begin_nested():
-                    db.session.add(row)
-            except sa.exc.IntegrityError:  # the other tab saved this question first: ours is newer
-                row = db.session.scalar(sa.select(AttemptAnswer).where(
-                    AttemptAnswer.attempt_id == attempt.id, AttemptAnswer.question == index))
-        row.value, row.saved_at = value, now
+    if clean:
+        # One statement whatever the number of answers; a question saved by the other
+        # tab meanwhile is simply overwritten by this newer value.
+        insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
+        stmt = insert(AttemptAnswer).values([
+            {"attempt_id": attempt.id, "question": index, "value": value, "saved_at": now,
+             "feedback": "", "grader_feedback": ""} for index, value in clean.items()])
+        db.session.execute(stmt.on_conflict_do_update(
+            index_elements=["attempt_id", "question"],
+            set_={"value": stmt.excluded.value, "saved_at": stmt.excluded.saved_at}))
+        db.session.expire(attempt, ["answers"])
     db.session.flush()
     return len(clean)
 
