@@ -22,7 +22,11 @@
   form.addEventListener("change", function () { dirty = true; });
   form.addEventListener("input", function () { dirty = true; });
   setInterval(save, 20000);
-  window.addEventListener("pagehide", save);
+  // Leaving or closing the page: a beacon is delivered even while the page unloads.
+  window.addEventListener("pagehide", function () {
+    if (dirty && navigator.sendBeacon) { dirty = !navigator.sendBeacon(form.dataset.autosave, new FormData(form)); }
+    else { save(); }
+  });
   var timer = document.getElementById("time-left");
   if (timer) {
     var left = parseInt(timer.dataset.seconds, 10);
