@@ -41,7 +41,8 @@ def get_attempt(attempt_id: int):
     attempt = attempts.get_attempt(attempt_id)
     user = current_api_user()
     if attempt.user_id != user.id and not (
-            user.has_role("instructor", "admin") and training.may_grade(user, attempts.course_of(attempt.quiz).id)):
+            user.has_role("instructor", "admin")
+            and training.may_grade(user, attempts.course_of(attempt.quiz).id, attempt.user_id)):
         raise Forbidden("This is not your attempt.")
     attempts.expire_if_due(attempt)
     return jsonify(attempts.payload(attempt))
@@ -85,8 +86,8 @@ def grade(attempt_id: int):
     data = json_body()
     attempt = attempts.get_attempt(attempt_id)
     user = current_api_user()
-    if not training.may_grade(user, attempts.course_of(attempt.quiz).id):
-        raise Forbidden("Only instructors of a session with this course grade it.")
+    if not training.may_grade(user, attempts.course_of(attempt.quiz).id, attempt.user_id):
+        raise Forbidden("Only the instructors of this fellow's session grade it.")
     attempts.grade(attempt, data.get("question"), data.get("points"), str(data.get("feedback") or ""), user)
     return jsonify(attempts.summary(attempt))
 

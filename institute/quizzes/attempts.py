@@ -256,16 +256,19 @@ def grade(attempt: Attempt, question_index: int, points: float, feedback: str, g
     return attempt
 
 
-def pending_essays(course_ids: list[int] | None) -> list[tuple[Attempt, int]]:
-    """Submitted essay answers waiting for a grade (of these courses; all when None)."""
+def pending_essays(scope: list[tuple[int, int]] | None) -> list[tuple[Attempt, int]]:
+    """Submitted essay answers waiting for a grade, within ``scope``: (course id, fellow id)
+    pairs as ``training.grading_scope`` gives them; all when None."""
     stmt = (sa.select(AttemptAnswer, Attempt)
             .join(Attempt, Attempt.id == AttemptAnswer.attempt_id)
             .where(Attempt.submitted_at.is_not(None), AttemptAnswer.fraction.is_(None))
             .order_by(Attempt.submitted_at))
-    if course_ids is not None:
+    if scope is not None:
+        if not scope:
+            return []
         stmt = (stmt.join(Quiz, Quiz.id == Attempt.quiz_id)
                 .join(CourseRevision, CourseRevision.id == Quiz.revision_id)
-                .where(CourseRevision.course_id.in_(course_ids)))
+                .where(sa.tuple_(CourseRevision.course_id, Attempt.user_id).in_(scope)))
     return [(attempt, answer.question) for answer, attempt in db.session.execute(stmt)]
 
 

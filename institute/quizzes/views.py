@@ -16,9 +16,9 @@ from .statistics import quiz_statistics
 quizzes = Blueprint("quizzes", __name__, template_folder="templates")
 
 
-def _staff_for(quiz) -> bool:
+def _staff_for(quiz, fellow_id: int | None = None) -> bool:
     return current_user.has_role("instructor", "admin") and training.may_grade(
-        current_user, attempts.course_of(quiz).id)
+        current_user, attempts.course_of(quiz).id, fellow_id)
 
 
 @quizzes.route("/quizzes/<int:quiz_id>")
@@ -50,13 +50,13 @@ def start(quiz_id: int):
 @login_required
 def attempt(attempt_id: int):
     attempt = attempts.get_attempt(attempt_id)
-    if attempt.user_id != current_user.id and not _staff_for(attempt.quiz):
+    if attempt.user_id != current_user.id and not _staff_for(attempt.quiz, attempt.user_id):
         raise Forbidden(_("This is not your attempt."))
     attempts.expire_if_due(attempt)
     view = attempts.payload(attempt)
     template = "quizzes/result.html" if attempt.submitted else "quizzes/attempt.html"
     return render_template(template, attempt=attempt, view=view, quiz=attempt.quiz,
-                           staff=_staff_for(attempt.quiz))
+                           staff=_staff_for(attempt.quiz, attempt.user_id))
 
 
 def _save_form(attempt) -> int:
@@ -101,15 +101,15 @@ def submit(attempt_id: int):
 @roles_required("instructor", "admin")
 def grading():
     return render_template("quizzes/grading.html",
-                           pending=attempts.pending_essays(training.taught_course_ids(current_user)))
+                           pending=attempts.pending_essays(training.grading_scope(current_user)))
 
 
 @quizzes.route("/attempts/<int:attempt_id>/questions/<int:question>/grade", methods=["GET", "POST"])
 @roles_required("instructor", "admin")
 def grade(attempt_id: int, question: int):
     attempt = attempts.get_attempt(attempt_id)
-    if not _staff_for(attempt.quiz):
-        raise Forbidden(_("Only instructors of a session with this course grade it."))
+    if not _staff_for(attempt.quiz, attempt.user_id):
+        raise Forbidden(_("Only the instructors of this fellow's session grade it."))
     errors = []
     if request.method == "POST":
         try:

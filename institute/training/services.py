@@ -368,6 +368,27 @@ def taught_course_ids(user: User) -> list[int] | None:
         SessionInstructor.user_id == user.id)))
 
 
-def may_grade(user: User, course_id: int) -> bool:
-    taught = taught_course_ids(user)
-    return taught is None or course_id in taught
+def grading_scope(user: User) -> list[tuple[int, int]] | None:
+    """(course id, fellow id) pairs the user may grade: the fellows of the sessions they
+    teach, in those sessions' courses. None for admins (everything)."""
+    if user.has_role("admin"):
+        return None
+    return [tuple(row) for row in db.session.execute(
+        sa.select(SessionCourse.course_id, Application.user_id).distinct()
+        .join(SessionInstructor, SessionInstructor.session_id == SessionCourse.session_id)
+        .join(Application, Application.session_id == SessionCourse.session_id)
+        .where(SessionInstructor.user_id == user.id, Application.status == "accepted"))]
+
+
+def may_grade(user: User, course_id: int, fellow_id: int | None = None) -> bool:
+    """Admins grade everything; instructors the fellows of the sessions they teach.
+
+    Without a fellow: whether the user teaches this course in some session (to see a
+    quiz's statistics, say).
+    """
+    scope = grading_scope(user)
+    if scope is None:
+        return True
+    if fellow_id is None:
+        return course_id in (taught_course_ids(user) or [])
+    return (course_id, fellow_id) in scope

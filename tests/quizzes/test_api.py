@@ -99,3 +99,24 @@ def test_grading_by_the_sessions_instructor_only(app, client):
     assert rows[1][0] == "fellow@example.org" and rows[1][3] == "100"
     assert client.get(f"/api/v1/sessions/{session_id}/gradebook", headers=fellow).status_code == 403
     assert client.get(f"/api/v1/sessions/{session_id}/gradebook", headers=other).status_code == 403
+
+
+def test_instructor_of_another_session_with_the_same_course_cannot_grade(app, client):
+    quiz_id, session_id, _ = setup_cohort(app)
+    with app.app_context():
+        from institute.quizzes.attempts import get_quiz
+
+        course = get_quiz(quiz_id).revision.course
+        create_user(email="teacher2@example.org", roles="instructor")
+        create_session(title="Another", sequence=2, courses=[course.slug], instructors=["teacher2@example.org"])
+        db.session.commit()
+    fellow = bearer(client, "fellow@example.org")
+    attempt_id = client.post(f"/api/v1/quizzes/{quiz_id}/attempts", headers=fellow).get_json()["id"]
+    client.put(f"/api/v1/attempts/{attempt_id}/answers", headers=fellow, json={"answers": {"3": "An essay."}})
+    client.post(f"/api/v1/attempts/{attempt_id}/submit", headers=fellow)
+    grade = {"question": "3", "points": 1}
+    other = bearer(client, "teacher2@example.org")
+    assert client.post(f"/api/v1/attempts/{attempt_id}/grades", headers=other, json=grade).status_code == 403
+    assert client.get(f"/api/v1/attempts/{attempt_id}", headers=other).status_code == 403
+    teacher = bearer(client, "teacher@example.org")
+    assert client.post(f"/api/v1/attempts/{attempt_id}/grades", headers=teacher, json=grade).status_code == 200

@@ -170,7 +170,8 @@ def test_essay_grading_and_completion(ctx):
     attempts.submit(attempt, fellow)
     assert not completion(session, fellow).completed
     assert completion(session, fellow).missing == ["quiz not passed: quizzed: Check"]
-    assert attempts.pending_essays([course.id]) == [(attempt, 3)]
+    assert attempts.pending_essays([(course.id, fellow.id)]) == [(attempt, 3)]
+    assert attempts.pending_essays([(course.id, admin.id)]) == []
     instructor = create_user(roles="instructor")
     with pytest.raises(Invalid):
         attempts.grade(attempt, 3, 2, "", instructor)  # at most 1 point
