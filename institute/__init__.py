@@ -65,6 +65,7 @@ def _import_models() -> None:
     """Every domain's models, so the metadata is whole for Alembic and the tests."""
     from .accounts import models  # noqa: F401
     from .courses import models as course_models  # noqa: F401
+    from .exchanges import models as exchange_models  # noqa: F401
     from .notifications import models as notification_models  # noqa: F401
     from .quizzes import models as quiz_models  # noqa: F401
     from .training import models as training_models  # noqa: F401
@@ -77,6 +78,8 @@ def register_blueprints(app: Flask) -> None:
     from .api.openapi import openapi_api
     from .courses.api import courses_api
     from .courses.views import courses
+    from .exchanges.api import exchanges_api
+    from .exchanges.views import exchanges
     from .home.views import home
     from .notifications.views import notifications
     from .quizzes.api import quizzes_api
@@ -84,8 +87,8 @@ def register_blueprints(app: Flask) -> None:
     from .training.api import training_api
     from .training.views import training
 
-    api_blueprints = (accounts_api, courses_api, training_api, quizzes_api, openapi_api)
-    for blueprint in (home, accounts, accounts_admin, courses, training, quizzes, notifications,
+    api_blueprints = (accounts_api, courses_api, training_api, quizzes_api, exchanges_api, openapi_api)
+    for blueprint in (home, accounts, accounts_admin, courses, training, quizzes, exchanges, notifications,
                       *api_blueprints):
         app.register_blueprint(blueprint)
     for blueprint in api_blueprints:

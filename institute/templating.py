@@ -1,5 +1,7 @@
 """Template globals and filters shared by every page."""
 
+from datetime import date
+
 from flask import Flask, request
 from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import gettext as _
@@ -16,6 +18,8 @@ def navigation(user) -> list[tuple[str, str]]:
         items.append(("home.dashboard", _("Dashboard")))
     items.append(("courses.catalogue", _("Courses")))
     items.append(("training.sessions", _("Sessions")))
+    if user.is_authenticated and user.has_role("partner", "instructor", "admin"):
+        items.append(("exchanges.index", _("Exchanges")))
     items.append(("accounts_admin.partners", _("Partners")))
     if user.has_role("admin"):
         items.append(("accounts_admin.users", _("Users")))
@@ -36,6 +40,7 @@ def init_templating(app: Flask) -> None:
             "navigation": navigation(user),
             "languages": language_choices(),
             "current_path": request.full_path.rstrip("?") if request else "/",
+            "today_year": date.today().year,
         }
 
     app.jinja_env.filters["country_name"] = lambda code: country_name(code, str(get_locale()))

@@ -11,11 +11,12 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from ..accounts.countries import COUNTRY_CODES
-from ..accounts.models import User
+from ..accounts.models import User, UserRole
 from ..accounts.services import user_by_email
 from ..courses.models import Course
 from ..database import utcnow
 from ..errors import Conflict, Forbidden, Invalid, NotFound
+from ..exchanges.services import has_approved
 from ..extensions import db
 from ..notifications.services import notify
 from .models import Application, SessionCourse, SessionInstructor, TrainingSession
@@ -75,7 +76,7 @@ def _session_values(data: dict) -> tuple[dict, list[Course], list[User]]:
         details.append({"field": "applications_close",
                         "message": _("Applications cannot close before they open.")})
     courses = _courses(data.get("courses") or [], details)
-    instructors = _instructors(data.get("instructors") or [], details)
+    instructors = _instructors(data.get("instructors") or [], details, starts, ends)
     if details:
         raise Invalid(details)
     values = dict(title=title[:200], year=year, sequence=sequence, seats=seats, starts_on=starts,
@@ -100,15 +101,19 @@ def _courses(slugs, details: list[dict]) -> list[Course]:
     return courses
 
 
-def _instructors(emails, details: list[dict]) -> list[User]:
+def _instructors(emails, details: list[dict], starts: date | None = None,
+                 ends: date | None = None) -> list[User]:
+    """Instructors, or guest teachers whose approved exchange overlaps the session."""
     if isinstance(emails, str):
         emails = [e for e in emails.replace(",", " ").split() if e]
     users = []
     for email in emails:
         user = user_by_email(str(email))
-        if user is None or not user.has_role("instructor", "admin"):
+        guest = user is not None and starts and ends and has_approved(user.id, starts, ends)
+        if user is None or not (user.has_role("instructor", "admin") or guest):
             details.append({"field": "instructors",
-                            "message": _("%(e)s is not an instructor.", e=email)})
+                            "message": _("%(e)s is neither an instructor nor a guest teacher on an "
+                                         "approved exchange at that time.", e=email)})
         elif user not in users:
             users.append(user)
     return users
@@ -146,6 +151,11 @@ def update_session(session: TrainingSession, data: dict) -> TrainingSession:
 def _set_links(session, courses, instructors) -> None:
     session.course_links = [SessionCourse(course=c, position=i) for i, c in enumerate(courses)]
     session.instructor_links = [SessionInstructor(user=u) for u in instructors]
+    for user in instructors:
+        if not user.has_role("instructor", "admin"):
+            # A guest teacher grades this session's fellows: the role opens the grading
+            # pages, and grading_scope keeps them to the sessions they teach.
+            user.role_rows.append(UserRole(role="instructor"))
 
 
 def close_session(session: TrainingSession) -> None:

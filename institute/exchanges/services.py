@@ -1,0 +1,270 @@
+"""The rules of teacher exchanges, in one place.
+
+``proposed`` (by the home institution's staff or an admin) → ``confirmed`` by the
+host institution's staff → ``approved`` by an admin; ``rejected`` at either
+step; ``approved`` → ``completed`` with the teacher's report, or ``cancelled``.
+Every change is kept with who made it and when, and told by email to the
+teacher and the staff of both institutions.
+"""
+
+import mimetypes
+from datetime import date
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from ..accounts.models import Partner, User, UserRole
+from ..accounts.services import partner_by_code, user_by_email
+from ..courses.models import Course
+from ..database import utcnow
+from ..errors import Conflict, Forbidden, Invalid, NotFound
+from ..extensions import db
+from ..notifications.services import notify
+from .models import Exchange, ExchangeCourse, ExchangeEvent, ExchangeFile
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+ALLOWED_FILE_TYPES = {".pdf", ".zip", ".md", ".txt", ".csv", ".png", ".jpg", ".jpeg", ".pptx",
+                      ".docx", ".xlsx", ".odt", ".odp"}
+
+
+def _staff_of(user: User, partner_id: int) -> bool:
+    return user.has_role("partner") and user.partner_id == partner_id
+
+
+def _date(value, field: str, details: list[dict]) -> date | None:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value or ""))
+    except ValueError:
+        details.append({"field": field, "message": _("Not a date (YYYY-MM-DD): %(v)s", v=value or "—")})
+        return None
+
+
+def propose(actor: User, teacher: str, home: str, host: str, starts_on, ends_on,
+            courses: list[str], purpose: str, today: date | None = None) -> Exchange:
+    """Propose an exchange; every field is checked before anything is written."""
+    today = today or date.today()
+    details: list[dict] = []
+    teacher_user = user_by_email(teacher or "")
+    home_partner = partner_by_code(home or "")
+    host_partner = partner_by_code(host or "")
+    if home_partner is None:
+        details.append({"field": "home", "message": _("Unknown partner: %(code)s", code=home or "—")})
+    if host_partner is None:
+        details.append({"field": "host", "message": _("Unknown partner: %(code)s", code=host or "—")})
+    if home_partner and host_partner and home_partner.id == host_partner.id:
+        details.append({"field": "host", "message": _("The host must differ from the home institution.")})
+    if teacher_user is None:
+        details.append({"field": "teacher", "message": _("No user with this email: %(e)s", e=teacher or "—")})
+    elif home_partner and teacher_user.partner_id != home_partner.id:
+        details.append({"field": "teacher",
+                        "message": _("The teacher must belong to the home institution.")})
+    start, end = _date(starts_on, "starts_on", details), _date(ends_on, "ends_on", details)
+    if start and end and end < start:
+        details.append({"field": "ends_on", "message": _("The exchange cannot end before it starts.")})
+    if start and start <= today:
+        details.append({"field": "starts_on", "message": _("A proposed exchange starts in the future.")})
+    course_rows = []
+    for slug in ([courses] if isinstance(courses, str) else courses or []):
+        course = db.session.scalar(sa.select(Course).where(Course.slug == str(slug)))
+        if course is None:
+            details.append({"field": "courses", "message": _("Unknown course: %(s)s", s=slug)})
+        elif course not in course_rows:
+            course_rows.append(course)
+    purpose = (purpose or "").strip()
+    if len(purpose) < 20:
+        details.append({"field": "purpose", "message": _("Describe the purpose (20 characters at least).")})
+    if details:
+        raise Invalid(details)
+    if not (actor.has_role("admin") or _staff_of(actor, home_partner.id)):
+        raise Forbidden(_("Only the home institution's staff or an admin propose an exchange."))
+    exchange = Exchange(teacher=teacher_user, home=home_partner, host=host_partner, starts_on=start,
+                        ends_on=end, purpose=purpose[:10_000], proposed_by_id=actor.id,
+                        course_links=[ExchangeCourse(course=c) for c in course_rows])
+    db.session.add(exchange)
+    db.session.flush()
+    _record(exchange, actor, None, "proposed")
+    return exchange
+
+
+def attach_file(exchange: Exchange, actor: User, name: str, data: bytes) -> ExchangeFile:
+    """Teaching material for the exchange, from its proposer's side."""
+    if not (actor.has_role("admin") or _staff_of(actor, exchange.home_partner_id)
+            or actor.id == exchange.teacher_id):
+        raise Forbidden(_("Only the home institution's staff, the teacher or an admin add material."))
+    name = (name or "").replace("\\", "/").rsplit("/", 1)[-1].strip()[:200]
+    suffix = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
+    if not name or suffix not in ALLOWED_FILE_TYPES:
+        raise Invalid([{"field": "file", "message": _("Files of this type are not accepted.")}])
+    if len(data) > MAX_FILE_BYTES:
+        raise Invalid([{"field": "file", "message": _("The file is larger than 20 MB.")}])
+    item = ExchangeFile(exchange_id=exchange.id, name=name, size=len(data), data=data,
+                        content_type=mimetypes.guess_type(name)[0] or "application/octet-stream")
+    db.session.add(item)
+    db.session.flush()
+    return item
+
+
+# What each decision needs: the states it leaves from, the state it reaches.
+TRANSITIONS = {
+    "confirm": ({"proposed"}, "confirmed"),
+    "approve": ({"confirmed"}, "approved"),
+    "reject": ({"proposed", "confirmed"}, "rejected"),
+    "cancel": ({"approved"}, "cancelled"),
+    "complete": ({"approved"}, "completed"),
+}
+
+
+def _may(decision: str, exchange: Exchange, actor: User) -> bool:
+    host_staff = _staff_of(actor, exchange.host_partner_id)
+    home_staff = _staff_of(actor, exchange.home_partner_id)
+    admin = actor.has_role("admin")
+    if decision == "confirm":
+        return host_staff  # only the host institution's staff speak for the host
+    if decision == "approve":
+        return admin
+    if decision == "reject":
+        return admin or (host_staff and exchange.status == "proposed")
+    if decision == "cancel":
+        return admin or host_staff or home_staff
+    if decision == "complete":
+        return admin or home_staff or actor.id == exchange.teacher_id
+    return False
+
+
+def overlapping(teacher_id: int, starts_on: date, ends_on: date, exclude: int | None = None) -> list[Exchange]:
+    """The teacher's approved exchanges that overlap these dates."""
+    stmt = sa.select(Exchange).where(
+        Exchange.teacher_id == teacher_id, Exchange.status == "approved",
+        Exchange.starts_on <= ends_on, Exchange.ends_on >= starts_on)
+    if exclude is not None:
+        stmt = stmt.where(Exchange.id != exclude)
+    return list(db.session.scalars(stmt))
+
+
+def decide(exchange: Exchange, decision: str, actor: User, report: str = "",
+           today: date | None = None) -> Exchange:
+    """Move an exchange to its next state, if the actor may and the rules allow."""
+    today = today or date.today()
+    if decision not in TRANSITIONS:
+        raise Invalid([{"field": "decision",
+                        "message": _("Decide confirm, approve, reject, cancel or complete.")}])
+    sources, target = TRANSITIONS[decision]
+    if not _may(decision, exchange, actor):
+        raise Forbidden(_("You may not %(d)s this exchange.", d=_(decision)))
+    # Lock the teacher's row: two admins approving overlapping exchanges at once queue up.
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(sa.select(User.id).where(User.id == exchange.teacher_id).with_for_update())
+    db.session.refresh(exchange)
+    if exchange.status not in sources:
+        raise Conflict(_("A %(s)s exchange cannot be moved to %(t)s.", s=_(exchange.status), t=_(target)))
+    if decision == "approve":
+        clash = overlapping(exchange.teacher_id, exchange.starts_on, exchange.ends_on, exclude=exchange.id)
+        if clash:
+            raise Conflict(_("%(n)s already has an approved exchange from %(s)s to %(e)s.",
+                             n=exchange.teacher.name, s=clash[0].starts_on, e=clash[0].ends_on))
+    if decision == "complete":
+        if not (report or "").strip():
+            raise Invalid([{"field": "report", "message": _("A completed exchange carries the teacher's report.")}])
+        if today < exchange.starts_on:
+            raise Conflict(_("An exchange cannot be completed before it starts."))
+        exchange.report = report.strip()[:20_000]
+    previous = exchange.status
+    exchange.status = target
+    db.session.flush()
+    _record(exchange, actor, previous, target, report if decision == "complete" else "")
+    return exchange
+
+
+def _record(exchange: Exchange, actor: User, before: str | None, after: str, note: str = "") -> None:
+    db.session.add(ExchangeEvent(exchange_id=exchange.id, at=utcnow(), actor_id=actor.id,
+                                 from_status=before, to_status=after, note=note[:2000]))
+    db.session.flush()
+    recipients = {exchange.teacher.email} | set(db.session.scalars(
+        sa.select(User.email).join(UserRole, UserRole.user_id == User.id).where(
+            UserRole.role == "partner", User.active.is_(True),
+            User.partner_id.in_([exchange.home_partner_id, exchange.host_partner_id]))))
+    subject = _("Teacher exchange %(home)s → %(host)s: %(state)s", home=exchange.home.code,
+                host=exchange.host.code, state=_(after))
+    body = _("The exchange of %(t)s from %(home)s to %(host)s, %(s)s to %(e)s, is now %(state)s "
+             "(by %(who)s).", t=exchange.teacher.name, home=exchange.home.name, host=exchange.host.name,
+             s=exchange.starts_on, e=exchange.ends_on, state=_(after), who=actor.name)
+    for email in sorted(recipients):
+        notify(email, subject, body, kind=f"exchange-{after}")
+
+
+# ------------------------------------------------------------------ reading
+
+
+def get_exchange(exchange_id: int) -> Exchange:
+    exchange = db.session.get(Exchange, exchange_id)
+    if exchange is None:
+        raise NotFound(_("No such exchange."))
+    return exchange
+
+
+def may_see(user: User, exchange: Exchange) -> bool:
+    return (user.has_role("admin", "instructor") or user.id == exchange.teacher_id
+            or (user.partner_id in (exchange.home_partner_id, exchange.host_partner_id)
+                and user.has_role("partner")))
+
+
+def visible(user: User, year: int | None = None, partner: str | None = None,
+            status: str | None = None) -> list[Exchange]:
+    """The exchanges the user may see: all for admins and instructors; their
+    institution's for partner staff; their own for teachers."""
+    stmt = sa.select(Exchange).order_by(Exchange.starts_on, Exchange.id)
+    if not user.has_role("admin", "instructor"):
+        mine = Exchange.teacher_id == user.id
+        if user.has_role("partner") and user.partner_id:
+            mine = sa.or_(mine, Exchange.home_partner_id == user.partner_id,
+                          Exchange.host_partner_id == user.partner_id)
+        stmt = stmt.where(mine)
+    if year:
+        stmt = stmt.where(Exchange.starts_on <= date(year, 12, 31), Exchange.ends_on >= date(year, 1, 1))
+    if partner:
+        code = partner_by_code(partner)
+        partner_id = code.id if code else -1
+        stmt = stmt.where(sa.or_(Exchange.home_partner_id == partner_id, Exchange.host_partner_id == partner_id))
+    if status:
+        stmt = stmt.where(Exchange.status == status)
+    return list(db.session.scalars(stmt))
+
+
+def admin_queue() -> list[Exchange]:
+    return list(db.session.scalars(sa.select(Exchange).where(
+        Exchange.status.in_(["proposed", "confirmed"])).order_by(Exchange.starts_on)))
+
+
+def has_approved(user_id: int, starts_on: date, ends_on: date) -> bool:
+    """The user has an approved exchange overlapping these dates (a guest teacher)."""
+    return bool(overlapping(user_id, starts_on, ends_on))
+
+
+def statistics(year: int | None = None) -> list[dict]:
+    """Per partner: exchanges sent and received and teaching days (approved or completed)."""
+    stmt = sa.select(Exchange).where(Exchange.status.in_(["approved", "completed"]))
+    if year:
+        stmt = stmt.where(Exchange.starts_on <= date(year, 12, 31), Exchange.ends_on >= date(year, 1, 1))
+    rows: dict[int, dict] = {}
+    for exchange in db.session.scalars(stmt):
+        for partner, key in ((exchange.home, "sent"), (exchange.host, "received")):
+            row = rows.setdefault(partner.id, {"partner": partner, "sent": 0, "received": 0, "days": 0})
+            row[key] += 1
+        rows[exchange.host.id]["days"] += exchange.days
+    return sorted(rows.values(), key=lambda r: (-(r["sent"] + r["received"]), r["partner"].code))
+
+
+def by_country(rows: list[dict]) -> list[dict]:
+    countries: dict[str, dict] = {}
+    for row in rows:
+        entry = countries.setdefault(row["partner"].country, {"country": row["partner"].country,
+                                                              "sent": 0, "received": 0, "days": 0})
+        for key in ("sent", "received", "days"):
+            entry[key] += row[key]
+    return sorted(countries.values(), key=lambda r: -(r["sent"] + r["received"]))
+
+
+def partners_list() -> list[Partner]:
+    return list(db.session.scalars(sa.select(Partner).order_by(Partner.code)))

@@ -1,0 +1,140 @@
+"""Web pages of teacher exchanges: lists, propose, one exchange, year view, statistics."""
+
+from datetime import date
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..accounts.access import login_required, roles_required
+from ..accounts.services import search_users
+from ..courses.services import catalogue
+from ..errors import Conflict, Forbidden, Invalid
+from . import services
+from .charts import COLOURS, statistics_chart, timeline
+
+exchanges = Blueprint("exchanges", __name__, template_folder="templates")
+STAFF = ("partner", "instructor", "admin")
+
+
+@exchanges.route("/exchanges")
+@roles_required(*STAFF)
+def index():
+    mine = services.visible(current_user)
+    partner_id = current_user.partner_id
+    return render_template(
+        "exchanges/index.html",
+        teaching=[e for e in mine if e.teacher_id == current_user.id],
+        sent=[e for e in mine if partner_id and e.home_partner_id == partner_id],
+        hosted=[e for e in mine if partner_id and e.host_partner_id == partner_id],
+        queue=services.admin_queue() if current_user.has_role("admin") else [],
+        everything=mine if current_user.has_role("admin", "instructor") else [],
+    )
+
+
+def _form_context(values=None, errors=None):
+    partners = services.partners_list()
+    teachers = [u for u in search_users("", 1, 1000).items
+                if u.partner_id and (current_user.has_role("admin") or u.partner_id == current_user.partner_id)]
+    chosen = values.getlist("courses") if hasattr(values, "getlist") else []
+    return {"partners": partners, "teachers": teachers, "courses": catalogue(current_user),
+            "values": values or {}, "chosen": chosen, "errors": errors or []}
+
+
+@exchanges.route("/exchanges/new", methods=["GET", "POST"])
+@roles_required("partner", "admin")
+def propose():
+    if request.method == "POST":
+        form = request.form
+        home = form.get("home") if current_user.has_role("admin") else (
+            current_user.partner.code if current_user.partner else "")
+        try:
+            exchange = services.propose(current_user, form.get("teacher"), home, form.get("host"),
+                                        form.get("starts_on"), form.get("ends_on"),
+                                        form.getlist("courses"), form.get("purpose"))
+            upload = request.files.get("file")
+            if upload and upload.filename:
+                services.attach_file(exchange, current_user, upload.filename,
+                                     upload.read(services.MAX_FILE_BYTES + 1))
+        except Invalid as exc:
+            return render_template("exchanges/propose.html",
+                                   **_form_context(form, [d["message"] for d in exc.details])), 422
+        except Forbidden as exc:
+            return render_template("exchanges/propose.html", **_form_context(form, [exc.message])), 403
+        flash(_("The exchange is proposed; the host institution will confirm it."), "success")
+        return redirect(url_for("exchanges.detail", exchange_id=exchange.id))
+    return render_template("exchanges/propose.html", **_form_context())
+
+
+def _visible(exchange_id: int):
+    exchange = services.get_exchange(exchange_id)
+    if not services.may_see(current_user, exchange):
+        raise Forbidden(_("You may not see this exchange."))
+    return exchange
+
+
+@exchanges.route("/exchanges/<int:exchange_id>")
+@login_required
+def detail(exchange_id: int):
+    exchange = _visible(exchange_id)
+    allowed = [d for d, (sources, _t) in services.TRANSITIONS.items()
+               if exchange.status in sources and services._may(d, exchange, current_user)]
+    return render_template("exchanges/detail.html", exchange=exchange, allowed=allowed)
+
+
+@exchanges.route("/exchanges/<int:exchange_id>/decision", methods=["POST"])
+@roles_required(*STAFF)
+def decide(exchange_id: int):
+    exchange = services.get_exchange(exchange_id)
+    try:
+        services.decide(exchange, request.form.get("decision", ""), current_user,
+                        request.form.get("report", ""))
+    except (Conflict, Invalid) as exc:
+        flash(exc.message if isinstance(exc, Conflict) else exc.details[0]["message"], "error")
+    else:
+        flash(_("The exchange is now %(s)s.", s=_(exchange.status)), "success")
+    return redirect(url_for("exchanges.detail", exchange_id=exchange.id))
+
+
+@exchanges.route("/exchanges/<int:exchange_id>/files", methods=["POST"])
+@roles_required(*STAFF)
+def attach(exchange_id: int):
+    exchange = services.get_exchange(exchange_id)
+    upload = request.files.get("file")
+    try:
+        if not upload or not upload.filename:
+            raise Invalid([{"field": "file", "message": _("Choose a file.")}])
+        services.attach_file(exchange, current_user, upload.filename, upload.read(services.MAX_FILE_BYTES + 1))
+    except Invalid as exc:
+        flash(exc.details[0]["message"], "error")
+    else:
+        flash(_("The material is attached."), "success")
+    return redirect(url_for("exchanges.detail", exchange_id=exchange.id))
+
+
+@exchanges.route("/exchanges/<int:exchange_id>/files/<int:file_id>")
+@login_required
+def download(exchange_id: int, file_id: int):
+    exchange = _visible(exchange_id)
+    item = next((f for f in exchange.files if f.id == file_id), None)
+    if item is None:
+        abort(404)
+    return Response(item.data, mimetype=item.content_type,
+                    headers={"Content-Disposition": f'attachment; filename="{item.name}"'})
+
+
+@exchanges.route("/exchanges/year/<int:year>")
+@roles_required(*STAFF)
+def year(year: int):
+    rows = services.visible(current_user, year=year)
+    return render_template("exchanges/year.html", year=year, exchanges=rows,
+                           chart=timeline(rows, year), colours=COLOURS)
+
+
+@exchanges.route("/exchanges/statistics")
+@roles_required(*STAFF)
+def statistics():
+    chosen = request.args.get("year", type=int)
+    rows = services.statistics(chosen)
+    return render_template("exchanges/statistics.html", rows=rows, countries=services.by_country(rows),
+                           chart=statistics_chart(rows), year=chosen, this_year=date.today().year)

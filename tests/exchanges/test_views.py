@@ -1,0 +1,92 @@
+import io
+import re
+from datetime import date, timedelta
+
+from institute.extensions import db
+
+from ..builders import create_course, create_user
+from ..conftest import login
+
+SOON = date.today() + timedelta(days=20)
+
+
+def setup(app):
+    with app.app_context():
+        create_course(slug="rs")
+        create_user(email="teacher@uca.example", roles="partner", partner="UCA")
+        create_user(email="staff@uca.example", roles="partner", partner="UCA")
+        create_user(email="staff@cica.example", roles="partner", partner="CICA")
+        create_user(email="admin@gdi.example", roles="admin")
+        create_user(email="fellow@example.org")
+        db.session.commit()
+
+
+def client_for(app, email):
+    client = app.test_client()
+    login(client, email)
+    return client
+
+
+def test_propose_confirm_approve_complete_on_the_pages(app):
+    setup(app)
+    home = client_for(app, "staff@uca.example")
+    form = {"teacher": "teacher@uca.example", "host": "CICA", "starts_on": str(SOON),
+            "ends_on": str(SOON + timedelta(days=9)), "courses": ["rs"],
+            "purpose": "Teach remote sensing practicals with Sentinel-2 images.",
+            "file": (io.BytesIO(b"%PDF-1.4 syllabus"), "syllabus.pdf")}
+    response = home.post("/exchanges/new", data=form, content_type="multipart/form-data")
+    assert response.status_code == 302
+    url = response.headers["Location"]
+    page = home.get(url).get_data(as_text=True)
+    assert "syllabus.pdf" in page and "Confirm (host)" not in page
+    host = client_for(app, "staff@cica.example")
+    assert "Confirm (host)" in host.get(url).get_data(as_text=True)
+    exchange_id = re.search(r"/exchanges/(\d+)", url).group(1)
+    host.post(f"/exchanges/{exchange_id}/decision", data={"decision": "confirm"})
+    admin = client_for(app, "admin@gdi.example")
+    assert "Waiting for a decision" in admin.get("/exchanges").get_data(as_text=True)
+    admin.post(f"/exchanges/{exchange_id}/decision", data={"decision": "approve"})
+    page = admin.get(url).get_data(as_text=True)
+    assert "approved" in page and page.count("<li>") >= 3
+    year = admin.get(f"/exchanges/year/{SOON.year}").get_data(as_text=True)
+    assert "<svg" in year and "CICA" in year
+    stats = admin.get("/exchanges/statistics").get_data(as_text=True)
+    assert "Kyrgyzstan" in stats and ("Türkiye" in stats or "Turkey" in stats)
+    link = re.search(r'href="(/exchanges/\d+/files/\d+)"', page).group(1)
+    download = home.get(link)
+    assert download.data == b"%PDF-1.4 syllabus"
+    assert download.headers["Content-Disposition"] == 'attachment; filename="syllabus.pdf"'
+    assert client_for(app, "fellow@example.org").get(link).status_code == 403
+
+
+def test_errors_are_shown_and_nothing_changes(app):
+    setup(app)
+    home = client_for(app, "staff@uca.example")
+    response = home.post("/exchanges/new", data={"teacher": "teacher@uca.example", "host": "UCA",
+                                                  "starts_on": str(SOON), "ends_on": str(SOON - timedelta(days=3)),
+                                                  "purpose": "x"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "must differ" in page and "cannot end before" in page
+    assert "None." in home.get("/exchanges").get_data(as_text=True)
+
+
+def test_outsiders_cannot_see_an_exchange(app):
+    setup(app)
+    with app.app_context():
+        from institute.accounts.services import user_by_email
+        from institute.exchanges import services
+
+        exchange = services.propose(user_by_email("staff@uca.example"), "teacher@uca.example", "UCA", "CICA",
+                                    SOON, SOON + timedelta(days=3), [], "Teach the sand fixation course.")
+        db.session.commit()
+        exchange_id = exchange.id
+    create = app.test_client()
+    with app.app_context():
+        create_user(email="staff@ufc.example", roles="partner", partner="UFC")
+        db.session.commit()
+    login(create, "staff@ufc.example")
+    assert create.get(f"/exchanges/{exchange_id}").status_code == 403
+    fellow = client_for(app, "fellow@example.org")
+    assert fellow.get("/exchanges").status_code == 403
+    assert fellow.get(f"/exchanges/{exchange_id}").status_code == 403
