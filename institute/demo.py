@@ -17,6 +17,8 @@ from .courses.bundle import find_bundles, read_path
 from .courses.importing import import_bundle
 from .courses.services import get_course, mark_done
 from .database import transaction, utcnow
+from .exchanges import services as exchanges
+from .exchanges.models import Exchange
 from .extensions import db
 from .quizzes import attempts as quiz_attempts
 from .quizzes.types import pairs
@@ -170,6 +172,69 @@ def load_attempts(fellows, outlines) -> None:
                             quiz_attempts.grade(attempt, i, 1.0, "A clear, practical plan.", instructor)
 
 
+# Teachers of the network and the exchanges they are on, one in each state.
+TEACHERS = [
+    ("gulnara.teacher@uca.example", "Gulnara Asanova", "UCA", "KG"),
+    ("mehmet.teacher@cica.example", "Mehmet Kaya", "CICA", "TR"),
+    ("liu.teacher@imau.example", "Liu Fang", "IMAU", "CN"),
+    ("rosa.teacher@unalm.example", "Rosa Huamán", "UNALM", "PE"),
+    ("joao.teacher@ufc.example", "João Pereira", "UFC", "BR"),
+    ("ahmed.teacher@drc.example", "Ahmed Salem", "DRC-EG", "EG"),
+]
+EXCHANGES = [  # teacher, home, host, start offset (days from today), length, final state
+    ("gulnara.teacher@uca.example", "UCA", "CICA", 60, 21, "proposed"),
+    ("joao.teacher@ufc.example", "UFC", "GDI", 90, 30, "confirmed"),
+    ("mehmet.teacher@cica.example", "CICA", "GDI", -20, 40, "approved"),
+    ("liu.teacher@imau.example", "IMAU", "UCA", -200, 14, "completed"),
+    ("rosa.teacher@unalm.example", "UNALM", "UFC", 120, 10, "rejected"),
+    ("ahmed.teacher@drc.example", "DRC-EG", "IMAU", 45, 20, "cancelled"),
+]
+PATHS = {"proposed": [], "confirmed": ["confirm"], "approved": ["confirm", "approve"],
+         "completed": ["confirm", "approve", "complete"], "rejected": ["reject"],
+         "cancelled": ["confirm", "approve", "cancel"]}
+
+
+def _staff(code: str):
+    """A member of staff of the partner, made for the demo when there is none."""
+    email = f"staff@{code.lower()}.example"
+    return accounts.user_by_email(email) or accounts.create_user(
+        email, f"{code} exchange office", DEMO_PASSWORD, ("partner",), code, None)
+
+
+def load_exchanges(courses: list[str]) -> None:
+    if db.session.scalar(sa.select(Exchange.id).limit(1)):
+        return
+    admin = accounts.user_by_email("admin@gdi.example")
+    for email, name, partner, country in TEACHERS:
+        if accounts.user_by_email(email) is None:
+            accounts.create_user(email, name, DEMO_PASSWORD, ("partner",), partner, country)
+    today = date.today()
+    for index, (teacher, home, host, offset, days, state) in enumerate(EXCHANGES):
+        # Proposed for the future, as the rules require; the past ones then get their real dates.
+        exchange = exchanges.propose(_staff(home), teacher, home, host, today + timedelta(days=1),
+                                     today + timedelta(days=days), courses[index % len(courses):][:1],
+                                     "Teach the course to the host's students and build a joint field "
+                                     "practical on restoring degraded land.")
+        exchange.starts_on = today + timedelta(days=offset)
+        exchange.ends_on = exchange.starts_on + timedelta(days=days - 1)
+        for decision in PATHS[state]:
+            actor = {"confirm": _staff(host), "approve": admin, "reject": _staff(host),
+                     "cancel": _staff(home), "complete": admin}[decision]
+            exchanges.decide(exchange, decision, actor,
+                             "Taught 30 students; two field days and a shared syllabus." if decision == "complete"
+                             else "")
+    # The approved guest teacher at the institute teaches the 2026 session.
+    session = db.session.scalar(sa.select(TrainingSession).where(TrainingSession.year == 2026,
+                                                                 TrainingSession.sequence == 1))
+    if session is not None:
+        data = {k: getattr(session, k) for k in ("title", "year", "sequence", "starts_on", "ends_on", "place",
+                                                  "seats", "applications_open", "applications_close",
+                                                  "description")}
+        data["courses"] = [c.slug for c in session.courses]
+        data["instructors"] = [u.email for u in session.instructors] + ["mehmet.teacher@cica.example"]
+        training.update_session(session, data)
+
+
 @click.command("demo")
 @with_appcontext
 def demo_command():
@@ -178,6 +243,7 @@ def demo_command():
         logins = load_accounts()
         slugs = load_courses()
         load_training(slugs)
+        load_exchanges(slugs)
     click.echo(f"Courses: {', '.join(slugs) or 'none'}")
     click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
     for email, roles in logins:
