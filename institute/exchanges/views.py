@@ -4,6 +4,7 @@ from datetime import date
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..accounts.access import login_required, roles_required
@@ -14,6 +15,10 @@ from . import services
 from .charts import COLOURS, statistics_chart, timeline
 
 exchanges = Blueprint("exchanges", __name__, template_folder="templates")
+
+# Marked for extraction: pages and messages show ``_(state)`` and ``_(decision)``.
+LABELS = (_l("proposed"), _l("confirmed"), _l("approved"), _l("rejected"), _l("completed"),
+          _l("cancelled"), _l("confirm"), _l("approve"), _l("reject"), _l("cancel"), _l("complete"))
 STAFF = ("partner", "instructor", "admin")
 
 
