@@ -64,6 +64,7 @@ def register_extensions(app: Flask) -> None:
 def _import_models() -> None:
     """Every domain's models, so the metadata is whole for Alembic and the tests."""
     from .accounts import models  # noqa: F401
+    from .certificates import models as certificate_models  # noqa: F401
     from .courses import models as course_models  # noqa: F401
     from .exchanges import models as exchange_models  # noqa: F401
     from .notifications import models as notification_models  # noqa: F401
@@ -76,6 +77,8 @@ def register_blueprints(app: Flask) -> None:
     from .accounts.api import accounts_api
     from .accounts.views import accounts
     from .api.openapi import openapi_api
+    from .certificates.api import certificates_api
+    from .certificates.views import certificates
     from .courses.api import courses_api
     from .courses.views import courses
     from .exchanges.api import exchanges_api
@@ -87,8 +90,10 @@ def register_blueprints(app: Flask) -> None:
     from .training.api import training_api
     from .training.views import training
 
-    api_blueprints = (accounts_api, courses_api, training_api, quizzes_api, exchanges_api, openapi_api)
-    for blueprint in (home, accounts, accounts_admin, courses, training, quizzes, exchanges, notifications,
+    api_blueprints = (accounts_api, courses_api, training_api, quizzes_api, exchanges_api, certificates_api,
+                      openapi_api)
+    for blueprint in (home, accounts, accounts_admin, courses, training, quizzes, exchanges, certificates,
+                      notifications,
                       *api_blueprints):
         app.register_blueprint(blueprint)
     for blueprint in api_blueprints:
@@ -104,6 +109,7 @@ def register_errorhandlers(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from .accounts.cli import users_cli
+    from .certificates.cli import certificates_cli
     from .courses.cli import courses_cli
     from .demo import demo_command
     from .notifications.cli import notifications_cli
@@ -113,6 +119,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(courses_cli)
     app.cli.add_command(training_cli)
     app.cli.add_command(notifications_cli)
+    app.cli.add_command(certificates_cli)
     app.cli.add_command(demo_command)
 
 

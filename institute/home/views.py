@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from ..accounts.access import login_required, public
 from ..accounts.forms import ConfirmForm
+from ..certificates.services import of_user as certificates_of
 from ..extensions import db
 from ..training.progress import completion
 from ..training.services import list_sessions, my_applications, teaches
@@ -27,7 +28,7 @@ def dashboard():
     teaching = [s for s in list_sessions() if teaches(current_user, s)] \
         if current_user.has_role("instructor") else []
     return render_template("home/dashboard.html", applications=applications, studies=studies,
-                           teaching=teaching)
+                           teaching=teaching, certificates=certificates_of(current_user))
 
 
 @home.route("/language", methods=["POST"])

@@ -29,3 +29,14 @@ def passed_quizzes(user_ids: list[int], quiz_ids: list[int]) -> set[tuple[int, i
     rows = db.session.execute(sa.select(Attempt.user_id, Attempt.quiz_key).distinct().where(
         Attempt.user_id.in_(user_ids), Attempt.quiz_key.in_(list(keys)), Attempt.passed.is_(True)))
     return {(user_id, quiz_id) for user_id, key in rows for quiz_id in keys[key]}
+
+
+def pending_quizzes(user_ids: list[int], quiz_ids: list[int]) -> set[tuple[int, int]]:
+    """(user id, quiz id) where a submitted attempt waits for an essay grade."""
+    if not user_ids or not quiz_ids:
+        return set()
+    keys = _keys(quiz_ids)
+    rows = db.session.execute(sa.select(Attempt.user_id, Attempt.quiz_key).distinct().where(
+        Attempt.user_id.in_(user_ids), Attempt.quiz_key.in_(list(keys)),
+        Attempt.submitted_at.is_not(None), Attempt.pending_grading.is_(True)))
+    return {(user_id, quiz_id) for user_id, key in rows for quiz_id in keys[key]}

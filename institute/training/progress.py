@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from ..accounts.models import User
 from ..courses.models import CourseRevision, Module, ModuleCompletion, Quiz
 from ..extensions import db
-from ..quizzes.results import passed_quizzes
+from ..quizzes.results import passed_quizzes, pending_quizzes
 from .models import Application, TrainingSession
 
 
@@ -25,6 +25,7 @@ class CourseProgress:
     done: set[str]
     quizzes: list[tuple[int, str]]  # (id, title)
     passed: set[int]
+    pending: set[int] = field(default_factory=set)  # quizzes whose essays wait for a grade
 
     @property
     def complete(self) -> bool:
@@ -75,7 +76,11 @@ class FellowProgress:
                 if slug not in course.done:
                     reasons.append(f"module not done: {course.slug}/{slug}")
             for quiz_id, title in course.quizzes:
-                if quiz_id not in course.passed:
+                if quiz_id in course.passed:
+                    continue
+                if quiz_id in course.pending:
+                    reasons.append(f"essay not graded: {course.slug}: {title}")
+                else:
                     reasons.append(f"quiz not passed: {course.slug}: {title}")
         return reasons
 
@@ -119,6 +124,7 @@ def cohort_progress(session: TrainingSession, user_ids: list[int] | None = None)
             done.setdefault((user_id, course_id), set()).add(slug)
     quiz_ids = [q for *_, quizzes in outlines for q, _t in quizzes]
     passed = passed_quizzes(fellow_ids, quiz_ids)
+    pending = pending_quizzes(fellow_ids, quiz_ids)
     result = []
     for application in applications:
         fellow = FellowProgress(application.user, application)
@@ -126,7 +132,8 @@ def cohort_progress(session: TrainingSession, user_ids: list[int] | None = None)
             fellow.courses.append(CourseProgress(
                 course.slug, title, modules,
                 done.get((application.user_id, course.id), set()), quizzes,
-                {q for q, _t in quizzes if (application.user_id, q) in passed}))
+                {q for q, _t in quizzes if (application.user_id, q) in passed},
+                {q for q, _t in quizzes if (application.user_id, q) in pending}))
         result.append(fellow)
     return result
 

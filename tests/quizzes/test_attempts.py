@@ -169,7 +169,7 @@ def test_essay_grading_and_completion(ctx):
     attempts.save(attempt, fellow, {**RIGHT, "3": "An essay about sand fences."})
     attempts.submit(attempt, fellow)
     assert not completion(session, fellow).completed
-    assert completion(session, fellow).missing == ["quiz not passed: quizzed: Check"]
+    assert completion(session, fellow).missing == ["essay not graded: quizzed: Check"]
     assert attempts.pending_essays([(course.id, fellow.id)]) == [(attempt, 3)]
     assert attempts.pending_essays([(course.id, admin.id)]) == []
     instructor = create_user(roles="instructor")

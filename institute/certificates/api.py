@@ -1,0 +1,88 @@
+"""Certificates behind JSON."""
+
+from flask import Response, jsonify
+
+from ..accounts.access import ANY_USER, PUBLIC
+from ..api import ApiBlueprint, current_api_user, json_body
+from ..errors import Forbidden
+from ..training.services import get_session
+from . import services
+
+certificates_api = ApiBlueprint("certificates_api", __name__)
+
+
+def _metadata(c) -> dict:
+    return {"serial": c.serial, "kind": c.kind, "holder": c.holder_name, "email": c.holder.email,
+            "title": c.title, "starts_on": c.starts_on.isoformat(), "ends_on": c.ends_on.isoformat(),
+            "hours": c.hours, "courses": c.courses, "issued_at": c.issued_at.isoformat(),
+            "pdf_sha256": c.pdf_sha256, "status": "revoked" if c.revoked else "valid",
+            "revoked_at": c.revoked_at.isoformat() if c.revoked_at else None,
+            "revocation_reason": c.revocation_reason or None}
+
+
+def _own(serial: str):
+    certificate = services.get(serial)
+    user = current_api_user()
+    if certificate.user_id != user.id and not user.has_role("admin"):
+        raise Forbidden("Only the holder and admins see a certificate.")
+    return certificate
+
+
+@certificates_api.endpoint(
+    "/sessions/<int:session_id>/certificates", ["POST"], access=("admin",),
+    summary="Issue certificates for every fellow who completed the session",
+    responses={200: "{issued: [serial], ineligible: [{email, reasons}]}", 401: "No or bad token",
+               403: "Not an admin", 404: "Unknown session", 409: "Issuing at the same moment"},
+)
+def issue(session_id: int):
+    result = services.issue_session(get_session(session_id), current_api_user())
+    return jsonify({"issued": [c.serial for c in result.issued],
+                    "already_issued": [c.serial for c in result.already],
+                    "ineligible": [{"email": u.email, "reasons": r} for u, r in result.ineligible]})
+
+
+@certificates_api.endpoint(
+    "/certificates/<serial>", ["GET"], access=ANY_USER, summary="A certificate's metadata",
+    responses={200: "The metadata", 401: "No or bad token", 403: "Not the holder", 404: "Unknown"},
+)
+def metadata(serial: str):
+    return jsonify(_metadata(_own(serial)))
+
+
+@certificates_api.endpoint(
+    "/certificates/<serial>/pdf", ["GET"], access=ANY_USER, summary="The certificate's PDF, as issued",
+    responses={200: "The PDF", 401: "No or bad token", 403: "Not the holder", 404: "Unknown"},
+    produces="application/pdf",
+)
+def pdf(serial: str):
+    certificate = _own(serial)
+    return Response(certificate.pdf, mimetype="application/pdf")
+
+
+@certificates_api.endpoint(
+    "/certificates/<serial>/credential", ["GET"], access=ANY_USER,
+    summary="The signed Open Badges 3.0 credential (JSON, VC-JWT proof)",
+    responses={200: "The credential", 401: "No or bad token", 403: "Not the holder", 404: "Unknown"},
+)
+def credential(serial: str):
+    return jsonify(_own(serial).credential)
+
+
+@certificates_api.endpoint(
+    "/certificates/<serial>/revoke", ["POST"], access=("admin",), summary="Revoke with a reason",
+    body={"type": "object", "required": ["reason"], "properties": {"reason": {"type": "string"}}},
+    responses={200: "The metadata", 400: "Malformed", 401: "No or bad token", 403: "Not an admin",
+               404: "Unknown", 409: "Already revoked", 422: "No reason"},
+)
+def revoke(serial: str):
+    data = json_body()
+    certificate = services.revoke(services.get(serial), current_api_user(), str(data.get("reason") or ""))
+    return jsonify(_metadata(certificate))
+
+
+@certificates_api.endpoint(
+    "/verify/<code>", ["GET"], access=PUBLIC, summary="Verify a certificate: valid, revoked or unknown",
+    responses={200: "{status: valid | revoked | unknown, ...}"},
+)
+def verify(code: str):
+    return jsonify(services.verification(code))

@@ -1,0 +1,66 @@
+"""Certificates: what was certified, to whom, the stored PDF and the signed credential.
+
+A certificate keeps everything as it was at issue (the holder's name, the
+courses, the hours), so a later change of name or course never alters it. Its
+PDF is stored with its hash; re-rendering keeps the old file.
+"""
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..accounts.models import User
+from ..database import CreatedMixin, UTCDateTime
+from ..extensions import db
+
+
+class Certificate(db.Model):
+    __tablename__ = "certificates"
+    __table_args__ = (
+        sa.UniqueConstraint("session_id", "user_id"),  # one per fellow and session
+        sa.UniqueConstraint("exchange_id"),  # one per exchange
+        sa.CheckConstraint("kind IN ('session', 'teaching')", name="known_kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    serial: Mapped[str] = mapped_column(sa.String(30), unique=True)
+    code: Mapped[str] = mapped_column(sa.String(64), unique=True)  # the public verification code
+    kind: Mapped[str] = mapped_column(sa.String(10))
+    session_id: Mapped[int | None] = mapped_column(sa.ForeignKey("training_sessions.id"), index=True)
+    exchange_id: Mapped[int | None] = mapped_column(sa.ForeignKey("exchanges.id"))
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    number: Mapped[int]  # the NNNN of the serial, gap-free per session (or per year of teaching)
+    holder_name: Mapped[str] = mapped_column(sa.String(200))
+    title: Mapped[str] = mapped_column(sa.String(300))
+    starts_on: Mapped[date]
+    ends_on: Mapped[date]
+    hours: Mapped[float | None]
+    courses: Mapped[list] = mapped_column(sa.JSON)  # titles as they were at issue
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    issued_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    credential: Mapped[dict] = mapped_column(sa.JSON)  # the signed Open Badges 3.0 credential
+    pdf: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    pdf_sha256: Mapped[str] = mapped_column(sa.String(64))
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revocation_reason: Mapped[str] = mapped_column(sa.Text, default="")
+    revoked_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+
+    holder: Mapped[User] = relationship(foreign_keys=[user_id])
+
+    @property
+    def revoked(self) -> bool:
+        return self.revoked_at is not None
+
+
+class CertificateFile(CreatedMixin, db.Model):
+    """A PDF a certificate had before it was re-rendered: never thrown away."""
+
+    __tablename__ = "certificate_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    certificate_id: Mapped[int] = mapped_column(sa.ForeignKey("certificates.id", ondelete="CASCADE"),
+                                                index=True)
+    pdf: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    pdf_sha256: Mapped[str] = mapped_column(sa.String(64))
+    replaced_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))

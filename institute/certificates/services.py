@@ -1,0 +1,262 @@
+"""The rules of certificates: who is eligible, issuing, revoking, verifying.
+
+Issuing for a session locks the session, numbers the new certificates after
+the last one (gap-free serials), renders their PDFs — on every core when there
+are many — and stores each PDF with its hash and its signed credential. A
+fellow never gets a second certificate for a session, even when issuing runs
+twice at once.
+"""
+
+import hashlib
+import io
+import json
+import secrets
+import zipfile
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
+
+from ..accounts.models import User
+from ..database import utcnow
+from ..errors import Conflict, Invalid, NotFound
+from ..exchanges.models import Exchange
+from ..extensions import db
+from ..links import external_url
+from ..notifications.services import notify
+from ..training.models import TrainingSession
+from ..training.progress import FellowProgress, cohort_progress
+from . import credential as credentials
+from .models import Certificate, CertificateFile
+from .pdf import qr_data_uri, render, render_many
+from .signing import private_key
+
+SIGNATORIES = [("Director", "Kubuqi Global Desert Institute"),
+               ("Head of Training", "Kubuqi Global Desert Institute")]
+
+
+@dataclass
+class IssueResult:
+    issued: list[Certificate] = field(default_factory=list)
+    ineligible: list[tuple[User, list[str]]] = field(default_factory=list)
+    already: list[Certificate] = field(default_factory=list)
+
+
+def eligibility(session: TrainingSession) -> tuple[list[FellowProgress], list[tuple[User, list[str]]]]:
+    """The fellows who completed the session, and the others with their reasons."""
+    eligible, ineligible = [], []
+    for fellow in cohort_progress(session):
+        if fellow.completed:
+            eligible.append(fellow)
+        else:
+            ineligible.append((fellow.user, fellow.missing or [_("no course in the session")]))
+    return eligible, ineligible
+
+
+def base_url() -> str:
+    return current_app.config["BASE_URL"].rstrip("/")
+
+
+def _lock(session: TrainingSession) -> None:
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(sa.select(TrainingSession.id).where(TrainingSession.id == session.id)
+                           .with_for_update())
+
+
+def _facts(serial: str, number: int, holder: User, title: str, starts, ends, hours, courses,
+           achievement: str, description: str, criteria: str) -> dict:
+    return {"serial": serial, "number": number, "code": secrets.token_urlsafe(24),
+            "holder_name": holder.name, "title": title, "starts_on": starts, "ends_on": ends,
+            "hours": hours, "courses": courses, "issued_at": utcnow().replace(microsecond=0),
+            "achievement": achievement, "description": description, "criteria": criteria}
+
+
+def _html(facts: dict, kind: str) -> str:
+    verify_url = external_url("certificates.verify_page", code=facts["code"])
+    if kind == "session":
+        heading, lead = "Certificate of Completion", "This certifies that"
+        statement = "has completed the training session of the Global Desert Institute"
+    else:
+        heading, lead = "Certificate of Teaching", "This certifies that"
+        statement = "has taught in the teacher exchange programme of the Global Desert Institute"
+    page = {**facts, "heading": heading, "lead": lead, "statement": statement,
+            "period": f"{facts['starts_on']:%d %B %Y} – {facts['ends_on']:%d %B %Y}",
+            "hours_text": f"{facts['hours']:g} hours" if facts.get("hours") else "",
+            "issued_on": f"{facts['issued_at']:%d %B %Y}", "verify_url": verify_url,
+            "qr": qr_data_uri(verify_url), "signatories": current_app.config.get(
+                "CERTIFICATE_SIGNATORIES", SIGNATORIES)}
+    # Straight from the Jinja environment: a certificate needs none of the page globals,
+    # and is rendered from the command line and from workers too.
+    return current_app.jinja_env.get_template("certificates/pdf.html").render(c=page)
+
+
+def _prepare(facts: dict, kind: str) -> tuple[dict, str, bytes]:
+    signed = credentials.sign(credentials.build(facts, base_url()), private_key(), base_url())
+    document = json.dumps(signed, ensure_ascii=False, indent=2).encode()
+    return signed, _html(facts, kind), document
+
+
+def issue_session(session: TrainingSession, admin: User | None, processes: int | None = None) -> IssueResult:
+    """Certificates for every fellow who completed the session and has none yet."""
+    _lock(session)
+    result = IssueResult()
+    eligible, result.ineligible = eligibility(session)
+    existing = {c.user_id: c for c in db.session.scalars(
+        sa.select(Certificate).where(Certificate.session_id == session.id))}
+    result.already = [existing[f.user.id] for f in eligible if f.user.id in existing]
+    new = [f for f in eligible if f.user.id not in existing]
+    if not new:
+        return result
+    number = max((c.number for c in existing.values()), default=0)
+    hours = sum((link.course.published.hours or 0) for link in session.course_links
+                if link.course.published) or None
+    courses = [c.title for c in (link.course.published for link in session.course_links) if c]
+    facts_list = []
+    for fellow in new:
+        number += 1
+        serial = f"GDI-{session.year}-{session.sequence}-{number:04d}"
+        facts_list.append((fellow.user, _facts(
+            serial, number, fellow.user, session.title, session.starts_on, session.ends_on, hours,
+            courses, f"sessions/{session.id}",
+            f"Completion of the training session {session.title} of the Kubuqi Global Desert Institute.",
+            "Every module of the session's courses studied and every quiz passed.")))
+    prepared = [_prepare(facts, "session") for _user, facts in facts_list]
+    pdfs = render_many([(html, document) for _signed, html, document in prepared], processes)
+    for (user, facts), (signed, _html_text, _doc), pdf in zip(facts_list, prepared, pdfs, strict=True):
+        result.issued.append(_store(facts, "session", user, signed, pdf, admin, session_id=session.id))
+    _flush_or_conflict()
+    for certificate in result.issued:
+        _tell(certificate)
+    return result
+
+
+def issue_teaching(exchange: Exchange, admin: User | None) -> Certificate:
+    """A certificate of teaching for a completed exchange (one per exchange)."""
+    if exchange.status != "completed":
+        raise Conflict(_("Only a completed exchange earns a certificate of teaching."))
+    existing = db.session.scalar(sa.select(Certificate).where(Certificate.exchange_id == exchange.id))
+    if existing is not None:
+        return existing
+    year = exchange.starts_on.year
+    prefix = f"GDI-{year}-T-"
+    if db.engine.dialect.name == "postgresql":  # two admins issuing at once number in turn
+        db.session.execute(sa.select(User.id).where(User.id == exchange.teacher_id).with_for_update())
+    number = (db.session.scalar(sa.select(sa.func.max(Certificate.number)).where(
+        Certificate.kind == "teaching", Certificate.serial.like(prefix + "%"))) or 0) + 1
+    facts = _facts(f"{prefix}{number:04d}", number, exchange.teacher,
+                   f"Teacher exchange {exchange.home.code} → {exchange.host.code}", exchange.starts_on,
+                   exchange.ends_on, None, [c.slug for c in exchange.courses], f"exchanges/{exchange.id}",
+                   f"Teaching at {exchange.host.name} in the teacher exchange programme.",
+                   "An approved exchange completed with the teacher's report.")
+    signed, html, document = _prepare(facts, "teaching")
+    certificate = _store(facts, "teaching", exchange.teacher, signed, render(html, document), admin,
+                         exchange_id=exchange.id)
+    _flush_or_conflict()
+    _tell(certificate)
+    return certificate
+
+
+def _store(facts, kind, user, signed, pdf, admin, **where) -> Certificate:
+    certificate = Certificate(
+        serial=facts["serial"], code=facts["code"], kind=kind, user_id=user.id, number=facts["number"],
+        holder_name=facts["holder_name"], title=facts["title"], starts_on=facts["starts_on"],
+        ends_on=facts["ends_on"], hours=facts["hours"], courses=facts["courses"],
+        issued_at=facts["issued_at"], issued_by_id=admin.id if admin else None, credential=signed,
+        pdf=pdf, pdf_sha256=hashlib.sha256(pdf).hexdigest(), **where)
+    db.session.add(certificate)
+    return certificate
+
+
+def _flush_or_conflict() -> None:
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except sa.exc.IntegrityError as exc:
+        raise Conflict(_("Certificates were being issued at the same moment; nothing was issued twice. "
+                         "Try again.")) from exc
+
+
+def _tell(certificate: Certificate) -> None:
+    notify(certificate.holder.email, _("Your certificate %(s)s", s=certificate.serial),
+           _("Your certificate for %(t)s is issued. Download it from your dashboard; anyone can check "
+             "it at %(u)s", t=certificate.title,
+             u=external_url("certificates.verify_page", code=certificate.code)), kind="certificate")
+
+
+# ------------------------------------------------------------------ reading
+
+
+def get(serial: str) -> Certificate:
+    certificate = db.session.scalar(sa.select(Certificate).where(Certificate.serial == serial))
+    if certificate is None:
+        raise NotFound(_("No such certificate."))
+    return certificate
+
+
+def of_session(session: TrainingSession) -> list[Certificate]:
+    return list(db.session.scalars(sa.select(Certificate).where(Certificate.session_id == session.id)
+                                   .order_by(Certificate.number)))
+
+
+def of_user(user: User) -> list[Certificate]:
+    return list(db.session.scalars(sa.select(Certificate).where(Certificate.user_id == user.id)
+                                   .order_by(Certificate.issued_at.desc())))
+
+
+def verification(code: str) -> dict:
+    """What anyone may know of a certificate from its code: valid, revoked or unknown."""
+    certificate = db.session.scalar(sa.select(Certificate).where(Certificate.code == code)) \
+        if code and len(code) <= 64 else None
+    if certificate is None:
+        return {"status": "unknown"}
+    data = {"status": "revoked" if certificate.revoked else "valid", "serial": certificate.serial,
+            "holder": certificate.holder_name, "title": certificate.title,
+            "starts_on": certificate.starts_on.isoformat(), "ends_on": certificate.ends_on.isoformat(),
+            "issued_on": certificate.issued_at.date().isoformat()}
+    if certificate.revoked:
+        data.update(revoked_on=certificate.revoked_at.date().isoformat(),
+                    reason=certificate.revocation_reason)
+    return data
+
+
+def zip_of_session(session: TrainingSession) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:  # PDFs are compressed already
+        for certificate in of_session(session):
+            archive.writestr(f"{certificate.serial}.pdf", certificate.pdf)
+    return buffer.getvalue()
+
+
+# ------------------------------------------------------------------ changes
+
+
+def revoke(certificate: Certificate, admin: User, reason: str) -> Certificate:
+    reason = (reason or "").strip()
+    if not reason:
+        raise Invalid([{"field": "reason", "message": _("Say why the certificate is revoked.")}])
+    if certificate.revoked:
+        raise Conflict(_("This certificate is already revoked."))
+    certificate.revoked_at, certificate.revoked_by_id = utcnow(), admin.id
+    certificate.revocation_reason = reason[:2000]
+    db.session.flush()
+    return certificate
+
+
+def rerender(certificate: Certificate, admin: User) -> Certificate:
+    """Render the PDF again with today's template; the old file is kept."""
+    db.session.add(CertificateFile(certificate_id=certificate.id, pdf=certificate.pdf,
+                                   pdf_sha256=certificate.pdf_sha256, replaced_by_id=admin.id))
+    facts = {"serial": certificate.serial, "code": certificate.code, "holder_name": certificate.holder_name,
+             "title": certificate.title, "starts_on": certificate.starts_on, "ends_on": certificate.ends_on,
+             "hours": certificate.hours, "courses": certificate.courses, "issued_at": certificate.issued_at}
+    document = json.dumps(certificate.credential, ensure_ascii=False, indent=2).encode()
+    pdf = render(_html(facts, certificate.kind), document)
+    certificate.pdf, certificate.pdf_sha256 = pdf, hashlib.sha256(pdf).hexdigest()
+    db.session.flush()
+    return certificate
+
+
+def old_files(certificate: Certificate) -> list[CertificateFile]:
+    return list(db.session.scalars(sa.select(CertificateFile).where(
+        CertificateFile.certificate_id == certificate.id).order_by(CertificateFile.id)))

@@ -1,0 +1,118 @@
+"""Web pages of certificates: verification (public), the issuer profile, downloads, admin."""
+
+from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..accounts.access import login_required, public, roles_required
+from ..errors import Conflict, Forbidden, Invalid
+from ..exchanges.services import get_exchange
+from ..training.services import get_session
+from . import services
+from .credential import issuer_profile
+from .signing import private_key
+
+certificates = Blueprint("certificates", __name__, template_folder="templates")
+
+
+@certificates.route("/verify/<code>")
+@public
+def verify_page(code: str):
+    result = services.verification(code)
+    return render_template("certificates/verify.html", result=result), 404 if result["status"] == "unknown" else 200
+
+
+@certificates.route("/issuer")
+@public
+def issuer():
+    """The institute's issuer profile with its public key: what offline checks trust."""
+    return jsonify(issuer_profile(services.base_url(), private_key()))
+
+
+def _own(serial: str):
+    certificate = services.get(serial)
+    if certificate.user_id != current_user.id and not current_user.has_role("admin"):
+        raise Forbidden(_("Only the holder and admins download a certificate."))
+    return certificate
+
+
+@certificates.route("/certificates/<serial>/pdf")
+@login_required
+def pdf(serial: str):
+    certificate = _own(serial)
+    return Response(certificate.pdf, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="{certificate.serial}.pdf"'})
+
+
+@certificates.route("/certificates/<serial>/credential")
+@login_required
+def credential(serial: str):
+    certificate = _own(serial)
+    response = jsonify(certificate.credential)
+    response.headers["Content-Disposition"] = f'attachment; filename="{certificate.serial}.json"'
+    return response
+
+
+@certificates.route("/admin/sessions/<int:session_id>/certificates")
+@roles_required("admin")
+def session_certificates(session_id: int):
+    session = get_session(session_id)
+    eligible, ineligible = services.eligibility(session)
+    return render_template("certificates/session.html", session=session,
+                           certificates=services.of_session(session), ineligible=ineligible,
+                           eligible=eligible)
+
+
+@certificates.route("/admin/sessions/<int:session_id>/certificates/issue", methods=["POST"])
+@roles_required("admin")
+def issue(session_id: int):
+    try:
+        result = services.issue_session(get_session(session_id), current_user)
+    except Conflict as exc:
+        flash(exc.message, "error")
+    else:
+        flash(_("%(n)s certificate(s) issued; %(i)s fellow(s) not eligible.", n=len(result.issued),
+                i=len(result.ineligible)), "success")
+    return redirect(url_for("certificates.session_certificates", session_id=session_id))
+
+
+@certificates.route("/admin/sessions/<int:session_id>/certificates.zip")
+@roles_required("admin")
+def session_zip(session_id: int):
+    session = get_session(session_id)
+    return Response(services.zip_of_session(session), mimetype="application/zip",
+                    headers={"Content-Disposition": f'attachment; filename="certificates-{session.code}.zip"'})
+
+
+@certificates.route("/certificates/<serial>/revoke", methods=["POST"])
+@roles_required("admin")
+def revoke(serial: str):
+    certificate = services.get(serial)
+    try:
+        services.revoke(certificate, current_user, request.form.get("reason", ""))
+    except (Invalid, Conflict) as exc:
+        flash(exc.details[0]["message"] if isinstance(exc, Invalid) else exc.message, "error")
+    else:
+        flash(_("%(s)s is revoked.", s=serial), "success")
+    return redirect(request.form.get("next") or url_for("certificates.verify_page", code=certificate.code))
+
+
+@certificates.route("/certificates/<serial>/rerender", methods=["POST"])
+@roles_required("admin")
+def rerender(serial: str):
+    certificate = services.rerender(services.get(serial), current_user)
+    flash(_("%(s)s is rendered again; the previous PDF is kept.", s=serial), "success")
+    return redirect(url_for("certificates.session_certificates", session_id=certificate.session_id)
+                    if certificate.session_id else url_for("home.dashboard"))
+
+
+@certificates.route("/exchanges/<int:exchange_id>/certificate", methods=["POST"])
+@roles_required("admin")
+def teaching(exchange_id: int):
+    try:
+        certificate = services.issue_teaching(get_exchange(exchange_id), current_user)
+    except Conflict as exc:
+        flash(exc.message, "error")
+    else:
+        flash(_("Certificate of teaching %(s)s issued.", s=certificate.serial), "success")
+    return redirect(url_for("exchanges.detail", exchange_id=exchange_id))

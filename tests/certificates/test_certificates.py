@@ -1,0 +1,178 @@
+import io
+import json
+import re
+from pathlib import Path
+
+import jsonschema
+import pytest
+from nacl.signing import VerifyKey
+from pypdf import PdfReader
+
+from institute.certificates import services as certificates
+from institute.certificates.credential import check
+from institute.certificates.offline import check_bytes
+from institute.certificates.pdf import render
+from institute.certificates.signing import b64url_decode, private_key, public_key_bytes
+from institute.errors import Conflict, Invalid
+
+from .conftest import NAMES
+
+# A copy of 1EdTech's published schema (also in ../shared/standards/), so the test runs anywhere.
+SCHEMA = Path(__file__).with_name("data") / "ob_v3p0_achievementcredential_schema.json"
+
+
+def text_of(pdf: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def test_eligible_get_certificates_others_are_listed_with_reasons(issued):
+    result = issued["result"]
+    assert [c.serial for c in result.issued] == [f"GDI-2026-1-{n:04d}" for n in range(1, 5)]
+    assert [c.holder_name for c in result.issued] == NAMES
+    [(user, reasons)] = result.ineligible
+    assert user.name == "Slow Fellow" and reasons == ["module not done: short/module-2"]
+    assert all(len(c.code) >= 22 for c in result.issued)  # ≥ 128 bits, URL-safe
+    again = certificates.issue_session(issued["session"], issued["admin"], processes=1)
+    assert again.issued == [] and len(again.already) == 4
+
+
+def test_a_fellow_who_completes_later_gets_the_next_serial(issued):
+    from institute.courses.services import get_course, mark_done
+
+    mark_done(issued["fellows"][-1], get_course("short"), "module-2")
+    later = certificates.issue_session(issued["session"], issued["admin"], processes=1)
+    assert [c.serial for c in later.issued] == ["GDI-2026-1-0005"]
+
+
+def test_pdf_has_every_script_and_embeds_every_font(issued):
+    for certificate in issued["result"].issued:
+        text = text_of(certificate.pdf)
+        assert certificate.holder_name in text
+        assert certificate.serial in text
+        assert len(certificate.pdf) < 150 * 1024
+    reader = PdfReader(io.BytesIO(issued["result"].issued[2].pdf))
+    fonts = []
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descendant = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+            descriptor = descendant["/FontDescriptor"].get_object()
+            fonts.append((font["/BaseFont"], any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))))
+    assert fonts and all(embedded for _name, embedded in fonts), fonts
+    assert all("+" in str(name) for name, _e in fonts)  # subset fonts carry a tag
+
+
+def test_the_pdf_is_stored_with_its_hash_and_rerendering_keeps_the_old(issued):
+    import hashlib
+
+    certificate = issued["result"].issued[0]
+    old = certificate.pdf
+    assert certificate.pdf_sha256 == hashlib.sha256(old).hexdigest()
+    certificates.rerender(certificate, issued["admin"])
+    assert [f.pdf for f in certificates.old_files(certificate)] == [old]
+    assert certificate.pdf_sha256 == hashlib.sha256(certificate.pdf).hexdigest()
+
+
+def test_credential_validates_against_the_open_badges_schema(issued):
+    schema = json.loads(SCHEMA.read_text())
+    for certificate in issued["result"].issued:
+        jsonschema.validate(certificate.credential, schema)
+        assert certificate.credential["credentialStatus"]["id"].endswith(f"/api/v1/verify/{certificate.code}")
+
+
+def test_offline_verification_of_untouched_and_altered_documents(issued):
+    key = private_key().public_key()
+    certificate = issued["result"].issued[3]
+    assert check_bytes(certificate.pdf, key).ok
+    report = check_bytes(json.dumps(certificate.credential).encode(), key)
+    assert report.ok and report.serial == certificate.serial and report.holder == "王小明"
+
+    altered = json.loads(json.dumps(certificate.credential))
+    altered["credentialSubject"]["identifier"][0]["identityHash"] = "Somebody Else"
+    assert "differs from what was signed" in " ".join(check_bytes(json.dumps(altered).encode(), key).problems)
+
+    forged_jwt = json.loads(json.dumps(certificate.credential))
+    header, payload, signature = forged_jwt["proof"]["jwt"].split(".")
+    forged_jwt["proof"]["jwt"] = ".".join([header, payload[:-4] + "AAAA", signature])
+    assert not check_bytes(json.dumps(forged_jwt).encode(), key).ok
+
+    # A PDF whose embedded JSON was altered, and one whose printed serial is not the credential's.
+    html = certificates._html({**_facts(certificate)}, "session")
+    tampered_pdf = render(html, json.dumps(altered).encode())
+    assert not check_bytes(tampered_pdf, key).ok
+    other_serial = render(html.replace(certificate.serial, "GDI-2026-1-0099"),
+                          json.dumps(certificate.credential).encode())
+    problems = check_bytes(other_serial, key).problems
+    assert any("serial printed" in p for p in problems)
+    assert not check_bytes(b"%PDF-1.4 nonsense", key).ok
+
+
+def _facts(c):
+    return {"serial": c.serial, "code": c.code, "holder_name": c.holder_name, "title": c.title,
+            "starts_on": c.starts_on, "ends_on": c.ends_on, "hours": c.hours, "courses": c.courses,
+            "issued_at": c.issued_at}
+
+
+def test_signature_checks_with_an_independent_ed25519_implementation(issued):
+    """libsodium (PyNaCl), not the cryptography package, checks the signature."""
+    certificate = issued["result"].issued[0]
+    header, payload, signature = certificate.credential["proof"]["jwt"].split(".")
+    verify_key = VerifyKey(public_key_bytes(private_key()))
+    verify_key.verify(f"{header}.{payload}".encode(), b64url_decode(signature))
+    signed = json.loads(b64url_decode(payload))
+    assert signed["vc"] == {k: v for k, v in certificate.credential.items() if k != "proof"}
+    with pytest.raises(Exception):  # noqa: B017 - nacl raises its own BadSignatureError
+        verify_key.verify(f"{header}.{payload}x".encode(), b64url_decode(signature))
+
+
+def test_revocation(issued):
+    certificate = issued["result"].issued[1]
+    with pytest.raises(Invalid):
+        certificates.revoke(certificate, issued["admin"], " ")
+    certificates.revoke(certificate, issued["admin"], "Issued in error")
+    status = certificates.verification(certificate.code)
+    assert status["status"] == "revoked" and status["reason"] == "Issued in error"
+    with pytest.raises(Conflict):
+        certificates.revoke(certificate, issued["admin"], "again")
+    assert certificates.verification("no-such-code") == {"status": "unknown"}
+    assert check(certificate.credential, private_key().public_key()) == []  # the credential still verifies
+
+
+def test_rendering_fetches_nothing_from_outside(ctx):
+    from weasyprint.urls import FatalURLFetchingError
+
+    with pytest.raises(FatalURLFetchingError):
+        render('<img src="https://example.org/track.png"><link rel="stylesheet" href="http://x/y.css">')
+
+
+def test_zip_of_a_session(issued):
+    import zipfile
+
+    archive = zipfile.ZipFile(io.BytesIO(certificates.zip_of_session(issued["session"])))
+    assert sorted(archive.namelist()) == [f"GDI-2026-1-{n:04d}.pdf" for n in range(1, 5)]
+
+
+def test_certificate_of_teaching_for_a_completed_exchange(ctx):
+    from datetime import date, timedelta
+
+    from institute.exchanges import services as exchanges
+
+    from ..builders import create_user
+
+    create_user(email="t@uca.example", name="Гульнара Асанова", roles="partner", partner="UCA")
+    staff = create_user(email="s@uca.example", roles="partner", partner="UCA")
+    host = create_user(email="s@cica.example", roles="partner", partner="CICA")
+    admin = create_user(email="a@example.org", roles="admin")
+    start = date.today() + timedelta(days=5)
+    exchange = exchanges.propose(staff, "t@uca.example", "UCA", "CICA", start, start + timedelta(days=9), [],
+                                 "Teach the sand fixation course at CICA.")
+    with pytest.raises(Conflict):
+        certificates.issue_teaching(exchange, admin)
+    exchanges.decide(exchange, "confirm", host)
+    exchanges.decide(exchange, "approve", admin)
+    exchanges.decide(exchange, "complete", admin, "Taught 20 students.", today=start + timedelta(days=9))
+    certificate = certificates.issue_teaching(exchange, admin)
+    assert re.fullmatch(r"GDI-\d{4}-T-0001", certificate.serial)
+    assert "Гульнара Асанова" in text_of(certificate.pdf)
+    assert certificates.issue_teaching(exchange, admin).id == certificate.id
+    assert check_bytes(certificate.pdf, private_key().public_key()).ok
