@@ -29,7 +29,7 @@ from ..training.models import TrainingSession
 from ..training.progress import FellowProgress, cohort_progress
 from . import credential as credentials
 from .models import Certificate, CertificateFile
-from .pdf import qr_data_uri, render, render_many
+from .pdf import QR_PLACEHOLDER, render, render_many
 from .signing import private_key
 
 SIGNATORIES = [("Director", "Kubuqi Global Desert Institute"),
@@ -73,7 +73,7 @@ def _facts(serial: str, number: int, holder: User, title: str, starts, ends, hou
 
 
 def _html(facts: dict, kind: str) -> str:
-    verify_url = external_url("certificates.verify_page", code=facts["code"])
+    verify_url = _verify_url(facts)
     if kind == "session":
         heading, lead = "Certificate of Completion", "This certifies that"
         statement = "has completed the training session of the Global Desert Institute"
@@ -84,14 +84,19 @@ def _html(facts: dict, kind: str) -> str:
             "period": f"{facts['starts_on']:%d %B %Y} – {facts['ends_on']:%d %B %Y}",
             "hours_text": f"{facts['hours']:g} hours" if facts.get("hours") else "",
             "issued_on": f"{facts['issued_at']:%d %B %Y}", "verify_url": verify_url,
-            "qr": qr_data_uri(verify_url), "signatories": current_app.config.get(
+            "qr": QR_PLACEHOLDER, "signatories": current_app.config.get(
                 "CERTIFICATE_SIGNATORIES", SIGNATORIES)}
     # Straight from the Jinja environment: a certificate needs none of the page globals,
     # and is rendered from the command line and from workers too.
     return current_app.jinja_env.get_template("certificates/pdf.html").render(c=page)
 
 
+def _verify_url(facts: dict) -> str:
+    return external_url("certificates.verify_page", code=facts["code"])
+
+
 def _prepare(facts: dict, kind: str) -> tuple[dict, str, bytes]:
+    """The signed credential, the page's HTML (its QR code drawn at rendering) and the JSON."""
     signed = credentials.sign(credentials.build(facts, base_url()), private_key(), base_url())
     document = json.dumps(signed, ensure_ascii=False, indent=2).encode()
     return signed, _html(facts, kind), document
@@ -122,7 +127,9 @@ def issue_session(session: TrainingSession, admin: User | None, processes: int |
             f"Completion of the training session {session.title} of the Kubuqi Global Desert Institute.",
             "Every module of the session's courses studied and every quiz passed.")))
     prepared = [_prepare(facts, "session") for _user, facts in facts_list]
-    pdfs = render_many([(html, document) for _signed, html, document in prepared], processes)
+    pdfs = render_many([(html, document, _verify_url(facts))
+                        for (_user, facts), (_signed, html, document) in zip(facts_list, prepared, strict=True)],
+                       processes)
     for (user, facts), (signed, _html_text, _doc), pdf in zip(facts_list, prepared, pdfs, strict=True):
         result.issued.append(_store(facts, "session", user, signed, pdf, admin, session_id=session.id))
     _flush_or_conflict()
@@ -150,8 +157,8 @@ def issue_teaching(exchange: Exchange, admin: User | None) -> Certificate:
                    f"Teaching at {exchange.host.name} in the teacher exchange programme.",
                    "An approved exchange completed with the teacher's report.")
     signed, html, document = _prepare(facts, "teaching")
-    certificate = _store(facts, "teaching", exchange.teacher, signed, render(html, document), admin,
-                         exchange_id=exchange.id)
+    certificate = _store(facts, "teaching", exchange.teacher, signed,
+                         render(html, document, _verify_url(facts)), admin, exchange_id=exchange.id)
     _flush_or_conflict()
     _tell(certificate)
     return certificate
@@ -251,7 +258,7 @@ def rerender(certificate: Certificate, admin: User) -> Certificate:
              "title": certificate.title, "starts_on": certificate.starts_on, "ends_on": certificate.ends_on,
              "hours": certificate.hours, "courses": certificate.courses, "issued_at": certificate.issued_at}
     document = json.dumps(certificate.credential, ensure_ascii=False, indent=2).encode()
-    pdf = render(_html(facts, certificate.kind), document)
+    pdf = render(_html(facts, certificate.kind), document, _verify_url(facts))
     certificate.pdf, certificate.pdf_sha256 = pdf, hashlib.sha256(pdf).hexdigest()
     db.session.flush()
     return certificate
