@@ -35,6 +35,15 @@ def issue_command(session_id: int):
         click.echo(f"not eligible  {user.email}: {'; '.join(reasons)}")
 
 
+@certificates_cli.command("worker")
+@click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
+def worker_command(burst: bool):
+    """Issue queued certificates in the background (needs REDIS_URL)."""
+    from .jobs import work
+
+    work(burst=burst)
+
+
 @certificates_cli.command("verify")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--issuer-profile", type=click.Path(exists=True, dir_okay=False, path_type=Path),

@@ -102,15 +102,17 @@ def _prepare(facts: dict, kind: str) -> tuple[dict, str, bytes]:
     return signed, _html(facts, kind), document
 
 
-def issue_session(session: TrainingSession, admin: User | None, processes: int | None = None) -> IssueResult:
-    """Certificates for every fellow who completed the session and has none yet."""
+def issue_session(session: TrainingSession, admin: User | None, processes: int | None = None,
+                  limit: int | None = None) -> IssueResult:
+    """Certificates for every fellow who completed the session and has none yet
+    (at most ``limit`` of them: a background job issues a large session in parts)."""
     _lock(session)
     result = IssueResult()
     eligible, result.ineligible = eligibility(session)
     existing = {c.user_id: c for c in db.session.scalars(
         sa.select(Certificate).where(Certificate.session_id == session.id))}
     result.already = [existing[f.user.id] for f in eligible if f.user.id in existing]
-    new = [f for f in eligible if f.user.id not in existing]
+    new = [f for f in eligible if f.user.id not in existing][:limit]
     if not new:
         return result
     number = max((c.number for c in existing.values()), default=0)

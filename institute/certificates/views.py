@@ -8,7 +8,7 @@ from ..accounts.access import login_required, public, roles_required
 from ..errors import Conflict, Forbidden, Invalid
 from ..exchanges.services import get_exchange
 from ..training.services import get_session
-from . import services
+from . import jobs, services
 from .credential import issuer_profile
 from .signing import private_key
 
@@ -60,14 +60,20 @@ def session_certificates(session_id: int):
     eligible, ineligible = services.eligibility(session)
     return render_template("certificates/session.html", session=session,
                            certificates=services.of_session(session), ineligible=ineligible,
-                           eligible=eligible)
+                           eligible=eligible, progress=jobs.progress(session))
 
 
 @certificates.route("/admin/sessions/<int:session_id>/certificates/issue", methods=["POST"])
 @roles_required("admin")
 def issue(session_id: int):
+    session = get_session(session_id)
+    job = jobs.start(session, current_user)
+    if job is not None:
+        flash(_("The certificates are being issued in the background; this page shows how far it is."),
+              "info")
+        return redirect(url_for("certificates.session_certificates", session_id=session_id))
     try:
-        result = services.issue_session(get_session(session_id), current_user)
+        result = services.issue_session(session, current_user)
     except Conflict as exc:
         flash(exc.message, "error")
     else:
