@@ -7,7 +7,10 @@ FLASK := $(VENV)/bin/flask --app institute
 # Debian packages: Chromium for the browser tests, fonts for every script the
 # network writes (certificates), HarfBuzz's subsetter for fast font subsetting.
 SYSTEM_PACKAGES := chromium fonts-noto-core fonts-noto-cjk fonts-dejavu-core libharfbuzz-subset0 \
-	libpango-1.0-0 libpangoft2-1.0-0
+	libpango-1.0-0 libpangoft2-1.0-0 poppler-utils zbar-tools postgresql-client
+# axe-core, from the npm registry, checks the browser journey's pages for accessibility.
+AXE := .cache/axe/node_modules/axe-core/axe.min.js
+AXE_VERSION := 4.11.1
 
 .PHONY: run test lint system translations db demo clean
 
@@ -27,6 +30,10 @@ system:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
+$(AXE):
+	@command -v npm >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; }
+	npm install --silent --no-audit --no-fund --prefix .cache/axe axe-core@$(AXE_VERSION)
+
 translations: $(VENV)/.installed
 	@$(VENV)/bin/pybabel compile -f -d institute/translations > /dev/null
 
@@ -41,11 +48,11 @@ run: system demo
 	@echo "Serving on http://127.0.0.1:5000 — log in with one of the demo logins above."
 	$(FLASK) run --debug --host 127.0.0.1 --port 5000
 
-test: system $(VENV)/.installed translations
+test: system $(VENV)/.installed translations $(AXE)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check institute tests migrations bench
 
 clean:
-	rm -rf $(VENV) .pytest_cache test-output
+	rm -rf $(VENV) .pytest_cache test-output .cache
