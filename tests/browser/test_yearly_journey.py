@@ -118,8 +118,9 @@ def test_a_training_year(live_app, live_server, browser):
         partner.goto(live_server + "/courses/upload")
         journey.check(partner, "upload-form")
         keyboard_walk(partner)
-        partner.get_by_label("Course bundle (.zip)").set_input_files(
-            {"name": "restoring-drylands.zip", "mimeType": "application/zip", "buffer": bundle_zip("restoring-drylands")})
+        partner.get_by_label("Course bundle (.zip)").set_input_files({
+            "name": "restoring-drylands.zip", "mimeType": "application/zip",
+            "buffer": bundle_zip("restoring-drylands")})
         partner.get_by_label("What changed").fill("First version")
         partner.get_by_role("button", name="Upload").click()
         assert partner.get_by_text("uploaded as a draft").is_visible()
