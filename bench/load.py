@@ -422,8 +422,9 @@ class User:
                 attempt = self.call(R_ATTEMPT, "GET", f"/api/v1/attempts/{attempt_id}")
                 if attempt is not None and attempt.get("submitted") is not True:
                     self.fail(f"{R_ATTEMPT}: attempt {attempt_id} is not submitted")
-                for question in questions:
+                for number, question in enumerate(questions):
                     if not self.pause():
+                        self.shared.put_essay(attempt_id, questions[number:])  # still waiting at the end
                         return
                     points = rng.choice(POINTS)
                     feedback = f"Graded by {self.email} under load: {rng.randrange(10**6)}."
@@ -593,7 +594,7 @@ def print_routes(users: list[User]) -> None:
 def per_window(users: list[User], seconds: float, window: float = 20.0) -> str:
     counts = Counter(int(began // window) for u in users for _r, began, _s, _st in u.requests)
     n = max(1, math.ceil(seconds / window))
-    return ", ".join(f"{counts.get(i, 0) / window:.0f}" for i in range(n))
+    return ", ".join(f"{counts.get(i, 0) / min(window, seconds - i * window):.0f}" for i in range(n))
 
 
 def error_summary(users: list[User]) -> Counter:
@@ -658,8 +659,10 @@ def run(args, url: str, scratch: str | None, store: redis.Redis) -> int:
             people = [(role, email, token) for (role, email), token in zip(cast, tokens, strict=True)]
             people += [("visitor", None, None)] * counts["visitor"]
             keys_after_tokens = store.dbsize()
+            cpu = time.process_time()
             users = run_users(server.port, people, shared, args)
             wall = time.perf_counter() - shared.began
+            client_cpu = (time.process_time() - cpu) / wall
             check = check_database(app, users)
             check["deadlocks"] -= deadlocks_before
             probe = rate_limit_probe(server.port, data["fellows"][-1])
@@ -701,7 +704,8 @@ def run(args, url: str, scratch: str | None, store: redis.Redis) -> int:
     print(f"  server       {gunicorn_version}, {args.workers} threaded workers (gunicorn.conf.py) on 127.0.0.1 "
           f"('institute:create_app()', DATABASE_URL, REDIS_URL, random SECRET_KEY, PASSWORD_HASH_METHOD "
           f"{FAST_HASH}, temporary instance folder)")
-    print(f"  machine      {machine_label()}; the {len(people)} users run in this process, on the same machine")
+    print(f"  machine      {machine_label()}; the {len(people)} users run in this process, on the same machine, "
+          f"and took {client_cpu:.2f} CPU of it during the load")
     print(f"  set-up       in {setup_s:.1f} s: the {len(data['slugs'])} courses of courses/ "
           f"({', '.join(data['slugs'])}; {data['modules']} modules; quizzes "
           + ", ".join(f"{t!r} {n} attempts" for t, n in data["quizzes"])
@@ -711,7 +715,8 @@ def run(args, url: str, scratch: str | None, store: redis.Redis) -> int:
     print(f"  tokens       {len(tokens)} through POST /api/v1/auth/token in {tokens_s:.1f} s, 8 at a time: "
           f"statuses {dict(sorted(token_statuses.items(), key=str))}; Redis keys then: {keys_after_tokens}")
     print(f"  users        {counts['fellow']} fellows (own accounts), {counts['instructor']} instructors "
-          f"(on {INSTRUCTORS} accounts), {counts['partner']} partner staff (on {len(data['staff'])} accounts), "
+          f"(on {min(INSTRUCTORS, counts['instructor'])} accounts), {counts['partner']} partner staff "
+          f"(on {min(len(data['staff']), counts['partner'])} accounts), "
           f"{counts['visitor']} anonymous visitors; each its own keep-alive http.client connection, a pause of "
           f"{args.pause_min:g} to {args.pause_max:g} s (uniform, seed {args.seed}) before every request; "
           f"time.perf_counter around each request")

@@ -111,6 +111,20 @@ def start(quiz: Quiz, user: User, now: datetime | None = None) -> tuple[Attempt,
     return attempt, True
 
 
+def _lock(attempt: Attempt) -> Attempt:
+    """Take the attempt for this transaction and read it again.
+
+    Saves, submission and grades each change an attempt from what they read of
+    it; two of them at once (two tabs, two instructors) must run one after the
+    other. PostgreSQL locks the row; SQLite transactions hold the write lock
+    from their start.
+    """
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(sa.select(Attempt.id).where(Attempt.id == attempt.id).with_for_update())
+        db.session.refresh(attempt)
+    return attempt
+
+
 def _owner(attempt: Attempt, user: User) -> None:
     if attempt.user_id != user.id:
         raise Forbidden(_("This is not your attempt."))
@@ -129,6 +143,7 @@ def save(attempt: Attempt, user: User, answers: dict, now: datetime | None = Non
     """Save some answers (autosave); returns how many were saved."""
     now = now or utcnow()
     _owner(attempt, user)
+    _lock(attempt)
     if expire_if_due(attempt, now):
         raise Conflict(_("The time is up: the attempt was submitted with the answers saved in time."))
     if attempt.submitted:
@@ -172,6 +187,7 @@ def submit(attempt: Attempt, user: User, now: datetime | None = None) -> Attempt
     """Submit once; past the deadline's grace, only what was saved in time counts."""
     now = now or utcnow()
     _owner(attempt, user)
+    _lock(attempt)
     if expire_if_due(attempt, now):
         return attempt
     if attempt.submitted:
@@ -224,6 +240,7 @@ def total(attempt: Attempt) -> None:
 
 def grade(attempt: Attempt, question_index: int, points: float, feedback: str, grader: User) -> Attempt:
     """An instructor grades (or regrades) an essay answer; the attempt's totals follow."""
+    _lock(attempt)
     if not attempt.submitted:
         raise Conflict(_("The attempt is not submitted yet."))
     details = []
