@@ -159,3 +159,22 @@ def count_statements(app, client, url: str) -> list[str]:
     if status != 200:
         raise SystemExit(f"GET {url} answered {status} while counting queries")
     return statements
+
+
+def scratch_database(server: str, prefix: str) -> tuple[str, str]:
+    """Create ``<prefix>_<pid>`` on the PostgreSQL server; returns its name and URL."""
+    name = f"{prefix}_{os.getpid()}"
+    server_url = sa.make_url(database_uri(server, ""))
+    engine = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return name, server_url.set(database=name).render_as_string(hide_password=False)
+
+
+def drop_database(server: str, name: str) -> None:
+    engine = sa.create_engine(database_uri(server, ""), isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    engine.dispose()

@@ -42,7 +42,6 @@ import argparse
 import http.client
 import json
 import math
-import os
 import random
 import secrets
 import signal
@@ -58,7 +57,7 @@ from pathlib import Path
 
 import redis
 import sqlalchemy as sa
-from _common import ROOT, backend_label, bench_app, machine_label
+from _common import ROOT, backend_label, bench_app, drop_database, machine_label, scratch_database
 from quiz_load import FAST_HASH, GUNICORN, PASSWORD, Gunicorn, answer, get_tokens, percentiles_ms, server_env
 
 from institute.accounts.models import User as UserModel
@@ -608,24 +607,6 @@ def error_summary(users: list[User]) -> Counter:
 # ------------------------------------------------------------------ the run
 
 
-def scratch_database(server: str) -> tuple[str, str]:
-    name = f"gdi_load_{os.getpid()}"
-    server_url = sa.make_url(database_uri(server, ""))
-    engine = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    engine.dispose()
-    return name, server_url.set(database=name).render_as_string(hide_password=False)
-
-
-def drop_database(server: str, name: str) -> None:
-    engine = sa.create_engine(database_uri(server, ""), isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    engine.dispose()
-
-
 def run(args, url: str, scratch: str | None, store: redis.Redis) -> int:
     started = time.perf_counter()
     counts = mix(args.users)
@@ -779,7 +760,7 @@ def main() -> None:
     store.flushdb()
     try:
         if not url:
-            scratch, url = scratch_database(args.server)
+            scratch, url = scratch_database(args.server, "gdi_load")
         code = run(args, url, scratch, store)
     finally:
         if scratch:

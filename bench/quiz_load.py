@@ -47,7 +47,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
-from _common import ROOT, backend_label, bench_app, machine_label, verdict
+from _common import ROOT, backend_label, bench_app, drop_database, machine_label, scratch_database, verdict
 from flask import jsonify
 
 from institute.accounts.services import create_user, user_by_email
@@ -594,25 +594,6 @@ def deadlocks_now(app) -> int:
 # ------------------------------------------------------------------ the run
 
 
-def scratch_database(server: str) -> tuple[str, str]:
-    """Create ``gdi_quiz_load_<pid>``; returns its name and URL."""
-    name = f"gdi_quiz_load_{os.getpid()}"
-    server_url = sa.make_url(database_uri(server, ""))
-    engine = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    engine.dispose()
-    return name, server_url.set(database=name).render_as_string(hide_password=False)
-
-
-def drop_database(server: str, name: str) -> None:
-    engine = sa.create_engine(database_uri(server, ""), isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    engine.dispose()
-
-
 def run(args, url: str, scratch: str | None) -> int:
     started = time.perf_counter()
     with bench_app(url, PASSWORD_HASH_METHOD=FAST_HASH) as app, \
@@ -765,7 +746,7 @@ def main() -> None:
     scratch = None
     url = args.postgres
     if not url:
-        scratch, url = scratch_database(args.server)
+        scratch, url = scratch_database(args.server, "gdi_quiz_load")
     try:
         code = run(args, url, scratch)
     finally:
