@@ -99,6 +99,15 @@ def _run_after_commit() -> None:
         callback()
 
 
+def lock_row(model, row_id: int) -> None:
+    """Take one row for the rest of the transaction, so that rules which read, count and
+    then write (seats, serials, overlapping exchanges, an attempt's totals) run one at a
+    time. PostgreSQL locks the row; SQLite transactions already hold the write lock from
+    their start (``_tune_sqlite``), so nothing more is needed there."""
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(sa.select(model.id).where(model.id == row_id).with_for_update())
+
+
 @contextmanager
 def transaction():
     """Commit the block's work, or roll it all back: for the CLI and background jobs."""

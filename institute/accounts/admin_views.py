@@ -1,7 +1,6 @@
 """Admin pages of accounts: users (list, search, create, edit) and partners."""
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -19,9 +18,6 @@ def _partner_choices() -> list[tuple[str, str]]:
     return [("", _("— none —"))] + [(p.code, f"{p.code} — {p.name}") for p in services.list_partners()]
 
 
-def _country_choices(blank: str) -> list[tuple[str, str]]:
-    return [("", blank)] + country_choices(str(get_locale()))
-
 
 @accounts_admin.route("/admin/users")
 @roles_required("admin")
@@ -37,7 +33,7 @@ def users():
 def create_user():
     form = UserCreateForm()
     form.partner.choices = _partner_choices()
-    form.country.choices = _country_choices(_("— none —"))
+    form.country.choices = country_choices(_("— none —"))
     if form.validate_on_submit():
         try:
             user = services.create_user(
@@ -85,7 +81,7 @@ def partners():
 @roles_required("admin")
 def create_partner():
     form = PartnerForm()
-    form.country.choices = _country_choices(_("— choose —"))
+    form.country.choices = country_choices(_("— choose —"))
     if form.validate_on_submit():
         try:
             partner = services.create_partner(
@@ -106,7 +102,7 @@ def create_partner():
 def edit_partner(partner_id: int):
     partner = services.get_partner(partner_id)
     form = PartnerForm(obj=partner)
-    form.country.choices = _country_choices(_("— choose —"))
+    form.country.choices = country_choices(_("— choose —"))
     if form.validate_on_submit():
         try:
             services.update_partner(partner, form.name.data, form.country.data, form.kind.data)

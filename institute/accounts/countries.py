@@ -1,6 +1,7 @@
 """ISO 3166-1 alpha-2 country codes and their names, from the CLDR data Babel ships."""
 
 from babel import Locale
+from flask_babel import get_locale
 
 _TERRITORIES = Locale("en").territories
 # CLDR territories also hold regions ("001", "EU") and placeholders ("ZZ", "QO").
@@ -10,10 +11,12 @@ COUNTRY_CODES = frozenset(
 )
 
 
-def country_choices(locale: str = "en") -> list[tuple[str, str]]:
-    """(code, name) pairs sorted by name in the given language."""
-    names = Locale.parse(locale).territories
-    return sorted(((c, names.get(c, c)) for c in COUNTRY_CODES), key=lambda pair: pair[1])
+def country_choices(blank: str | None = None, locale: str | None = None) -> list[tuple[str, str]]:
+    """(code, name) pairs for a select, sorted by name in the page's language (or ``locale``),
+    after a ``blank`` first choice when one is given."""
+    names = Locale.parse(locale or str(get_locale())).territories
+    choices = sorted(((c, names.get(c, c)) for c in COUNTRY_CODES), key=lambda pair: pair[1])
+    return ([("", blank)] if blank is not None else []) + choices
 
 
 def country_name(code: str | None, locale: str = "en") -> str:

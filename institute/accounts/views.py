@@ -3,7 +3,6 @@
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
@@ -46,9 +45,6 @@ def _safe_next(target: str | None) -> str:
     return url_for("home.dashboard")
 
 
-def _countries(blank: str) -> list[tuple[str, str]]:
-    return [("", blank)] + country_choices(str(get_locale()))
-
 
 @accounts.route("/login", methods=["GET", "POST"])
 @public
@@ -85,7 +81,7 @@ def register():
     if current_user.is_authenticated:
         return redirect(url_for("home.dashboard"))
     form = RegisterForm()
-    form.country.choices = _countries(_("— choose —"))
+    form.country.choices = country_choices(_("— choose —"))
     if form.validate_on_submit():
         try:
             user = services.register_trainee(
@@ -108,7 +104,7 @@ def register():
 
 def _profile_form(bind: bool = True) -> ProfileForm:
     form = ProfileForm(obj=current_user) if bind else ProfileForm(formdata=None, obj=current_user)
-    form.country.choices = _countries(_("— none —"))
+    form.country.choices = country_choices(_("— none —"))
     form.locale.choices = [("", _("As my browser asks"))] + language_choices()
     return form
 

@@ -10,7 +10,7 @@ either is detected.
 import copy
 from datetime import datetime
 
-from .signing import public_key_from_jwk, sign_jws, verify_jws
+from .signing import jwk, public_key_from_jwk, sign_jws, verify_jws
 
 CONTEXT = ["https://www.w3.org/2018/credentials/v1",
            "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"]
@@ -29,8 +29,6 @@ def key_id(base_url: str) -> str:
 
 def issuer_profile(base_url: str, key) -> dict:
     """The issuer's Open Badges profile with its public key, served at ``/issuer``."""
-    from .signing import jwk
-
     return {
         "@context": CONTEXT + ["https://w3id.org/security/suites/jws-2020/v1"],
         "id": issuer_id(base_url), "type": ["Profile"], "name": ISSUER_NAME, "url": base_url,

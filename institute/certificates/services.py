@@ -19,7 +19,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from ..accounts.models import User
-from ..database import utcnow
+from ..database import lock_row, utcnow
 from ..errors import Conflict, Invalid, NotFound
 from ..exchanges.models import Exchange
 from ..extensions import db
@@ -56,12 +56,6 @@ def eligibility(session: TrainingSession) -> tuple[list[FellowProgress], list[tu
 
 def base_url() -> str:
     return current_app.config["BASE_URL"].rstrip("/")
-
-
-def _lock(session: TrainingSession) -> None:
-    if db.engine.dialect.name == "postgresql":
-        db.session.execute(sa.select(TrainingSession.id).where(TrainingSession.id == session.id)
-                           .with_for_update())
 
 
 def _facts(serial: str, number: int, holder: User, title: str, starts, ends, hours, courses,
@@ -106,7 +100,7 @@ def issue_session(session: TrainingSession, admin: User | None, processes: int |
                   limit: int | None = None) -> IssueResult:
     """Certificates for every fellow who completed the session and has none yet
     (at most ``limit`` of them: a background job issues a large session in parts)."""
-    _lock(session)
+    lock_row(TrainingSession, session.id)
     result = IssueResult()
     eligible, result.ineligible = eligibility(session)
     existing = {c.user_id: c for c in db.session.scalars(
@@ -149,8 +143,7 @@ def issue_teaching(exchange: Exchange, admin: User | None) -> Certificate:
         return existing
     year = exchange.starts_on.year
     prefix = f"GDI-{year}-T-"
-    if db.engine.dialect.name == "postgresql":  # two admins issuing at once number in turn
-        db.session.execute(sa.select(User.id).where(User.id == exchange.teacher_id).with_for_update())
+    lock_row(User, exchange.teacher_id)  # two admins issuing at once number in turn
     number = (db.session.scalar(sa.select(sa.func.max(Certificate.number)).where(
         Certificate.kind == "teaching", Certificate.serial.like(prefix + "%"))) or 0) + 1
     facts = _facts(f"{prefix}{number:04d}", number, exchange.teacher,

@@ -13,10 +13,10 @@ from datetime import date
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from ..accounts.models import Partner, User, UserRole
+from ..accounts.models import User, UserRole
 from ..accounts.services import partner_by_code, user_by_email
 from ..courses.models import Course
-from ..database import utcnow
+from ..database import lock_row, utcnow
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
 from ..notifications.services import notify
@@ -116,7 +116,8 @@ TRANSITIONS = {
 }
 
 
-def _may(decision: str, exchange: Exchange, actor: User) -> bool:
+def may_decide(decision: str, exchange: Exchange, actor: User) -> bool:
+    """Whether ``actor`` may take ``decision`` on the exchange (its state aside)."""
     host_staff = _staff_of(actor, exchange.host_partner_id)
     home_staff = _staff_of(actor, exchange.home_partner_id)
     admin = actor.has_role("admin")
@@ -151,11 +152,10 @@ def decide(exchange: Exchange, decision: str, actor: User, report: str = "",
         raise Invalid([{"field": "decision",
                         "message": _("Decide confirm, approve, reject, cancel or complete.")}])
     sources, target = TRANSITIONS[decision]
-    if not _may(decision, exchange, actor):
+    if not may_decide(decision, exchange, actor):
         raise Forbidden(_("You may not %(d)s this exchange.", d=_(decision)))
     # Lock the teacher's row: two admins approving overlapping exchanges at once queue up.
-    if db.engine.dialect.name == "postgresql":
-        db.session.execute(sa.select(User.id).where(User.id == exchange.teacher_id).with_for_update())
+    lock_row(User, exchange.teacher_id)
     db.session.refresh(exchange)
     if exchange.status not in sources:
         raise Conflict(_("A %(s)s exchange cannot be moved to %(t)s.", s=_(exchange.status), t=_(target)))
@@ -265,6 +265,3 @@ def by_country(rows: list[dict]) -> list[dict]:
             entry[key] += row[key]
     return sorted(countries.values(), key=lambda r: -(r["sent"] + r["received"]))
 
-
-def partners_list() -> list[Partner]:
-    return list(db.session.scalars(sa.select(Partner).order_by(Partner.code)))

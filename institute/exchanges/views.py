@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..accounts.access import login_required, roles_required
-from ..accounts.services import search_users
+from ..accounts.services import list_partners, search_users
 from ..courses.services import catalogue
 from ..errors import Conflict, Forbidden, Invalid
 from . import services
@@ -38,7 +38,7 @@ def index():
 
 
 def _form_context(values=None, errors=None):
-    partners = services.partners_list()
+    partners = list_partners()
     teachers = [u for u in search_users("", 1, 1000).items
                 if u.partner_id and (current_user.has_role("admin") or u.partner_id == current_user.partner_id)]
     chosen = values.getlist("courses") if hasattr(values, "getlist") else []
@@ -83,7 +83,7 @@ def _visible(exchange_id: int):
 def detail(exchange_id: int):
     exchange = _visible(exchange_id)
     allowed = [d for d, (sources, _t) in services.TRANSITIONS.items()
-               if exchange.status in sources and services._may(d, exchange, current_user)]
+               if exchange.status in sources and services.may_decide(d, exchange, current_user)]
     return render_template("exchanges/detail.html", exchange=exchange, allowed=allowed)
 
 

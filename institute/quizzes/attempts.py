@@ -17,7 +17,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ..accounts.models import User
 from ..courses.models import Course, CourseRevision, Quiz
-from ..database import utcnow
+from ..database import lock_row, utcnow
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
 from .models import Attempt, AttemptAnswer
@@ -119,9 +119,8 @@ def _lock(attempt: Attempt) -> Attempt:
     other. PostgreSQL locks the row; SQLite transactions hold the write lock
     from their start.
     """
-    if db.engine.dialect.name == "postgresql":
-        db.session.execute(sa.select(Attempt.id).where(Attempt.id == attempt.id).with_for_update())
-        db.session.refresh(attempt)
+    lock_row(Attempt, attempt.id)
+    db.session.refresh(attempt)
     return attempt
 
 

@@ -14,7 +14,7 @@ from ..accounts.countries import COUNTRY_CODES
 from ..accounts.models import User, UserRole
 from ..accounts.services import user_by_email
 from ..courses.models import Course
-from ..database import utcnow
+from ..database import lock_row, utcnow
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..exchanges.services import has_approved
 from ..extensions import db
@@ -205,9 +205,7 @@ def accepted_count(session: TrainingSession) -> int:
 
 def _lock(session: TrainingSession) -> TrainingSession:
     """Serialise changes to one session's cohort (see the module's docstring)."""
-    if db.engine.dialect.name == "postgresql":
-        db.session.execute(sa.select(TrainingSession.id).where(TrainingSession.id == session.id)
-                           .with_for_update())
+    lock_row(TrainingSession, session.id)
     return session
 
 

@@ -3,8 +3,8 @@
 from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from ..accounts.access import login_required, public, roles_required
@@ -41,7 +41,7 @@ def session(session_id: int):
     session = services.get_session(session_id)
     form = ApplyForm(formdata=None, institution=current_user.partner.name if current_user.partner else "",
                      country=current_user.country if current_user.is_authenticated else "")
-    form.country.choices = [("", "—")] + country_choices(str(get_locale()))
+    form.country.choices = country_choices("—")
     return render_template("training/session.html", session=session, form=form,
                            application=_my_application(session), open=services.is_open(session),
                            window=services.window(session),
@@ -55,7 +55,7 @@ def apply(session_id: int):
     session = services.get_session(session_id)
     status = 422
     form = ApplyForm()
-    form.country.choices = [("", "—")] + country_choices(str(get_locale()))
+    form.country.choices = country_choices("—")
     if form.validate_on_submit():
         try:
             services.apply(session, current_user, form.motivation.data, form.country.data or None,

@@ -20,6 +20,15 @@ CHROMIUM_ARGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
 SCREENSHOTS = Path(os.environ.get("TEST_OUTPUT", "test-output")) / "screenshots"
+PASSWORD = "a long enough password"  # of the people the journeys create
+
+
+def log_in(page, server: str, email: str, password: str = PASSWORD) -> None:
+    """Log in through the form, as a person would."""
+    page.goto(server + "/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
 
 
 @pytest.fixture(scope="session")

@@ -9,17 +9,10 @@ from institute.accounts.services import create_user
 from institute.database import transaction
 from institute.exchanges import services as exchanges
 
-from .conftest import SCREENSHOTS
+from .conftest import PASSWORD, SCREENSHOTS, log_in
 
 pytestmark = pytest.mark.browser
-PASSWORD = "a long enough password"
 
-
-def log_in(page, server, email):
-    page.goto(server + "/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
 
 
 def test_exchange_life(live_app, live_server, new_page):

@@ -22,10 +22,9 @@ from institute.accounts.services import create_user
 from institute.database import transaction
 
 from ..builders import course_files
-from .conftest import SCREENSHOTS
+from .conftest import PASSWORD, SCREENSHOTS, log_in
 
 pytestmark = pytest.mark.browser
-PASSWORD = "a long enough password"
 AXE = Path(__file__).resolve().parents[2] / ".cache" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
 TODAY = date.today()
 
@@ -45,10 +44,7 @@ class Journey:
         page = context.new_page()
         page.on("load", lambda _page: None)
         if email:
-            page.goto(self.server + "/login")
-            page.get_by_label("Email").fill(email)
-            page.get_by_label("Password").fill(PASSWORD)
-            page.get_by_role("button", name="Log in").click()
+            log_in(page, self.server, email)
         return page
 
     def check(self, page, name: str):

@@ -3,23 +3,13 @@ from datetime import date, timedelta
 from institute.extensions import db
 from institute.training import services as training
 
-from ..builders import MOTIVATION, create_course, create_session, create_user
+from ..builders import MOTIVATION, create_session, create_user
 from ..conftest import bearer
 from ..quizzes.test_attempts import quiz_course
+from .conftest import exchange_people
 
 SOON = date.today() + timedelta(days=20)
 PURPOSE = "Teach remote sensing for monitoring and share Sentinel-2 practicals."
-
-
-def people(app):
-    with app.app_context():
-        create_course(slug="rs")
-        create_user(email="teacher@uca.example", roles="partner", partner="UCA")
-        create_user(email="staff@uca.example", roles="partner", partner="UCA")
-        create_user(email="staff@cica.example", roles="partner", partner="CICA")
-        create_user(email="admin@gdi.example", roles="admin")
-        create_user(email="fellow@example.org")
-        db.session.commit()
 
 
 def body(**extra):
@@ -30,7 +20,7 @@ def body(**extra):
 
 
 def test_full_life_through_the_api(app, client):
-    people(app)
+    exchange_people(app)
     home, host = bearer(client, "staff@uca.example"), bearer(client, "staff@cica.example")
     admin = bearer(client, "admin@gdi.example")
     created = client.post("/api/v1/exchanges", headers=home, json=body())
@@ -50,7 +40,7 @@ def test_full_life_through_the_api(app, client):
 
 
 def test_refusals_change_nothing(app, client):
-    people(app)
+    exchange_people(app)
     home, host = bearer(client, "staff@uca.example"), bearer(client, "staff@cica.example")
     admin = bearer(client, "admin@gdi.example")
     fellow = bearer(client, "fellow@example.org")
@@ -78,7 +68,7 @@ def test_refusals_change_nothing(app, client):
 
 
 def test_guest_teacher_grades_the_session_they_joined_and_no_other(app, client):
-    people(app)
+    exchange_people(app)
     with app.app_context():
         from institute.accounts.services import user_by_email
         from institute.exchanges import services as exchanges

@@ -4,21 +4,11 @@ from datetime import date, timedelta
 
 from institute.extensions import db
 
-from ..builders import create_course, create_user
+from ..builders import create_user
 from ..conftest import login
+from .conftest import exchange_people
 
 SOON = date.today() + timedelta(days=20)
-
-
-def setup(app):
-    with app.app_context():
-        create_course(slug="rs")
-        create_user(email="teacher@uca.example", roles="partner", partner="UCA")
-        create_user(email="staff@uca.example", roles="partner", partner="UCA")
-        create_user(email="staff@cica.example", roles="partner", partner="CICA")
-        create_user(email="admin@gdi.example", roles="admin")
-        create_user(email="fellow@example.org")
-        db.session.commit()
 
 
 def client_for(app, email):
@@ -28,7 +18,7 @@ def client_for(app, email):
 
 
 def test_propose_confirm_approve_complete_on_the_pages(app):
-    setup(app)
+    exchange_people(app)
     home = client_for(app, "staff@uca.example")
     form = {"teacher": "teacher@uca.example", "host": "CICA", "starts_on": str(SOON),
             "ends_on": str(SOON + timedelta(days=9)), "courses": ["rs"],
@@ -60,7 +50,7 @@ def test_propose_confirm_approve_complete_on_the_pages(app):
 
 
 def test_errors_are_shown_and_nothing_changes(app):
-    setup(app)
+    exchange_people(app)
     home = client_for(app, "staff@uca.example")
     response = home.post("/exchanges/new", data={"teacher": "teacher@uca.example", "host": "UCA",
                                                   "starts_on": str(SOON), "ends_on": str(SOON - timedelta(days=3)),
@@ -72,7 +62,7 @@ def test_errors_are_shown_and_nothing_changes(app):
 
 
 def test_outsiders_cannot_see_an_exchange(app):
-    setup(app)
+    exchange_people(app)
     with app.app_context():
         from institute.accounts.services import user_by_email
         from institute.exchanges import services
