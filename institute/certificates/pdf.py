@@ -1,39 +1,63 @@
 """Certificate PDFs with WeasyPrint: A4 landscape, every script, nothing from the network.
 
-Fonts come from the system (Noto Sans, Noto Sans Arabic, Noto Sans CJK: the
-Makefile installs them) and are embedded and subset; HarfBuzz's subsetter is
-used when present. The fetcher serves only ``data:`` URLs, so rendering never
-reaches out. What does not change between certificates — the font
-configuration and the stylesheet — is made once per process, and rendering
-many PDFs uses every core (``render_many``), each worker drawing its QR codes.
+A certificate is two WeasyPrint pages laid one over the other with qpdf (pikepdf):
+
+- the *frame*, what every certificate of one issuing shares (border, institute,
+  session, dates, hours, courses, signatories, issue date), rendered once per
+  process and kept while it is asked for again;
+- the *holder* page, what is the fellow's own (name, serial, verification
+  address), with the QR code of that address drawn by segno as vector paths
+  (segno's own PDF output) into its reserved square.
+
+So issuing a session renders the shared part once, not once per fellow. Both
+pages come from HTML/CSS templates and the same stylesheet. Fonts come from the
+system (Noto Sans, Noto Sans Arabic, Noto Sans CJK: the Makefile installs them)
+and are embedded and subset; HarfBuzz's subsetter is used when present. The
+fetcher refuses every URL, so rendering never reaches out.
 """
 
-import base64
+import hashlib
 import io
 import os
+from collections import OrderedDict
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
+from typing import NamedTuple
 
+import pikepdf
 import segno
-from weasyprint import CSS, HTML, Attachment, URLFetcher
+from weasyprint import CSS, HTML, URLFetcher
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError
 
 STYLESHEET = Path(__file__).with_name("pdf.css")
-QR_PLACEHOLDER = "data:image/png;base64,QR"  # replaced by the verification URL's QR code
+MM = 72 / 25.4  # PDF points per millimetre
+PAGE_MM = (297, 210)  # A4 landscape, as in pdf.css
+# The QR code's square, in mm from the page's right and bottom edges. The holder
+# template leaves it empty (its rule is made from these figures below).
+QR_RIGHT_MM, QR_BOTTOM_MM, QR_SIZE_MM = 29, 33, 34
+QR_RULE = (f".qr {{ position: absolute; right: {QR_RIGHT_MM}mm; bottom: {QR_BOTTOM_MM}mm; "
+           f"width: {QR_SIZE_MM}mm; height: {QR_SIZE_MM}mm; }}")
+FRAMES_KEPT = 8  # frames of recent issuings, per process
 
 
-class OwnFilesOnly(URLFetcher):
-    """Serve ``data:`` URLs (the QR code) and refuse everything else."""
+class CertificatePage(NamedTuple):
+    """The HTML of a certificate: what its issuing shares, and what is the holder's own."""
+
+    frame: str
+    holder: str
+
+
+class NothingFromOutside(URLFetcher):
+    """Refuse every URL: a certificate is drawn from its HTML, the stylesheet and local fonts."""
 
     def fetch(self, url, headers=None):
-        if url.startswith("data:"):
-            return super().fetch(url, headers)
         raise FatalURLFetchingError(f"certificates fetch nothing from outside: {url}")
 
 
 _per_process: dict[int, tuple[FontConfiguration, CSS]] = {}
+_frames: OrderedDict[str, bytes] = OrderedDict()
 
 
 def _shared() -> tuple[FontConfiguration, CSS]:
@@ -42,29 +66,57 @@ def _shared() -> tuple[FontConfiguration, CSS]:
     if pid not in _per_process:
         fonts = FontConfiguration()
         _per_process.clear()
-        _per_process[pid] = (fonts, CSS(string=STYLESHEET.read_text(), font_config=fonts))
+        _per_process[pid] = (fonts, CSS(string=STYLESHEET.read_text() + QR_RULE, font_config=fonts))
     return _per_process[pid]
 
 
-def qr_data_uri(url: str) -> str:
-    """A QR code of ``url`` as a small PNG (one pixel a module, scaled without smoothing)."""
-    buffer = io.BytesIO()
-    segno.make(url, error="m").save(buffer, kind="png", scale=1, border=2)
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
-
-
-def render(html: str, credential_json: bytes | None = None, qr_url: str | None = None) -> bytes:
-    """A certificate PDF from its HTML, with the credential attached and the QR code drawn."""
-    if qr_url is not None:
-        html = html.replace(QR_PLACEHOLDER, qr_data_uri(qr_url))
+def _weasyprint(html: str) -> bytes:
     fonts, stylesheet = _shared()
-    attachments = []
+    return HTML(string=html, url_fetcher=NothingFromOutside()).write_pdf(
+        stylesheets=[stylesheet], font_config=fonts)
+
+
+def frame_pdf(html: str) -> bytes:
+    """The shared part of a certificate, rendered once and kept for the next ones."""
+    key = hashlib.sha256(html.encode()).hexdigest()
+    if key in _frames:
+        _frames.move_to_end(key)
+    else:
+        _frames[key] = _weasyprint(html)
+        while len(_frames) > FRAMES_KEPT:
+            _frames.popitem(last=False)
+    return _frames[key]
+
+
+def qr_pdf(url: str) -> pikepdf.Pdf:
+    """A QR code of ``url`` as a one-page vector PDF, made by segno."""
+    buffer = io.BytesIO()
+    segno.make(url, error="m").save(buffer, kind="pdf", scale=1, border=0)
+    return pikepdf.open(io.BytesIO(buffer.getvalue()))
+
+
+def render(page: CertificatePage, credential_json: bytes | None = None,
+           qr_url: str | None = None) -> bytes:
+    """A certificate PDF: the frame under the holder's page, the QR code drawn in its square
+    and the credential attached."""
+    frame = frame_pdf(page.frame)  # first: refused URLs fail before any work on the holder
+    pdf = pikepdf.open(io.BytesIO(_weasyprint(page.holder)))
+    sheet = pdf.pages[0]
+    with pikepdf.open(io.BytesIO(frame)) as shared:
+        sheet.add_underlay(shared.pages[0])
+    if qr_url is not None:
+        right, bottom = PAGE_MM[0] - QR_RIGHT_MM, QR_BOTTOM_MM
+        qr = qr_pdf(qr_url)  # kept open until drawn: a page does not keep its document alive
+        sheet.add_overlay(qr.pages[0], pikepdf.Rectangle(
+            (right - QR_SIZE_MM) * MM, bottom * MM, right * MM, (bottom + QR_SIZE_MM) * MM))
     if credential_json is not None:
-        attachments.append(Attachment(string=credential_json, name="credential.json",
-                                      description="Open Badges 3.0 credential (VC-JWT)",
-                                      url_fetcher=OwnFilesOnly()))
-    return HTML(string=html, url_fetcher=OwnFilesOnly()).write_pdf(
-        stylesheets=[stylesheet], font_config=fonts, attachments=attachments)
+        pdf.attachments["credential.json"] = pikepdf.AttachedFileSpec(
+            pdf, credential_json, description="Open Badges 3.0 credential (VC-JWT)",
+            filename="credential.json", mime_type="application/json")
+    out = io.BytesIO()
+    pdf.save(out, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate,
+             deterministic_id=True)
+    return out.getvalue()
 
 
 def _render_job(job: tuple) -> bytes:
@@ -72,10 +124,12 @@ def _render_job(job: tuple) -> bytes:
 
 
 def render_many(jobs: list[tuple], processes: int | None = None) -> list[bytes]:
-    """Render several PDFs (``(html, credential_json, qr_url)`` each); on every core when many."""
+    """Render several PDFs (``(page, credential_json, qr_url)`` each); on every core when many."""
     processes = processes or os.cpu_count() or 1
     if processes <= 1 or len(jobs) < 2:
         return [render(*job) for job in jobs]
+    for frame in list(dict.fromkeys(job[0].frame for job in jobs))[:FRAMES_KEPT]:
+        frame_pdf(frame)  # rendered here once, inherited by every forked worker
     with ProcessPoolExecutor(max_workers=min(processes, len(jobs)),
                              mp_context=get_context("fork")) as pool:
         return list(pool.map(_render_job, jobs, chunksize=max(1, len(jobs) // (4 * processes))))

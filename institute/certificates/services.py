@@ -29,7 +29,7 @@ from ..training.models import TrainingSession
 from ..training.progress import FellowProgress, cohort_progress
 from . import credential as credentials
 from .models import Certificate, CertificateFile
-from .pdf import QR_PLACEHOLDER, render, render_many
+from .pdf import CertificatePage, render, render_many
 from .signing import private_key
 
 SIGNATORIES = [("Director", "Kubuqi Global Desert Institute"),
@@ -66,7 +66,7 @@ def _facts(serial: str, number: int, holder: User, title: str, starts, ends, hou
             "achievement": achievement, "description": description, "criteria": criteria}
 
 
-def _html(facts: dict, kind: str) -> str:
+def _html(facts: dict, kind: str) -> CertificatePage:
     verify_url = _verify_url(facts)
     if kind == "session":
         heading, lead = "Certificate of Completion", "This certifies that"
@@ -78,18 +78,19 @@ def _html(facts: dict, kind: str) -> str:
             "period": f"{facts['starts_on']:%d %B %Y} – {facts['ends_on']:%d %B %Y}",
             "hours_text": f"{facts['hours']:g} hours" if facts.get("hours") else "",
             "issued_on": f"{facts['issued_at']:%d %B %Y}", "verify_url": verify_url,
-            "qr": QR_PLACEHOLDER, "signatories": current_app.config.get(
-                "CERTIFICATE_SIGNATORIES", SIGNATORIES)}
+            "signatories": current_app.config.get("CERTIFICATE_SIGNATORIES", SIGNATORIES)}
     # Straight from the Jinja environment: a certificate needs none of the page globals,
     # and is rendered from the command line and from workers too.
-    return current_app.jinja_env.get_template("certificates/pdf.html").render(c=page)
+    templates = current_app.jinja_env
+    return CertificatePage(templates.get_template("certificates/pdf_frame.html").render(c=page),
+                           templates.get_template("certificates/pdf_holder.html").render(c=page))
 
 
 def _verify_url(facts: dict) -> str:
     return external_url("certificates.verify_page", code=facts["code"])
 
 
-def _prepare(facts: dict, kind: str) -> tuple[dict, str, bytes]:
+def _prepare(facts: dict, kind: str) -> tuple[dict, CertificatePage, bytes]:
     """The signed credential, the page's HTML (its QR code drawn at rendering) and the JSON."""
     signed = credentials.sign(credentials.build(facts, base_url()), private_key(), base_url())
     document = json.dumps(signed, ensure_ascii=False, indent=2).encode()

@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from institute.certificates import services as certificates
 from institute.certificates.credential import check
 from institute.certificates.offline import check_bytes
-from institute.certificates.pdf import render
+from institute.certificates.pdf import CertificatePage, render
 from institute.certificates.signing import b64url_decode, private_key, public_key_bytes
 from institute.errors import Conflict, Invalid
 
@@ -50,16 +50,35 @@ def test_pdf_has_every_script_and_embeds_every_font(issued):
         assert certificate.holder_name in text
         assert certificate.serial in text
         assert len(certificate.pdf) < 150 * 1024
-    reader = PdfReader(io.BytesIO(issued["result"].issued[2].pdf))
-    fonts = []
-    for page in reader.pages:
-        for font in page["/Resources"]["/Font"].values():
+    for certificate in issued["result"].issued:
+        fonts = fonts_of(certificate.pdf)
+        assert fonts and all(embedded for _name, embedded in fonts), fonts
+        assert all("+" in str(name) for name, _e in fonts)  # subset fonts carry a tag
+    # The holder's name is set in the font of its script, the frame's text in Noto Sans.
+    names = [{str(n).split("+")[1] for n, _e in fonts_of(c.pdf)} for c in issued["result"].issued]
+    assert all({"Noto-Sans", "Noto-Sans-Bold"} <= found for found in names), names
+    assert "Noto-Sans-Arabic-Bold" in names[2] and "Noto-Sans-CJK-SC-Bold" in names[3], names
+
+
+def fonts_of(pdf: bytes) -> list[tuple[str, bool]]:
+    """(name, embedded) of every font on the pages and in the forms they draw (the frame)."""
+    found = []
+
+    def walk(resources):
+        for font in resources.get("/Font", {}).values():
             font = font.get_object()
             descendant = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
             descriptor = descendant["/FontDescriptor"].get_object()
-            fonts.append((font["/BaseFont"], any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))))
-    assert fonts and all(embedded for _name, embedded in fonts), fonts
-    assert all("+" in str(name) for name, _e in fonts)  # subset fonts carry a tag
+            found.append((font["/BaseFont"],
+                          any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))))
+        for xobject in resources.get("/XObject", {}).values():
+            xobject = xobject.get_object()
+            if xobject.get("/Subtype") == "/Form" and "/Resources" in xobject:
+                walk(xobject["/Resources"].get_object())
+
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        walk(page["/Resources"].get_object())
+    return found
 
 
 def test_the_pdf_is_stored_with_its_hash_and_rerendering_keeps_the_old(issued):
@@ -97,10 +116,10 @@ def test_offline_verification_of_untouched_and_altered_documents(issued):
     assert not check_bytes(json.dumps(forged_jwt).encode(), key).ok
 
     # A PDF whose embedded JSON was altered, and one whose printed serial is not the credential's.
-    html = certificates._html({**_facts(certificate)}, "session")
-    tampered_pdf = render(html, json.dumps(altered).encode())
+    page = certificates._html({**_facts(certificate)}, "session")
+    tampered_pdf = render(page, json.dumps(altered).encode())
     assert not check_bytes(tampered_pdf, key).ok
-    other_serial = render(html.replace(certificate.serial, "GDI-2026-1-0099"),
+    other_serial = render(page._replace(holder=page.holder.replace(certificate.serial, "GDI-2026-1-0099")),
                           json.dumps(certificate.credential).encode())
     problems = check_bytes(other_serial, key).problems
     assert any("serial printed" in p for p in problems)
@@ -141,8 +160,10 @@ def test_revocation(issued):
 def test_rendering_fetches_nothing_from_outside(ctx):
     from weasyprint.urls import FatalURLFetchingError
 
-    with pytest.raises(FatalURLFetchingError):
-        render('<img src="https://example.org/track.png"><link rel="stylesheet" href="http://x/y.css">')
+    outside = '<img src="https://example.org/track.png"><link rel="stylesheet" href="http://x/y.css">'
+    for page in (CertificatePage(outside, "<p>x</p>"), CertificatePage("<p>frame</p>", outside)):
+        with pytest.raises(FatalURLFetchingError):
+            render(page)
 
 
 def test_zip_of_a_session(issued):
