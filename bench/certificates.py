@@ -216,16 +216,25 @@ def pdf_problems(pdf: bytes, holder: str, serial: str, public_key) -> list[str]:
 
 
 def fonts_of(pdf: bytes) -> list[tuple[str, bool, bool]]:
-    """(base font, embedded, subset) of every font on every page, as tests/certificates checks."""
+    """(base font, embedded, subset) of every font on every page and in the forms it draws
+    (the frame), as tests/certificates checks."""
     fonts = []
-    for page in PdfReader(io.BytesIO(pdf)).pages:
-        for font in page["/Resources"]["/Font"].values():
+
+    def walk(resources):
+        for font in resources.get("/Font", {}).values():
             font = font.get_object()
             descendant = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
             descriptor = descendant["/FontDescriptor"].get_object()
             name = str(font["/BaseFont"])
             fonts.append((name, any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")),
                           "+" in name))
+        for xobject in resources.get("/XObject", {}).values():
+            xobject = xobject.get_object()
+            if xobject.get("/Subtype") == "/Form" and "/Resources" in xobject:
+                walk(xobject["/Resources"].get_object())
+
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        walk(page["/Resources"].get_object())
     return fonts
 
 

@@ -7,7 +7,8 @@ A certificate is two WeasyPrint pages laid one over the other with qpdf (pikepdf
   process and kept while it is asked for again;
 - the *holder* page, what is the fellow's own (name, serial, verification
   address), with the QR code of that address drawn by segno as vector paths
-  (segno's own PDF output) into its reserved square.
+  (segno's own PDF output: what its SVG draws, without WeasyPrint parsing an SVG
+  path for every certificate) into the square pdf.css keeps free for it.
 
 So issuing a session renders the shared part once, not once per fellow. Both
 pages come from HTML/CSS templates and the same stylesheet. Fonts come from the
@@ -34,11 +35,9 @@ from weasyprint.urls import FatalURLFetchingError
 STYLESHEET = Path(__file__).with_name("pdf.css")
 MM = 72 / 25.4  # PDF points per millimetre
 PAGE_MM = (297, 210)  # A4 landscape, as in pdf.css
-# The QR code's square, in mm from the page's right and bottom edges. The holder
-# template leaves it empty (its rule is made from these figures below).
+# The QR code's square, in mm from the page's right and bottom edges: pdf.css keeps
+# it free, above the serial and the verification address.
 QR_RIGHT_MM, QR_BOTTOM_MM, QR_SIZE_MM = 29, 33, 34
-QR_RULE = (f".qr {{ position: absolute; right: {QR_RIGHT_MM}mm; bottom: {QR_BOTTOM_MM}mm; "
-           f"width: {QR_SIZE_MM}mm; height: {QR_SIZE_MM}mm; }}")
 FRAMES_KEPT = 8  # frames of recent issuings, per process
 
 
@@ -56,24 +55,25 @@ class NothingFromOutside(URLFetcher):
         raise FatalURLFetchingError(f"certificates fetch nothing from outside: {url}")
 
 
-_per_process: dict[int, tuple[FontConfiguration, CSS]] = {}
+_per_process: dict[int, tuple[FontConfiguration, CSS, NothingFromOutside]] = {}
 _frames: OrderedDict[str, bytes] = OrderedDict()
 
 
-def _shared() -> tuple[FontConfiguration, CSS]:
-    """The font configuration and stylesheet of this process (a forked worker makes its own)."""
+def _shared() -> tuple[FontConfiguration, CSS, NothingFromOutside]:
+    """The font configuration, stylesheet and fetcher of this process (a forked worker
+    makes its own)."""
     pid = os.getpid()
     if pid not in _per_process:
         fonts = FontConfiguration()
         _per_process.clear()
-        _per_process[pid] = (fonts, CSS(string=STYLESHEET.read_text() + QR_RULE, font_config=fonts))
+        _per_process[pid] = (fonts, CSS(string=STYLESHEET.read_text(), font_config=fonts),
+                             NothingFromOutside())
     return _per_process[pid]
 
 
 def _weasyprint(html: str) -> bytes:
-    fonts, stylesheet = _shared()
-    return HTML(string=html, url_fetcher=NothingFromOutside()).write_pdf(
-        stylesheets=[stylesheet], font_config=fonts)
+    fonts, stylesheet, fetcher = _shared()
+    return HTML(string=html, url_fetcher=fetcher).write_pdf(stylesheets=[stylesheet], font_config=fonts)
 
 
 def frame_pdf(html: str) -> bytes:
