@@ -73,6 +73,8 @@ def init_database(app: Flask) -> None:
 
     @app.after_request
     def commit_on_success(response):
+        if not db.session.registry.has():  # the request never touched the database
+            return response
         if response.status_code < 400:
             db.session.commit()
             _run_after_commit()

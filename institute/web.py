@@ -1,8 +1,7 @@
 """What the web pages share: error pages, security headers, form error mapping."""
 
-from flask import Flask, render_template, request
+from flask import Flask, g, render_template, request, session
 from flask_babel import gettext as _
-from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -107,4 +106,8 @@ def register_security_headers(app: Flask) -> None:
 
 
 def _private(response) -> bool:
-    return bool(current_user and current_user.is_authenticated)
+    """Whether the page was made for a logged-in user (without loading one just to ask)."""
+    user = g.get("_login_user")
+    if user is not None:
+        return bool(user.is_authenticated)
+    return session.get("_user_id") is not None

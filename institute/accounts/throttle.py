@@ -29,8 +29,19 @@ def record_failure() -> None:
     g.login_failed = True
 
 
+THROTTLED: set[str] = set()  # qualified names of the views with limits
+
+
+@limiter.request_filter
+def _not_throttled() -> bool:
+    """Spare every other request the limiter's work: only login views have limits."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    return view is None or f"{view.__module__}.{view.__qualname__}" not in THROTTLED
+
+
 def throttled(view):
     """Apply both failed-login limits to a login view."""
+    THROTTLED.add(f"{view.__module__}.{view.__qualname__}")
     view = limiter.shared_limit(
         _limit, scope="login-account", key_func=_account_key, deduct_when=_failed
     )(view)
