@@ -19,8 +19,10 @@ fetcher refuses every URL, so rendering never reaches out.
 
 import hashlib
 import io
+import itertools
 import os
 from collections import OrderedDict
+from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
@@ -123,16 +125,23 @@ def _render_job(job: tuple) -> bytes:
     return render(*job)
 
 
-def render_many(jobs: list[tuple], processes: int | None = None) -> list[bytes]:
-    """Render several PDFs (``(page, credential_json, qr_url)`` each); on every core when many."""
+def render_many(jobs: Iterable[tuple], processes: int | None = None,
+                count: int | None = None) -> list[bytes]:
+    """Render several PDFs (``(page, credential_json, qr_url)`` each, ``count`` of them if
+    known); on every core when many. Jobs may come lazily: while the workers render, the
+    caller prepares the next ones."""
     processes = processes or os.cpu_count() or 1
-    if processes <= 1 or len(jobs) < 2:
+    jobs = iter(jobs)
+    if processes <= 1 or (count is not None and count < 2):
         return [render(*job) for job in jobs]
-    for frame in list(dict.fromkeys(job[0].frame for job in jobs))[:FRAMES_KEPT]:
-        frame_pdf(frame)  # rendered here once, inherited by every forked worker
-    with ProcessPoolExecutor(max_workers=min(processes, len(jobs)),
-                             mp_context=get_context("fork")) as pool:
-        return list(pool.map(_render_job, jobs, chunksize=max(1, len(jobs) // (4 * processes))))
+    first = next(jobs, None)
+    if first is None:
+        return []
+    frame_pdf(first[0].frame)  # rendered here once, inherited by every forked worker
+    workers = processes if count is None else min(processes, count)
+    chunk = max(1, (count or 0) // (8 * workers))  # few messages, and the work stays even
+    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork")) as pool:
+        return list(pool.map(_render_job, itertools.chain([first], jobs), chunksize=chunk))
 
 
 def subsetter() -> str:

@@ -123,11 +123,16 @@ def issue_session(session: TrainingSession, admin: User | None, processes: int |
             courses, f"sessions/{session.id}",
             f"Completion of the training session {session.title} of the Kubuqi Global Desert Institute.",
             "Every module of the session's courses studied and every quiz passed.")))
-    prepared = [_prepare(facts, "session") for _user, facts in facts_list]
-    pdfs = render_many([(html, document, _verify_url(facts))
-                        for (_user, facts), (_signed, html, document) in zip(facts_list, prepared, strict=True)],
-                       processes)
-    for (user, facts), (signed, _html_text, _doc), pdf in zip(facts_list, prepared, pdfs, strict=True):
+    signed_credentials = []
+
+    def jobs():  # prepared here while the workers render the ones before
+        for _user, facts in facts_list:
+            signed, page, document = _prepare(facts, "session")
+            signed_credentials.append(signed)
+            yield page, document, _verify_url(facts)
+
+    pdfs = render_many(jobs(), processes, count=len(facts_list))
+    for (user, facts), signed, pdf in zip(facts_list, signed_credentials, pdfs, strict=True):
         result.issued.append(_store(facts, "session", user, signed, pdf, admin, session_id=session.id))
     _flush_or_conflict()
     for certificate in result.issued:

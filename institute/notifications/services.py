@@ -23,9 +23,11 @@ MAX_BACKOFF = timedelta(hours=6)
 
 def notify(recipient: str, subject: str, body: str, kind: str = "") -> OutboxMessage:
     """Record a message to send; it is delivered after the current transaction commits."""
-    message = OutboxMessage(recipient=recipient, subject=subject[:300], body=body, kind=kind)
+    # Due from now, not from whenever it is written with the rest of the transaction
+    # (no flush per message: issuing a session records hundreds).
+    message = OutboxMessage(recipient=recipient, subject=subject[:300], body=body, kind=kind,
+                            next_attempt_at=utcnow())
     db.session.add(message)
-    db.session.flush()
     after_commit(deliver_due)
     return message
 
