@@ -17,6 +17,7 @@ and are embedded and subset; HarfBuzz's subsetter is used when present. The
 fetcher refuses every URL, so rendering never reaches out.
 """
 
+import contextlib
 import hashlib
 import io
 import itertools
@@ -61,6 +62,7 @@ _per_process: dict[int, tuple[FontConfiguration, CSS, NothingFromOutside]] = {}
 _frames: OrderedDict[str, bytes] = OrderedDict()
 
 
+
 def _shared() -> tuple[FontConfiguration, CSS, NothingFromOutside]:
     """The font configuration, stylesheet and fetcher of this process (a forked worker
     makes its own)."""
@@ -79,15 +81,24 @@ def _weasyprint(html: str) -> bytes:
 
 
 def frame_pdf(html: str) -> bytes:
-    """The shared part of a certificate, rendered once and kept for the next ones."""
+    """The shared part of a certificate, rendered once and kept for the next ones.
+
+    Two threads of a web worker may get here at once: each step on the dict is atomic,
+    and at worst a frame is rendered twice. (No lock: a worker forked while another
+    thread held it would wait for ever.)"""
     key = hashlib.sha256(html.encode()).hexdigest()
-    if key in _frames:
-        _frames.move_to_end(key)
-    else:
-        _frames[key] = _weasyprint(html)
+    frame = _frames.get(key)
+    if frame is None:
+        frame = _frames[key] = _weasyprint(html)
         while len(_frames) > FRAMES_KEPT:
-            _frames.popitem(last=False)
-    return _frames[key]
+            try:
+                _frames.popitem(last=False)
+            except KeyError:  # another thread emptied it meanwhile
+                break
+    else:
+        with contextlib.suppress(KeyError):  # evicted by another thread meanwhile
+            _frames.move_to_end(key)
+    return frame
 
 
 def qr_pdf(url: str) -> pikepdf.Pdf:

@@ -197,3 +197,34 @@ def test_certificate_of_teaching_for_a_completed_exchange(ctx):
     assert "Гульнара Асанова" in text_of(certificate.pdf)
     assert certificates.issue_teaching(exchange, admin).id == certificate.id
     assert check_bytes(certificate.pdf, private_key().public_key()).ok
+
+
+def test_an_issuing_renders_its_shared_frame_once(issued, monkeypatch):
+    """The frame (session, dates, courses, signatories) is drawn once for the whole session,
+    each certificate then only its holder's page."""
+    import institute.certificates.pdf as pdf
+
+    drawn = []
+    real = pdf._weasyprint
+    monkeypatch.setattr(pdf, "_weasyprint", lambda html: drawn.append(html) or real(html))
+    pdf._frames.clear()
+    for certificate in issued["result"].issued:
+        certificates.rerender(certificate, issued["admin"])
+    frames = [html for html in drawn if 'class="sheet"' in html]
+    assert len(frames) == 1 and len(drawn) == 1 + len(issued["result"].issued)
+    assert all(c.holder_name in text_of(c.pdf) for c in issued["result"].issued)
+
+
+def test_the_qr_code_reads_back_as_the_verification_address(issued, tmp_path):
+    import shutil
+    import subprocess
+
+    if not (shutil.which("pdftoppm") and shutil.which("zbarimg")):
+        pytest.skip("poppler-utils and zbar-tools are installed by `make test`")
+    certificate = issued["result"].issued[3]
+    (tmp_path / "c.pdf").write_bytes(certificate.pdf)
+    subprocess.run(["pdftoppm", "-png", "-r", "100", "-singlefile", str(tmp_path / "c.pdf"),  # noqa: S603,S607
+                    str(tmp_path / "c")], check=True)
+    read = subprocess.run(["zbarimg", "-q", "--raw", str(tmp_path / "c.png")],  # noqa: S603,S607
+                          capture_output=True, text=True, check=True).stdout.strip()
+    assert read.startswith("http") and read.endswith(f"/verify/{certificate.code}")
