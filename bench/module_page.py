@@ -30,7 +30,9 @@ from _common import (
     timed,
     verdict,
 )
+from flask import Response
 
+from institute.accounts.access import login_required, public
 from institute.accounts.services import create_user
 from institute.courses.bundle import find_bundles, read_path
 from institute.courses.importing import import_bundle
@@ -52,6 +54,25 @@ def options(parser):
     parser.add_argument("--warmup", type=int, default=30, help="warm-up requests per app")
     parser.add_argument("--show-queries", action="store_true",
                         help="print the SQL statements of one module page request")
+
+
+def same_bytes_routes(app) -> dict:
+    """Two routes of this very app that return the module page's bytes without doing
+    anything else: what the app's own request handling costs before any page work,
+    for an anonymous visitor and for the logged-in fellow (Flask-Login loads the user)."""
+    served = {"html": b""}
+
+    @public
+    def same_bytes_public():
+        return Response(served["html"], mimetype="text/html")
+
+    @login_required
+    def same_bytes_fellow():
+        return Response(served["html"], mimetype="text/html")
+
+    app.add_url_rule("/bench/same-bytes/public", view_func=same_bytes_public)
+    app.add_url_rule("/bench/same-bytes/fellow", view_func=same_bytes_fellow)
+    return served
 
 
 def load_courses_and_fellow(app) -> list[str]:
@@ -96,6 +117,7 @@ def main() -> None:
                      options)
     started = time.perf_counter()
     with bench_app(args.postgres) as app:
+        served = same_bytes_routes(app)  # before the first request, as Flask wants
         t0 = time.perf_counter()
         slugs = load_courses_and_fellow(app)
         setup_s = time.perf_counter() - t0
@@ -116,14 +138,23 @@ def main() -> None:
         if first.get_data() != html:
             raise SystemExit("the floor does not return the module page's bytes")
 
-        timed(client, url, args.warmup)
-        timed(floor_client, url, args.warmup)
-        app_times: list[float] = []
-        floor_times: list[float] = []
-        for round_ in range(args.rounds):  # alternate which goes first, to be fair to both
-            order = [(client, app_times), (floor_client, floor_times)]
-            for which, into in (order if round_ % 2 == 0 else order[::-1]):
-                into += timed(which, url, args.per_round)
+        served["html"] = html
+        anonymous = app.test_client()
+        sides = {  # name: (client, url, times)
+            "page": (client, url, []),
+            "floor": (floor_client, url, []),
+            "public": (anonymous, "/bench/same-bytes/public", []),
+            "fellow": (client, "/bench/same-bytes/fellow", []),
+        }
+        for which, path, _times in sides.values():
+            timed(which, path, args.warmup)
+        for round_ in range(args.rounds):  # alternate the order, to be fair to all
+            order = list(sides.values())
+            for which, path, into in (order if round_ % 2 == 0 else order[::-1]):
+                into += timed(which, path, args.per_round)
+        app_times, floor_times = sides["page"][2], sides["floor"][2]
+        public_ms, fellow_ms = median_ms(sides["public"][2]), median_ms(sides["fellow"][2])
+        overhead = count_statements(app, client, "/bench/same-bytes/fellow")
 
         statements = count_statements(app, client, url)
         html_bytes, assets = page_weight(client, html)
@@ -150,6 +181,11 @@ def main() -> None:
     print(f"  floor        median {floor_ms:7.3f} ms  ({spread_ms(floor_times)})  "
           f"bare Flask app returning the same {kb(html_bytes)}")
     print(f"  ratio        {ratio:.2f}   target ≤ {RATIO_TARGET}  -> {verdict(ratio, RATIO_TARGET)}")
+    fellow_queries = len([q for q in overhead if not q.upper().startswith(TRANSACTION_CONTROL)])
+    print(f"  app alone    the same bytes from a route of this app: anonymous {public_ms:.3f} ms "
+          f"({public_ms / floor_ms:.2f} × the floor), logged-in fellow {fellow_ms:.3f} ms "
+          f"({fellow_ms / floor_ms:.2f} ×, {fellow_queries} SQL quer"
+          f"{'y' if fellow_queries == 1 else 'ies'}: the session's user)")
     print(f"  page weight  {kb(total_bytes)} = HTML {kb(html_bytes)} + {asset_list} "
           f"(uncompressed; HTML gzipped {kb(len(gzip.compress(html)))})   "
           f"target ≤ {WEIGHT_TARGET_KB} KB  -> {verdict(total_bytes / 1024, WEIGHT_TARGET_KB)}")
