@@ -22,6 +22,7 @@ import hashlib
 import io
 import itertools
 import os
+import threading
 from collections import OrderedDict
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
@@ -143,7 +144,10 @@ def render_many(jobs: Iterable[tuple], processes: int | None = None,
     caller prepares the next ones."""
     processes = processes or os.cpu_count() or 1
     jobs = iter(jobs)
-    if processes <= 1 or (count is not None and count < 2):
+    if processes <= 1 or (count is not None and count < 2) or threading.active_count() > 1:
+        # A process forked while another thread holds a lock (a threaded web worker serving
+        # other requests) could wait for ever: only a single-threaded process (the command
+        # line, the background worker) renders on every core.
         return [render(*job) for job in jobs]
     first = next(jobs, None)
     if first is None:

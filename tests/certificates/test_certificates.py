@@ -228,3 +228,50 @@ def test_the_qr_code_reads_back_as_the_verification_address(issued, tmp_path):
     read = subprocess.run(["zbarimg", "-q", "--raw", str(tmp_path / "c.png")],  # noqa: S603,S607
                           capture_output=True, text=True, check=True).stdout.strip()
     assert read.startswith("http") and read.endswith(f"/verify/{certificate.code}")
+
+
+def test_a_threaded_process_renders_without_forking(ctx, monkeypatch):
+    """A threaded web worker must not fork: a child could inherit a lock another thread held."""
+    import threading
+
+    import institute.certificates.pdf as pdf
+
+    def no_pool(*_args, **_kwargs):
+        raise AssertionError("forked a pool from a threaded process")
+
+    monkeypatch.setattr(pdf, "ProcessPoolExecutor", no_pool)
+    page = CertificatePage("<p>frame</p>", "<p>holder</p>")
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        pdfs = pdf.render_many([(page, None, None)] * 3, processes=2, count=3)
+    finally:
+        stop.set()
+        other.join()
+    assert len(pdfs) == 3 and all(p.startswith(b"%PDF") for p in pdfs)
+
+
+def test_a_single_threaded_process_renders_on_every_core():
+    """The command line and the background worker fork one renderer per core (run in a
+    fresh interpreter: the test runner may have threads of its own)."""
+    import subprocess
+    import sys
+
+    script = """
+import os
+import institute.certificates.pdf as pdf
+def tagged(job):  # which process rendered it; pickled by name as pdf._render_job
+    return os.getpid(), pdf.render(*job)
+tagged.__module__, tagged.__qualname__ = pdf.__name__, "_render_job"
+pdf._render_job = tagged
+page = pdf.CertificatePage("<p>frame</p>", "<p>holder</p>")
+done = pdf.render_many([(page, b"{}", "https://gdi.example/verify/x")] * 8, processes=2, count=8)
+pids = {pid for pid, _pdf in done}
+assert len(done) == 8 and all(p.startswith(b"%PDF") for _pid, p in done)
+assert os.getpid() not in pids and len(pids) == 2, pids
+print("ok")
+"""
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,  # noqa: S603
+                         cwd=Path(__file__).resolve().parents[2])
+    assert run.returncode == 0 and run.stdout.strip() == "ok", run.stderr
