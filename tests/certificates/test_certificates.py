@@ -49,6 +49,7 @@ def test_pdf_has_every_script_and_embeds_every_font(issued):
         text = text_of(certificate.pdf)
         assert certificate.holder_name in text
         assert certificate.serial in text
+        assert "Kubuqi Global Desert Institute" in text and certificate.title in text
         assert len(certificate.pdf) < 150 * 1024
     for certificate in issued["result"].issued:
         fonts = fonts_of(certificate.pdf)
@@ -275,3 +276,16 @@ print("ok")
     run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,  # noqa: S603
                          cwd=Path(__file__).resolve().parents[2])
     assert run.returncode == 0 and run.stdout.strip() == "ok", run.stderr
+
+
+def test_pdftotext_reads_every_script_exactly(issued, tmp_path):
+    import shutil
+    import subprocess
+
+    if not shutil.which("pdftotext"):
+        pytest.skip("poppler-utils is installed by `make test`")
+    for certificate in issued["result"].issued:
+        (tmp_path / "c.pdf").write_bytes(certificate.pdf)
+        text = subprocess.run(["pdftotext", str(tmp_path / "c.pdf"), "-"],  # noqa: S603,S607
+                              capture_output=True, text=True, check=True).stdout
+        assert certificate.holder_name in text and certificate.serial in text
