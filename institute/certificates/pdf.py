@@ -3,10 +3,11 @@
 A certificate is two WeasyPrint pages laid one over the other with qpdf (pikepdf):
 
 - the *frame*, what every certificate of one issuing shares (border, institute,
-  session, dates, hours, courses, signatories, issue date), rendered once per
-  process and kept while it is asked for again;
+  session, dates, hours, courses, signatories, issue date, the start of the
+  verification address), rendered once per process and kept while it is asked
+  for again;
 - the *holder* page, what is the fellow's own (name, serial, verification
-  address), with the QR code of that address drawn by segno as vector paths
+  code), with the QR code of the verification address drawn by segno as vector paths
   (segno's own PDF output: what its SVG draws, without WeasyPrint parsing an SVG
   path for every certificate) into the square pdf.css keeps free for it.
 
@@ -61,7 +62,6 @@ class NothingFromOutside(URLFetcher):
 
 _per_process: dict[int, tuple[FontConfiguration, CSS, NothingFromOutside]] = {}
 _frames: OrderedDict[str, bytes] = OrderedDict()
-
 
 
 def _shared() -> tuple[FontConfiguration, CSS, NothingFromOutside]:
