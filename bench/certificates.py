@@ -48,7 +48,7 @@ from institute.accounts.models import User
 from institute.accounts.services import create_user
 from institute.certificates import pdf as certificate_pdf
 from institute.certificates import services as certificates
-from institute.certificates.offline import check_bytes
+from institute.certificates.offline import check_bytes, fonts_of
 from institute.certificates.signing import private_key
 from institute.courses.bundle import Bundle
 from institute.courses.importing import import_bundle
@@ -220,29 +220,6 @@ def pdf_problems(pdf: bytes, holder: str, serial: str, public_key) -> list[str]:
     problems = [f"{what} not in the text" for what, value in (("holder name", holder),
                                                              ("serial", serial)) if value not in text]
     return problems + check_bytes(pdf, public_key).problems
-
-
-def fonts_of(pdf: bytes) -> list[tuple[str, bool, bool]]:
-    """(base font, embedded, subset) of every font on every page and in the forms it draws
-    (the frame), as tests/certificates checks."""
-    fonts = []
-
-    def walk(resources):
-        for font in resources.get("/Font", {}).values():
-            font = font.get_object()
-            descendant = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
-            descriptor = descendant["/FontDescriptor"].get_object()
-            name = str(font["/BaseFont"])
-            fonts.append((name, any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")),
-                          "+" in name))
-        for xobject in resources.get("/XObject", {}).values():
-            xobject = xobject.get_object()
-            if xobject.get("/Subtype") == "/Form" and "/Resources" in xobject:
-                walk(xobject["/Resources"].get_object())
-
-    for page in PdfReader(io.BytesIO(pdf)).pages:
-        walk(page["/Resources"].get_object())
-    return fonts
 
 
 def at_least(value: float, target: float) -> str:

@@ -61,3 +61,26 @@ def check_bytes(data: bytes, public_key) -> Report:
         report.problems.append(f"the serial printed on the PDF ({', '.join(printed) or 'none'}) is not "
                                f"the credential's ({serial})")
     return report
+
+
+def fonts_of(pdf: bytes) -> list[tuple[str, bool, bool]]:
+    """(base font, embedded, subset) of every font a certificate PDF draws with, on its pages
+    and in the forms they draw (the frame): what a certificate's fonts must be, checked."""
+    found = []
+
+    def walk(resources):
+        for font in resources.get("/Font", {}).values():
+            font = font.get_object()
+            descendant = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+            descriptor = descendant["/FontDescriptor"].get_object()
+            name = str(font["/BaseFont"])
+            found.append((name, any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")),
+                          "+" in name))  # a subset font carries a tag before "+"
+        for xobject in resources.get("/XObject", {}).values():
+            xobject = xobject.get_object()
+            if xobject.get("/Subtype") == "/Form" and "/Resources" in xobject:
+                walk(xobject["/Resources"].get_object())
+
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        walk(page["/Resources"].get_object())
+    return found

@@ -10,7 +10,7 @@ from pypdf import PdfReader
 
 from institute.certificates import services as certificates
 from institute.certificates.credential import check
-from institute.certificates.offline import check_bytes
+from institute.certificates.offline import check_bytes, fonts_of
 from institute.certificates.pdf import CertificatePage, render
 from institute.certificates.signing import b64url_decode, private_key, public_key_bytes
 from institute.errors import Conflict, Invalid
@@ -53,33 +53,12 @@ def test_pdf_has_every_script_and_embeds_every_font(issued):
         assert len(certificate.pdf) < 150 * 1024
     for certificate in issued["result"].issued:
         fonts = fonts_of(certificate.pdf)
-        assert fonts and all(embedded for _name, embedded in fonts), fonts
-        assert all("+" in str(name) for name, _e in fonts)  # subset fonts carry a tag
+        assert fonts and all(embedded for _name, embedded, _subset in fonts), fonts
+        assert all("+" in str(name) for name, _e, _s in fonts)  # subset fonts carry a tag
     # The holder's name is set in the font of its script, the frame's text in Noto Sans.
-    names = [{str(n).split("+")[1] for n, _e in fonts_of(c.pdf)} for c in issued["result"].issued]
+    names = [{str(n).split("+")[1] for n, _e, _s in fonts_of(c.pdf)} for c in issued["result"].issued]
     assert all({"Noto-Sans", "Noto-Sans-Bold"} <= found for found in names), names
     assert "Noto-Sans-Arabic-Bold" in names[2] and "Noto-Sans-CJK-SC-Bold" in names[3], names
-
-
-def fonts_of(pdf: bytes) -> list[tuple[str, bool]]:
-    """(name, embedded) of every font on the pages and in the forms they draw (the frame)."""
-    found = []
-
-    def walk(resources):
-        for font in resources.get("/Font", {}).values():
-            font = font.get_object()
-            descendant = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
-            descriptor = descendant["/FontDescriptor"].get_object()
-            found.append((font["/BaseFont"],
-                          any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))))
-        for xobject in resources.get("/XObject", {}).values():
-            xobject = xobject.get_object()
-            if xobject.get("/Subtype") == "/Form" and "/Resources" in xobject:
-                walk(xobject["/Resources"].get_object())
-
-    for page in PdfReader(io.BytesIO(pdf)).pages:
-        walk(page["/Resources"].get_object())
-    return found
 
 
 def test_the_pdf_is_stored_with_its_hash_and_rerendering_keeps_the_old(issued):
