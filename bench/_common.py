@@ -22,7 +22,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))  # run as `python bench/x.py` from anywhere
 
-from flask import Flask, Response  # noqa: E402
+import jinja2  # noqa: E402
+from babel.support import Translations  # noqa: E402
+from flask import Flask, Response, render_template, template_rendered  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
 
 from institute import create_app  # noqa: E402
@@ -124,6 +126,66 @@ def floor_app(url_rule: str, body: bytes, content_type: str) -> Flask:
     def page(**_values):
         return Response(body, content_type=content_type)
 
+    return floor
+
+
+class RenderedPage:
+    """What the app's view rendered: the template's name and the context it was given,
+    caught with Flask's ``template_rendered`` signal during one real request."""
+
+    # Flask and Flask-WTF put these in every context; a bare app has its own.
+    APP_OWN = ("request", "session", "g", "config", "csrf_token")
+
+    def __init__(self, app: Flask):
+        self.app, self.template, self.context = app, None, {}
+
+    def __enter__(self):
+        template_rendered.connect(self._caught, self.app)
+        return self
+
+    def __exit__(self, *exc):
+        template_rendered.disconnect(self._caught, self.app)
+
+    def _caught(self, _sender, template, context, **_extra):
+        if self.template is not None:
+            return  # the page's own template comes first; "extends" sends no signal
+        self.template = template.name
+        self.context = {k: v for k, v in context.items() if k not in self.APP_OWN}
+        for value in self.context.values():
+            # Keep ORM objects (the user) readable after the request's commit expires them.
+            state = sa.inspect(value, raiseerr=False)
+            if state is not None and getattr(state, "session", None) is not None:
+                state.session.expunge(value)
+
+
+def render_floor_app(app: Flask, url_rule: str, endpoint: str, page: RenderedPage,
+                     csrf_token: str, locale: str) -> Flask:
+    """A bare Flask app that renders the page's HTML: the same templates, the same
+    context, the same translations, the same URLs to build, and nothing else: no
+    database, no login, no session, no hooks, no extensions.
+
+    The CSRF token, which the real app signs anew on each request, is the one the
+    real page carried, so the floor's bytes can be compared with the page's."""
+    folders = [app.jinja_loader.searchpath[0]] + [
+        blueprint.jinja_loader.searchpath[0]
+        for blueprint in app.iter_blueprints() if blueprint.jinja_loader is not None]
+    floor = Flask("bench_floor")
+    floor.jinja_options = {
+        "loader": jinja2.ChoiceLoader([jinja2.FileSystemLoader(f) for f in folders]),
+        "extensions": ["jinja2.ext.i18n"],
+    }
+    catalogues = str(Path(app.root_path) / "translations")
+    floor.jinja_env.install_gettext_translations(
+        Translations.load(catalogues, [locale]), newstyle=True)
+    floor.jinja_env.globals["csrf_token"] = lambda: csrf_token
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint not in ("static", endpoint):  # the floor has its own
+            floor.url_map.add(rule.empty())
+
+    def view(**_values):
+        return render_template(page.template, **page.context)
+
+    floor.add_url_rule(url_rule, endpoint, view)
     return floor
 
 
