@@ -42,6 +42,8 @@ class Defaults:
     # Where the platform is reached from outside: for links in emails sent by the CLI.
     BASE_URL = "http://127.0.0.1:5000"
     USERS_PER_PAGE = 50
+    # Serve the module page from a skeleton rendered once per worker (templating.py).
+    PAGE_SKELETONS = True
     # With REDIS_URL, sessions with more fellows than this to certify are issued by a worker.
     CERTIFICATE_BACKGROUND_OVER = 50
 

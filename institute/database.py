@@ -4,7 +4,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
-from flask import Flask, g, has_app_context
+from flask import Flask, current_app, g, has_app_context
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -61,7 +61,40 @@ def _tune_sqlite(engine: Engine) -> None:
 
     @sa.event.listens_for(engine, "begin")
     def on_begin(connection):
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        if not connection.get_execution_options().get(_OUTSIDE_TRANSACTIONS):
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+# Execution option of the connections ``read`` uses on SQLite: no BEGIN is sent, so
+# pysqlite (told not to open transactions itself) runs each statement on its own.
+_OUTSIDE_TRANSACTIONS = "institute_outside_transactions"
+
+
+def read(statement: sa.Executable, params: dict | None = None) -> list[sa.Row]:
+    """Run one statement that only reads, outside any transaction, and return its rows.
+
+    For the hottest reads (the logged-in user, the module page), where one statement's
+    own snapshot is all the consistency needed: no BEGIN or COMMIT to send (on
+    PostgreSQL one round trip instead of three), no ORM objects to build, and the
+    request's transaction, if it has one, is left alone."""
+    shared = current_app.extensions.get("institute.read_connection")
+    if shared is not None:  # tests: the one connection whose transaction they roll back
+        return shared.execute(statement, params or {}).all()
+    with _reader().connect() as connection:
+        return connection.execute(statement, params or {}).all()
+
+
+def _reader() -> Engine:
+    engine = db.engine
+    readers = current_app.extensions.setdefault("institute.readers", {})
+    reader = readers.get(engine)
+    if reader is None:
+        # pysqlite's own "AUTOCOMMIT" would undo our connection set-up when the
+        # connection is given back; SQLite gets the option that skips BEGIN instead.
+        reader = readers[engine] = engine.execution_options(
+            **({_OUTSIDE_TRANSACTIONS: True} if engine.dialect.name == "sqlite"
+               else {"isolation_level": "AUTOCOMMIT"}))
+    return reader
 
 
 def init_database(app: Flask) -> None:

@@ -1,11 +1,17 @@
-"""Template globals and filters shared by every page."""
+"""Template globals and filters shared by every page, and page skeletons."""
 
+import re
+import secrets
+from collections import OrderedDict
+from collections.abc import Callable
 from datetime import date
+from threading import Lock
 
-from flask import Flask, request
+from flask import Flask, request, session
 from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
 from .accounts.countries import country_name
 from .i18n import language_choices, text_direction
@@ -46,3 +52,69 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.filters["country_name"] = lambda code: country_name(code, str(get_locale()))
     app.jinja_env.filters["date"] = lambda value: format_date(value) if value else ""
     app.jinja_env.filters["datetime"] = lambda value: format_datetime(value) if value else ""
+
+
+# A page skeleton is a page rendered once with holes where it differs from one
+# request to the next (the CSRF token, the reader's name, per-reader marks), kept
+# per worker and filled by joining strings: the hot reading pages then cost no
+# template rendering at all. A hole is a mark no content can contain: it carries a
+# secret drawn when the process starts, and private-use characters that escaping
+# leaves alone.
+_MARK = secrets.token_hex(8)
+_NAME = re.compile(r"[\w-]+")
+_HOLE = re.compile("\ue000" + _MARK + r":([\w-]+)\ue001")
+
+
+def hole(name: str) -> Markup:
+    """The mark of a hole named ``name`` (letters, digits, ``_`` and ``-``)."""
+    if not _NAME.fullmatch(name):
+        raise ValueError(f"not a hole name: {name!r}")
+    return Markup("\ue000{}:{}\ue001").format(_MARK, name)
+
+
+class NamedByHole:
+    """The user, as a skeleton sees them: everything but the name, which is a hole."""
+
+    name = hole("name")
+
+    def __init__(self, user):
+        self._user = user
+
+    def __getattr__(self, attribute):
+        return getattr(self._user, attribute)
+
+
+class Skeletons:
+    """Rendered skeletons by key, the least recently used dropped past ``size``.
+
+    The key must hold everything the render reads other than its holes."""
+
+    def __init__(self, size: int = 256):
+        self._size = size
+        self._parts: OrderedDict = OrderedDict()
+        self._lock = Lock()
+
+    def page(self, key, render: Callable[[], str], values: dict[str, str]) -> str:
+        with self._lock:
+            parts = self._parts.get(key)
+            if parts is not None:
+                self._parts.move_to_end(key)
+        if parts is None:
+            parts = tuple(_HOLE.split(render()))  # text, hole name, text, …, text
+            with self._lock:
+                self._parts[key] = parts
+                while len(self._parts) > self._size:
+                    self._parts.popitem(last=False)
+        filled = list(parts)
+        filled[1::2] = [values[name] for name in parts[1::2]]
+        return "".join(filled)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._parts.clear()
+
+
+def skeletons_apply(app: Flask) -> bool:
+    """Whether this request may be served from a skeleton: not when flashed messages
+    wait to be shown (the base template shows them once), nor when switched off."""
+    return app.config["PAGE_SKELETONS"] and "_flashes" not in session

@@ -86,10 +86,12 @@ def _isolated(request):
             {"bind": connection, "class_": ConnectionSession,
              "join_transaction_mode": "create_savepoint", "expire_on_commit": False}
         )
+    app.extensions["institute.read_connection"] = connection  # database.read, too
     limiter.reset()
     try:
         yield
     finally:
+        app.extensions.pop("institute.read_connection", None)
         with app.app_context():
             db.session.remove()
         db.session = original

@@ -317,7 +317,7 @@ def issue_token(user: User, name: str = "", days: int | None = None) -> tuple[st
     raw = secrets.token_urlsafe(32)
     days = days or current_app.config["API_TOKEN_DAYS"]
     token = ApiToken(
-        user=user,
+        user_id=user.id,
         token_hash=_digest(raw),
         name=(name or "").strip()[:100],
         expires_at=utcnow() + timedelta(days=days),

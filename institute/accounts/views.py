@@ -7,14 +7,15 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from ..errors import Conflict, Invalid
-from ..extensions import db, login_manager
+from ..extensions import login_manager
 from ..i18n import language_choices
 from ..web import apply_errors
 from . import services
 from .access import login_required, public
 from .countries import country_choices
 from .forms import ConfirmForm, LoginForm, PasswordForm, ProfileForm, RegisterForm, SetPasswordForm, TokenForm
-from .models import User, Visitor
+from .models import Visitor
+from .session_user import SessionUser, load_session_user
 from .throttle import record_failure, throttled
 
 accounts = Blueprint("accounts", __name__, template_folder="templates")
@@ -25,15 +26,12 @@ login_manager.login_message = None  # the login page says why on its own
 
 
 @login_manager.user_loader
-def load_user(session_id: str) -> User | None:
+def load_user(session_id: str) -> SessionUser | None:
     """The user of a login session, unless their password changed since it began."""
     user_id, _sep, version = session_id.partition(":")
     if not user_id.isdigit() or not version.isdigit():
         return None
-    user = db.session.get(User, int(user_id))
-    if user is None or user.session_version != int(version):
-        return None
-    return user
+    return load_session_user(int(user_id), int(version))
 
 
 def _safe_next(target: str | None) -> str:
@@ -116,7 +114,7 @@ def profile():
     if form.validate_on_submit():
         try:
             services.update_profile(
-                current_user, form.name.data, form.country.data or None, form.locale.data or None
+                current_user.record, form.name.data, form.country.data or None, form.locale.data or None
             )
         except Invalid as exc:
             apply_errors(form, exc)
@@ -134,12 +132,13 @@ def change_password():
     form = PasswordForm(prefix="pw")
     if form.validate_on_submit():
         try:
-            services.change_password(current_user, form.current_password.data, form.new_password.data)
+            services.change_password(current_user.record, form.current_password.data,
+                                     form.new_password.data)
         except Invalid as exc:
             apply_errors(form, exc)
         else:
             # The session id includes the password version: log in again under the new one.
-            login_user(current_user._get_current_object())
+            login_user(current_user.record)
             flash(_("Your password is changed. Other sessions and API tokens have ended."),
                   "success")
             return redirect(url_for("accounts.profile"))

@@ -106,7 +106,7 @@ def _new_revision(course, number, digest, parsed, author, message) -> CourseRevi
         course=course,
         number=number,
         content_hash=digest,
-        author=author,
+        author_id=author.id if author else None,
         author_name=author.name if author else "command line",
         message=(message or "").strip()[:2000],
         title=meta["title"].strip(),

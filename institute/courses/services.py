@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
 from ..accounts.models import Partner, User
+from ..database import read
 from ..errors import Conflict, Forbidden, NotFound
 from ..extensions import db
 from .bundle import Bundle, write_zip
@@ -129,8 +130,16 @@ def _revision_content(revision_id: int, slug: str, content_hash: str) -> Revisio
     return content
 
 
-# One alias for the module, so SQLAlchemy compiles the module page's query once.
+# Built once, so SQLAlchemy compiles the module page's statement once. A course row
+# for each module the fellow has done (or one row with no module).
 _PUBLISHED = sa.orm.aliased(CourseRevision, name="published")
+_MODULE_PAGE = (
+    sa.select(Course.id, Course.slug, Course.partner_id, Course.published_revision_id,
+              Course.latest_revision_id, _PUBLISHED.content_hash, ModuleCompletion.module_slug)
+    .outerjoin(_PUBLISHED, _PUBLISHED.id == Course.published_revision_id)
+    .outerjoin(ModuleCompletion, sa.and_(ModuleCompletion.course_id == Course.id,
+                                         ModuleCompletion.user_id == sa.bindparam("fellow")))
+    .where(Course.slug == sa.bindparam("slug")))
 
 
 @dataclass(frozen=True)
@@ -151,6 +160,7 @@ class ModulePage:
     module: ModuleView
     previous: tuple[str, str] | None
     next: tuple[str, str] | None
+    done: frozenset[str] = frozenset()  # the fellow's done modules in this course
 
     @property
     def is_published(self) -> bool:
@@ -163,18 +173,17 @@ class ModulePage:
 
 def module_page(slug: str, module_slug: str, user: User | None,
                 number: int | None = None) -> ModulePage:
-    """A module with its neighbours: one query for the course, the rest from the
-    revision's cached content, whatever the number of modules or courses."""
-    published = _PUBLISHED
-    row = db.session.execute(
-        sa.select(Course.id, Course.slug, Course.partner_id, Course.published_revision_id,
-                  Course.latest_revision_id, published.content_hash)
-        .outerjoin(published, published.id == Course.published_revision_id)
-        .where(Course.slug == slug)).one_or_none()
-    if row is None:
+    """A module with its neighbours and, for a fellow, the modules they have done: one
+    statement outside any transaction for the course and the fellow's progress (plus
+    one for a reviewer's draft), the rest from the revision's cached content, whatever
+    the number of modules or courses."""
+    fellow_id = user.id if user is not None and user.has_role("trainee") else None
+    rows = read(_MODULE_PAGE, {"slug": slug, "fellow": fellow_id})
+    if not rows:
         raise NotFound(_("No such course."))
-    course = CourseRef(*row[:5])
-    revision_id, content_hash = course.published_revision_id, row[5]
+    course = CourseRef(*rows[0][:5])
+    revision_id, content_hash = course.published_revision_id, rows[0][5]
+    done = frozenset(row[6] for row in rows if row[6] is not None)
     if sees_drafts(user, course):
         wanted = sa.select(CourseRevision.id, CourseRevision.content_hash).where(
             CourseRevision.course_id == course.id)
@@ -195,6 +204,7 @@ def module_page(slug: str, module_slug: str, user: User | None,
         course, content, module,
         content.outline[index - 1] if index > 0 else None,
         content.outline[index + 1] if index + 1 < len(content.outline) else None,
+        done,
     )
 
 

@@ -38,7 +38,7 @@ def language():
     code = request.form.get("locale", "")
     if ConfirmForm().validate_on_submit() and code in current_app.config["LANGUAGES"]:
         if current_user.is_authenticated:
-            current_user.locale = code
+            current_user.record.locale = code
             db.session.flush()
         else:
             session["locale"] = code

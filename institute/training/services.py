@@ -250,7 +250,7 @@ def apply(session: TrainingSession, user: User, motivation: str, country: str | 
     if db.session.scalar(sa.select(Application.id).where(
             Application.session_id == session.id, Application.user_id == user.id)):
         raise Conflict(_("You have already applied to this session."))
-    application = Application(session_id=session.id, user=user, motivation=motivation[:5000],
+    application = Application(session_id=session.id, user_id=user.id, motivation=motivation[:5000],
                               country=country,
                               institution=(institution or (user.partner.name if user.partner else ""))[:200])
     db.session.add(application)

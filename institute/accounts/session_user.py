@@ -1,0 +1,94 @@
+"""Who is logged in, read in one statement per request, without the ORM.
+
+Every page a logged-in person opens loads them first. Building the ORM ``User``
+with its roles and partner cost more than the rest of a cached page, so the
+session's user is a plain value object read by ``database.read``. What changes a
+user, or needs more than these columns, works on ``record``: the ORM row, loaded
+on first use in the request's own session.
+"""
+
+from functools import cached_property
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+
+from ..database import read
+from ..extensions import db
+from .models import User, UserRole
+
+_COLUMNS = ("id", "email", "name", "country", "partner_id", "locale", "session_version", "active")
+_SESSION_USER = (
+    sa.select(*(getattr(User, column) for column in _COLUMNS), UserRole.role)
+    .outerjoin(UserRole, UserRole.user_id == User.id)
+    .where(User.id == sa.bindparam("id")))
+
+
+class SessionUser(UserMixin):
+    """The logged-in user as pages and access checks see them; read-only."""
+
+    id: int
+    email: str
+    name: str
+    country: str | None
+    partner_id: int | None
+    locale: str | None
+    session_version: int
+    active: bool
+    roles: frozenset[str]
+
+    def __init__(self, roles: frozenset[str], **columns):
+        self.__dict__.update(columns, roles=roles)
+
+    def __setattr__(self, name, value):
+        # A change made here would be lost silently: change ``record`` instead.
+        raise AttributeError(f"the session's user is read-only; set record.{name}")
+
+    def has_role(self, *roles: str) -> bool:
+        return not self.roles.isdisjoint(roles)
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+    @cached_property
+    def record(self) -> User:
+        """The ORM row, in the request's session: for changes and relationships."""
+        return db.session.get(User, self.id)
+
+    @property
+    def partner(self):
+        return self.record.partner if self.partner_id is not None else None
+
+    def __getattr__(self, name):
+        # Anything else a page may read (created_at, role_rows…) comes from the row.
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(self.record, name)
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, SessionUser | User):
+            return self.id == other.id
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((User, self.id))
+
+    def __repr__(self) -> str:
+        return f"<SessionUser {self.email}>"
+
+
+def load_session_user(user_id: int, version: int) -> SessionUser | None:
+    """The user of a login session, unless their password changed since it began."""
+    rows = read(_SESSION_USER, {"id": user_id})
+    if not rows or rows[0].session_version != version:
+        return None
+    return SessionUser(frozenset(row.role for row in rows if row.role is not None),
+                       **{column: getattr(rows[0], column) for column in _COLUMNS})
+
+
+def record_of(user):
+    """The ORM row of a user, whichever way they were loaded."""
+    return user.record if isinstance(user, SessionUser) else user
