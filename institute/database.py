@@ -1,5 +1,6 @@
 """Shared column types and mixins, engine tuning, and the one place a request commits."""
 
+import re
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
@@ -61,40 +62,77 @@ def _tune_sqlite(engine: Engine) -> None:
 
     @sa.event.listens_for(engine, "begin")
     def on_begin(connection):
-        if not connection.get_execution_options().get(_OUTSIDE_TRANSACTIONS):
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-# Execution option of the connections ``read`` uses on SQLite: no BEGIN is sent, so
-# pysqlite (told not to open transactions itself) runs each statement on its own.
-_OUTSIDE_TRANSACTIONS = "institute_outside_transactions"
-
-
-def read(statement: sa.Executable, params: dict | None = None) -> list[sa.Row]:
-    """Run one statement that only reads, outside any transaction, and return its rows.
+def read(statement: sa.Executable, params: dict | None = None) -> list[tuple]:
+    """Run one statement that only reads, outside any transaction; its rows as tuples.
 
     For the hottest reads (the logged-in user, the module page), where one statement's
-    own snapshot is all the consistency needed: no BEGIN or COMMIT to send (on
-    PostgreSQL one round trip instead of three), no ORM objects to build, and the
-    request's transaction, if it has one, is left alone."""
+    own snapshot is all the consistency needed. The statement is compiled once and run
+    on a pooled driver connection: no BEGIN or COMMIT (on PostgreSQL one round trip
+    instead of three), no Core result or ORM objects to build, and the request's own
+    transaction, if it has one, is left alone. Parameters and values pass to and from
+    the driver as they are, so keep to plain columns (integers, text; booleans come
+    back from SQLite as 0 and 1)."""
+    params = params or {}
     shared = current_app.extensions.get("institute.read_connection")
     if shared is not None:  # tests: the one connection whose transaction they roll back
-        return shared.execute(statement, params or {}).all()
-    with _reader().connect() as connection:
-        return connection.execute(statement, params or {}).all()
-
-
-def _reader() -> Engine:
+        return [tuple(row) for row in shared.execute(statement, params)]
     engine = db.engine
-    readers = current_app.extensions.setdefault("institute.readers", {})
-    reader = readers.get(engine)
-    if reader is None:
-        # pysqlite's own "AUTOCOMMIT" would undo our connection set-up when the
-        # connection is given back; SQLite gets the option that skips BEGIN instead.
-        reader = readers[engine] = engine.execution_options(
-            **({_OUTSIDE_TRANSACTIONS: True} if engine.dialect.name == "sqlite"
-               else {"isolation_level": "AUTOCOMMIT"}))
-    return reader
+    sql, order = _compiled(engine.dialect, statement)
+    values = tuple(params[name] for name in order)
+    for listener in _READ_LISTENERS:
+        listener(sql)
+    connection = engine.raw_connection()
+    postgresql = engine.dialect.name == "postgresql"
+    try:
+        if postgresql:  # pysqlite runs outside transactions already (_tune_sqlite)
+            connection.driver_connection.autocommit = True
+        cursor = connection.cursor()
+        try:
+            cursor.execute(sql, values)
+            return cursor.fetchall()
+        finally:
+            cursor.close()
+    finally:
+        if postgresql:
+            connection.driver_connection.autocommit = False
+        connection.close()  # back to the pool
+
+
+_COMPILED: dict = {}
+# Called with each statement ``read`` sends to the driver (which SQLAlchemy's
+# cursor events do not see): for benchmarks that count a page's statements.
+_READ_LISTENERS: list = []
+
+
+@contextmanager
+def reads_seen_by(listener):
+    _READ_LISTENERS.append(listener)
+    try:
+        yield
+    finally:
+        _READ_LISTENERS.remove(listener)
+
+
+def _compiled(dialect, statement) -> tuple[str, tuple[str, ...]]:
+    """The statement's SQL for this dialect, with its parameters' names in order."""
+    key = (dialect.name, statement)
+    compiled = _COMPILED.get(key)
+    if compiled is None:
+        sql = statement.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
+        if sql.positiontup is not None:  # qmark (SQLite)
+            compiled = sql.string, tuple(sql.positiontup)
+        else:  # pyformat (psycopg): make it positional
+            order = []
+
+            def positional(match):
+                order.append(match.group(1))
+                return "%s"
+            compiled = re.sub(r"%\((\w+)\)s", positional, sql.string), tuple(order)
+        _COMPILED[key] = compiled
+    return compiled
 
 
 def init_database(app: Flask) -> None:

@@ -83,10 +83,13 @@ class SessionUser(UserMixin):
 def load_session_user(user_id: int, version: int) -> SessionUser | None:
     """The user of a login session, unless their password changed since it began."""
     rows = read(_SESSION_USER, {"id": user_id})
-    if not rows or rows[0].session_version != version:
+    if not rows:
         return None
-    return SessionUser(frozenset(row.role for row in rows if row.role is not None),
-                       **{column: getattr(rows[0], column) for column in _COLUMNS})
+    columns = dict(zip(_COLUMNS, rows[0], strict=False))
+    if columns["session_version"] != version:
+        return None
+    columns["active"] = bool(columns["active"])  # SQLite gives 0 or 1
+    return SessionUser(frozenset(row[-1] for row in rows if row[-1] is not None), **columns)
 
 
 def record_of(user):
