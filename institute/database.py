@@ -80,8 +80,8 @@ def read(statement: sa.Executable, params: dict | None = None) -> list[tuple]:
     if shared is not None:  # tests: the one connection whose transaction they roll back
         return [tuple(row) for row in shared.execute(statement, params)]
     engine = db.engine
-    sql, order = _compiled(engine.dialect, statement)
-    values = tuple(params[name] for name in order)
+    sql, order, defaults = _compiled(engine.dialect, statement)
+    values = tuple(params[name] if name in params else defaults[name] for name in order)
     for listener in _READ_LISTENERS:
         listener(sql)
     connection = engine.raw_connection()
@@ -116,21 +116,22 @@ def reads_seen_by(listener):
         _READ_LISTENERS.remove(listener)
 
 
-def _compiled(dialect, statement) -> tuple[str, tuple[str, ...]]:
-    """The statement's SQL for this dialect, with its parameters' names in order."""
+def _compiled(dialect, statement) -> tuple[str, tuple[str, ...], dict]:
+    """The statement's SQL for this dialect, its parameters' names in order, and the
+    values of those the statement itself holds (literals)."""
     key = (dialect.name, statement)
     compiled = _COMPILED.get(key)
     if compiled is None:
         sql = statement.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
         if sql.positiontup is not None:  # qmark (SQLite)
-            compiled = sql.string, tuple(sql.positiontup)
+            compiled = sql.string, tuple(sql.positiontup), sql.params
         else:  # pyformat (psycopg): make it positional
             order = []
 
             def positional(match):
                 order.append(match.group(1))
                 return "%s"
-            compiled = re.sub(r"%\((\w+)\)s", positional, sql.string), tuple(order)
+            compiled = re.sub(r"%\((\w+)\)s", positional, sql.string), tuple(order), sql.params
         _COMPILED[key] = compiled
     return compiled
 
