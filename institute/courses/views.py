@@ -3,23 +3,17 @@
 import mimetypes
 from pathlib import PurePosixPath
 
-from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf.csrf import generate_csrf
-from markupsafe import escape
 
 from ..accounts.access import login_required, public, roles_required
 from ..errors import Forbidden, Invalid
-from ..templating import NamedByHole, Skeletons, hole, skeletons_apply
-from . import services, urls
+from . import reading, services, urls
 from .bundle import MAX_TOTAL_BYTES, read_zip
 from .forms import UploadForm
 
 courses = Blueprint("courses", __name__, template_folder="templates")
-_skeletons = Skeletons()
-DONE_MARK = " ✓"
 
 
 def _viewer():
@@ -96,21 +90,7 @@ def course(slug: str):
 def module(slug: str, module: str):
     user = current_user._get_current_object()
     page = services.module_page(slug, module, user, request.args.get("revision", type=int))
-    done = page.done
-    if not skeletons_apply(current_app):
-        return render_template("courses/module.html", page=page, done=done,
-                               done_mark=lambda s: DONE_MARK if s in done else "")
-    # The page is the same for every reader of this revision in this language with
-    # these roles, but for the holes: CSRF token, name and the outline's ticks.
-    here_done = page.module.slug in done
-    key = (page.content.revision_id, page.module.slug, page.is_published, here_done,
-           str(get_locale()), frozenset(user.roles), request.full_path)
-    values = {"csrf": generate_csrf(), "name": escape(user.name)}
-    values.update((f"done-{s}", DONE_MARK if s in done else "") for s, _t in page.content.outline)
-    return _skeletons.page(key, lambda: render_template(
-        "courses/module.html", page=page, done={page.module.slug} if here_done else set(),
-        done_mark=lambda s: hole(f"done-{s}"), user=NamedByHole(user),
-        csrf_token=lambda: hole("csrf")), values)
+    return reading.module_html(page, user)
 
 
 @courses.route(urls.MODULE + "/complete", methods=["POST"])

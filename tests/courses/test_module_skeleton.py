@@ -5,7 +5,7 @@ import re
 import pytest
 from markupsafe import escape
 
-from institute.courses import views
+from institute.courses import reading
 from institute.templating import Skeletons, hole
 
 from ..conftest import login
@@ -21,10 +21,10 @@ def tokenless(html: str) -> str:
 
 @pytest.fixture
 def skeletons(app):
-    views._skeletons.clear()
-    yield views._skeletons
+    reading._skeletons.clear()
+    yield reading._skeletons
     app.config["PAGE_SKELETONS"] = True
-    views._skeletons.clear()
+    reading._skeletons.clear()
 
 
 def both_ways(app, client, url: str) -> tuple[str, str]:
