@@ -90,15 +90,19 @@ def read(statement: sa.Executable, params: dict | None = None) -> list[tuple]:
         if postgresql:  # pysqlite runs outside transactions already (_tune_sqlite)
             connection.driver_connection.autocommit = True
         cursor = connection.cursor()
-        try:
-            cursor.execute(sql, values)
-            return cursor.fetchall()
-        finally:
-            cursor.close()
-    finally:
+        cursor.execute(sql, values)
+        rows = cursor.fetchall()
+        cursor.close()
         if postgresql:
             connection.driver_connection.autocommit = False
-        connection.close()  # back to the pool
+    except BaseException:
+        # The driver connection may be broken (a restarted server): never hand it out
+        # again. SQLAlchemy's own execution paths do the same on a disconnect.
+        connection.invalidate()
+        raise
+    finally:
+        connection.close()  # back to the pool, or away if invalidated
+    return rows
 
 
 _COMPILED: dict = {}

@@ -1,5 +1,6 @@
 """database.read: one statement on a driver connection, outside any transaction."""
 
+import pytest
 import sqlalchemy as sa
 from flask_migrate import upgrade
 
@@ -31,6 +32,19 @@ def test_parameters_literals_and_listeners_on_each_backend(app):
     finally:
         app.extensions["institute.read_connection"] = shared
     assert len(seen) == 2 and seen[0].lstrip().upper().startswith("SELECT")
+
+
+def test_a_failed_read_changes_nothing_and_the_next_one_works(app):
+    shared = _straight_to_the_driver(app)
+    broken = sa.select(sa.column("nothing")).select_from(sa.table("no_such_table"))
+    one = sa.select(sa.bindparam("n", type_=sa.Integer))
+    try:
+        with app.app_context():
+            with pytest.raises(db.engine.dialect.loaded_dbapi.Error):  # the driver's own
+                read(broken)
+            assert [read(one, {"n": n}) for n in (1, 2)] == [[(1,)], [(2,)]]
+    finally:
+        app.extensions["institute.read_connection"] = shared
 
 
 def test_read_stays_outside_the_request_transaction(app):
