@@ -90,8 +90,3 @@ def load_session_user(user_id: int, version: int) -> SessionUser | None:
         return None
     columns["active"] = bool(columns["active"])  # SQLite gives 0 or 1
     return SessionUser(frozenset(row[-1] for row in rows if row[-1] is not None), **columns)
-
-
-def record_of(user):
-    """The ORM row of a user, whichever way they were loaded."""
-    return user.record if isinstance(user, SessionUser) else user

@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from institute.accounts import services
 from institute.accounts.models import User
-from institute.accounts.session_user import SessionUser, load_session_user, record_of
+from institute.accounts.session_user import SessionUser, load_session_user
 from institute.extensions import db
 
 from ..conftest import login
@@ -39,8 +39,8 @@ def test_session_user_holds_roles_and_reads_the_rest_from_its_record(app, make_u
         assert not user.has_role("admin", "trainee")
         assert user.get_id() == f"{made.id}:{made.session_version}"
         assert user.partner.code == "GDI" and user.created_at is not None  # from the row
-        assert user == db.session.get(User, made.id) and record_of(user) is user.record
-        assert record_of(user.record) is user.record
+        assert user == db.session.get(User, made.id) == user  # equal to its row, both ways
+        assert user.record is user.record  # loaded once per request
         with pytest.raises(AttributeError):
             user.name = "Changed"  # would be lost: change user.record instead
         assert load_session_user(made.id, made.session_version + 1) is None  # old session
