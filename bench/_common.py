@@ -31,6 +31,7 @@ from institute import create_app  # noqa: E402
 from institute.config import database_uri  # noqa: E402
 from institute.database import reads_seen_by  # noqa: E402
 from institute.extensions import db  # noqa: E402
+from tests.scratch import fresh_postgresql  # noqa: E402
 
 BENCH_CONFIG = {
     "SECRET_KEY": "bench-secret-key",
@@ -53,22 +54,11 @@ def arguments(description: str, extra=None) -> argparse.Namespace:
     return parser.parse_args()
 
 
-def _fresh_postgresql(url: str) -> str:
-    """Empty the scratch database's schema, as tests/conftest.py does."""
-    url = database_uri(url, "")
-    engine = sa.create_engine(url)
-    with engine.begin() as conn:
-        conn.execute(sa.text("DROP SCHEMA public CASCADE"))
-        conn.execute(sa.text("CREATE SCHEMA public"))
-    engine.dispose()
-    return url
-
-
 @contextmanager
 def bench_app(postgres: str | None = None, **config) -> Iterator[Flask]:
     """An app on a migrated, empty database (temporary SQLite unless ``postgres``)."""
     with tempfile.TemporaryDirectory(prefix="gdi-bench-") as tmp:
-        url = _fresh_postgresql(postgres) if postgres else \
+        url = fresh_postgresql(postgres) if postgres else \
             "sqlite:///" + str(Path(tmp) / "bench.sqlite")
         app = create_app({**BENCH_CONFIG, "SQLALCHEMY_DATABASE_URI": url, **config},
                          instance_path=str(Path(tmp) / "instance"))

@@ -8,15 +8,14 @@ The whole suite runs on SQLite and, when TEST_DATABASE_URL is set, on PostgreSQL
 import os
 
 import pytest
-import sqlalchemy as sa
 from flask_migrate import upgrade
 from flask_sqlalchemy.session import Session
 
 from institute import create_app
-from institute.config import database_uri
 from institute.extensions import db, limiter
 
 from .builders import PASSWORD, create_user
+from .scratch import fresh_postgresql
 
 
 class ConnectionSession(Session):
@@ -38,22 +37,11 @@ TEST_CONFIG = {
 }
 
 
-def _fresh_postgresql(url: str) -> str:
-    """Empty the test database's schema, whatever an earlier run left in it."""
-    url = database_uri(url, "")
-    engine = sa.create_engine(url)
-    with engine.begin() as conn:
-        conn.execute(sa.text("DROP SCHEMA public CASCADE"))
-        conn.execute(sa.text("CREATE SCHEMA public"))
-    engine.dispose()
-    return url
-
-
 @pytest.fixture(scope="session", params=BACKENDS)
 def database_url(request, tmp_path_factory) -> str:
     if request.param == "sqlite":
         return "sqlite:///" + str(tmp_path_factory.mktemp("sqlite") / "test.sqlite")
-    return _fresh_postgresql(os.environ["TEST_DATABASE_URL"])
+    return fresh_postgresql(os.environ["TEST_DATABASE_URL"])
 
 
 @pytest.fixture(scope="session")
