@@ -4,18 +4,23 @@ A bundle is a folder named after the course slug holding ``course.md``, the
 modules, GIFT quizzes and assets. Reading never trusts an archive: absolute
 paths, ``..``, links, too many files, too many bytes, a compression ratio that
 betrays a zip bomb, and file types we do not serve are all refused before a
-byte is extracted.
+byte is extracted. Members are then inflated by us, never past the size their
+header claims, and checked against it and their checksum: a corrupt,
+truncated, encrypted or oddly compressed member is a problem, not a crash.
 """
 
 import io
 import stat
+import struct
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 MAX_FILES = 2000
 MAX_TOTAL_BYTES = 50 * 1024 * 1024
 MAX_RATIO = 100  # uncompressed / compressed, per entry; text compresses ~5-10×
+MAX_PATH = 500  # characters, as a revision's file path is stored
 ALLOWED_SUFFIXES = {
     ".md", ".gift", ".txt", ".csv",
     ".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".pdf",
@@ -23,6 +28,10 @@ ALLOWED_SUFFIXES = {
 # Files that archivers add on their own; skipped, never imported.
 JUNK = {"__MACOSX", ".DS_Store", "Thumbs.db", "desktop.ini"}
 _ZIP_TIME = (2020, 1, 1, 0, 0, 0)  # fixed, so that exporting twice gives the same bytes
+# A member's local header: signature, version, flags, method, time, date, crc,
+# sizes, and the lengths of the name and extra field that precede its data.
+_LOCAL_HEADER = struct.Struct("<4sHHHHHIIIHH")
+_ENCRYPTED = 0x1
 
 
 @dataclass
@@ -72,6 +81,9 @@ def _check_name(name: str, problems: list[Problem]) -> PurePosixPath | None:
 
 
 def _check_suffix(path: str, problems: list[Problem]) -> bool:
+    if len(path) > MAX_PATH:
+        problems.append(Problem(path[:80] + "…", None, f"paths are limited to {MAX_PATH} characters"))
+        return False
     suffix = PurePosixPath(path).suffix.lower()
     if suffix not in ALLOWED_SUFFIXES:
         allowed = ", ".join(sorted(ALLOWED_SUFFIXES))
@@ -89,6 +101,9 @@ def read_zip(data: bytes, filename: str = "") -> Bundle:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
         return Bundle(slug="", problems=[Problem(label, None, "not a zip archive")])
+    except (NotImplementedError, UnicodeDecodeError, ValueError, EOFError, OSError,
+            struct.error) as exc:  # what zipfile raises on a damaged central directory
+        return Bundle(slug="", problems=[Problem(label, None, f"the zip archive is damaged: {exc}")])
     with archive:
         members = []
         for info in archive.infolist():
@@ -117,20 +132,65 @@ def read_zip(data: bytes, filename: str = "") -> Bundle:
             return Bundle(slug="", problems=problems)
         prefix, slug = _common_folder([p for _, p in members], filename)
         files: dict[str, bytes] = {}
-        read_total = 0
         for info, path in members:
             rel = str(PurePosixPath(*path.parts[len(prefix):]))
             if not _check_suffix(rel, problems):
                 continue
-            # Read at most what the header promised: a lying header cannot inflate us.
-            with archive.open(info) as fh:
-                content = fh.read(info.file_size + 1)
-            if len(content) != info.file_size:
-                problems.append(Problem(rel, None, "the archive's size header does not match"))
+            if rel in files:
+                problems.append(Problem(rel, None, "appears twice in the archive"))
                 continue
-            read_total += len(content)
-            files[rel] = content
+            try:
+                files[rel] = _member_data(data, info)
+            except _Unreadable as exc:
+                problems.append(Problem(rel, None, str(exc)))
     return Bundle(slug=slug, files=files, problems=problems)
+
+
+class _Unreadable(Exception):
+    """A member whose bytes cannot be trusted; the message says why, for the partner."""
+
+
+def _member_data(data: bytes, info: zipfile.ZipInfo) -> bytes:
+    """The member's bytes, inflated here with the header's size as a cap and then checked.
+
+    zipfile would stop at the claimed size and trust what it got; we want to know
+    that the data ends where the header says and matches its checksum.
+    """
+    offset = info.header_offset
+    if not 0 <= offset <= len(data) - _LOCAL_HEADER.size:
+        raise _Unreadable("the file is truncated or corrupt (its header is missing)")
+    signature, _version, flags, method, _time, _date, _crc, _packed, _size, name_length, \
+        extra_length = _LOCAL_HEADER.unpack_from(data, offset)
+    if signature != b"PK\x03\x04":
+        raise _Unreadable("the file is truncated or corrupt (its header is missing)")
+    if (flags | info.flag_bits) & _ENCRYPTED:
+        raise _Unreadable("the file is encrypted; zip the course again without a password")
+    if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) \
+            or method != info.compress_type:
+        raise _Unreadable(f"the file uses compression method {info.compress_type}; only deflate "
+                          "(what every archiver uses by default) and no compression are accepted")
+    start = offset + _LOCAL_HEADER.size + name_length + extra_length
+    packed = data[start:start + info.compress_size]
+    if len(packed) < info.compress_size:
+        raise _Unreadable("the file is truncated or corrupt")
+    if method == zipfile.ZIP_STORED:
+        content = packed
+    else:
+        inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+        try:
+            content = inflater.decompress(packed, info.file_size + 1)
+        except zlib.error:
+            raise _Unreadable("the file is truncated or corrupt") from None
+        if len(content) <= info.file_size and not inflater.eof:
+            raise _Unreadable("the file is truncated or corrupt")
+    if len(content) > info.file_size:
+        raise _Unreadable("the file holds more than its size header says: refused as a "
+                          "possible zip bomb")
+    if len(content) < info.file_size:
+        raise _Unreadable("the file is shorter than its size header says (truncated or corrupt)")
+    if zlib.crc32(content) != info.CRC:
+        raise _Unreadable("the file is corrupt (its checksum does not match)")
+    return content
 
 
 def _common_folder(paths: list[PurePosixPath], filename: str) -> tuple[tuple[str, ...], str]:
