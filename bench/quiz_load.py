@@ -252,7 +252,7 @@ def build(app, fellows: int) -> tuple[int, list[str], bytes]:
         quiz_id = quiz.id
     # What a start answers, for the floor: made on the real app, then rolled back.
     with app.app_context():
-        attempt, _ = attempts.start(attempts.get_quiz(quiz_id), user_by_email(emails[0]))
+        attempt, _ = attempts.start(attempts.get_quiz(quiz_id, None), user_by_email(emails[0]))
         start_bytes = jsonify(attempts.payload(attempt)).get_data()
         db.session.rollback()
     return quiz_id, emails, start_bytes
@@ -366,6 +366,7 @@ def server_env(database_url: str | None, **extra) -> dict:
            if k not in ENVIRONMENT and k != "GUNICORN_CMD_ARGS"}
     if database_url:
         env["DATABASE_URL"] = database_url
+    env["BASE_URL"] = "http://127.0.0.1"  # required outside debug; the benchmarks send no links
     env.update(extra)
     return env
 

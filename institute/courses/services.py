@@ -29,6 +29,12 @@ def sees_drafts(user: User | None, course: "Course | CourseRef") -> bool:
     return user.has_role("partner") and user.partner_id == course.partner_id
 
 
+def may_read(user: User | None, revision: CourseRevision) -> bool:
+    """Whether the user may read a revision's content (its modules, its quizzes): once
+    published, anyone who may read courses; a draft, only those who see drafts."""
+    return revision.published_at is not None or sees_drafts(user, revision.course)
+
+
 def may_edit(user: User | None, course: Course) -> bool:
     if user is None or not user.is_authenticated:
         return False

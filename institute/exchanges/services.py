@@ -55,11 +55,10 @@ def propose(actor: User, teacher: str, home: str, host: str, starts_on, ends_on,
         details.append({"field": "host", "message": _("Unknown partner: %(code)s", code=host or "—")})
     if home_partner and host_partner and home_partner.id == host_partner.id:
         details.append({"field": "host", "message": _("The host must differ from the home institution.")})
-    if teacher_user is None:
-        details.append({"field": "teacher", "message": _("No user with this email: %(e)s", e=teacher or "—")})
-    elif home_partner and teacher_user.partner_id != home_partner.id:
-        details.append({"field": "teacher",
-                        "message": _("The teacher must belong to the home institution.")})
+    if teacher_user is None or (home_partner and teacher_user.partner_id != home_partner.id):
+        # One message for both: the form must not tell who has an account.
+        details.append({"field": "teacher", "message": _(
+            "No teacher of the home institution has this email: %(e)s", e=teacher or "—")})
     start, end = _date(starts_on, "starts_on", details), _date(ends_on, "ends_on", details)
     if start and end and end < start:
         details.append({"field": "ends_on", "message": _("The exchange cannot end before it starts.")})
@@ -235,11 +234,6 @@ def visible(user: User, year: int | None = None, partner: str | None = None,
 def admin_queue() -> list[Exchange]:
     return list(db.session.scalars(sa.select(Exchange).where(
         Exchange.status.in_(["proposed", "confirmed"])).order_by(Exchange.starts_on)))
-
-
-def has_approved(user_id: int, starts_on: date, ends_on: date) -> bool:
-    """The user has an approved exchange overlapping these dates (a guest teacher)."""
-    return bool(overlapping(user_id, starts_on, ends_on))
 
 
 def statistics(year: int | None = None) -> list[dict]:

@@ -17,6 +17,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ..accounts.models import User
 from ..courses.models import Course, CourseRevision, Quiz
+from ..courses.services import may_read
 from ..database import lock_row, utcnow
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
@@ -30,9 +31,10 @@ def quiz_key(quiz: Quiz) -> str:
     return f"{quiz.revision.course_id}:{quiz.file}"
 
 
-def get_quiz(quiz_id: int) -> Quiz:
+def get_quiz(quiz_id: int, viewer) -> Quiz:
+    """The quiz, for a viewer who may read its revision: a draft's quiz is unknown to others."""
     quiz = db.session.get(Quiz, quiz_id)
-    if quiz is None:
+    if quiz is None or not may_read(viewer, quiz.revision):
         raise NotFound(_("No such quiz."))
     return quiz
 

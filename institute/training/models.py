@@ -80,6 +80,11 @@ class SessionInstructor(db.Model):
     user_id: Mapped[int] = mapped_column(
         sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
     )
+    # A guest teacher teaches through an approved exchange, and only while it lasts;
+    # an instructor of the institute teaches without one.
+    exchange_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("exchanges.id", ondelete="CASCADE"), index=True
+    )
 
     user: Mapped[User] = relationship(lazy="selectin")
 

@@ -16,7 +16,8 @@ from ..accounts.services import user_by_email
 from ..courses.models import Course
 from ..database import lock_row, utcnow
 from ..errors import Conflict, Forbidden, Invalid, NotFound
-from ..exchanges.services import has_approved
+from ..exchanges.models import Exchange
+from ..exchanges.services import overlapping
 from ..extensions import db
 from ..notifications.services import notify
 from .models import Application, SessionCourse, SessionInstructor, TrainingSession
@@ -102,21 +103,38 @@ def _courses(slugs, details: list[dict]) -> list[Course]:
 
 
 def _instructors(emails, details: list[dict], starts: date | None = None,
-                 ends: date | None = None) -> list[User]:
-    """Instructors, or guest teachers whose approved exchange overlaps the session."""
+                 ends: date | None = None) -> list[tuple[User, int | None]]:
+    """Each teacher with the exchange they teach through: None for the institute's
+    instructors and admins, the approved exchange overlapping the session for a guest."""
     if isinstance(emails, str):
         emails = [e for e in emails.replace(",", " ").split() if e]
-    users = []
+    teachers: list[tuple[User, int | None]] = []
     for email in emails:
         user = user_by_email(str(email))
-        guest = user is not None and starts and ends and has_approved(user.id, starts, ends)
-        if user is None or not (user.has_role("instructor", "admin") or guest):
+        staff = user is not None and user.has_role("instructor", "admin")
+        exchange = None
+        if user is not None and not staff and starts and ends:
+            exchange = next(iter(overlapping(user.id, starts, ends)), None)
+        if user is None or not (staff or exchange):
             details.append({"field": "instructors",
                             "message": _("%(e)s is neither an instructor nor a guest teacher on an "
                                          "approved exchange at that time.", e=email)})
-        elif user not in users:
-            users.append(user)
-    return users
+        elif all(user.id != known.id for known, _exchange in teachers):
+            teachers.append((user, None if staff else exchange.id))
+    return teachers
+
+
+def teacher_candidates(session: TrainingSession | None = None, today: date | None = None) -> list[User]:
+    """Who may be chosen to teach a session: the institute's instructors, guest teachers on
+    an approved exchange that has not ended, and whoever teaches it already."""
+    today = today or date.today()
+    guests = sa.select(Exchange.teacher_id).where(Exchange.status == "approved", Exchange.ends_on >= today)
+    chosen = sa.select(SessionInstructor.user_id).where(
+        SessionInstructor.session_id == (session.id if session else None))
+    instructors = sa.select(UserRole.user_id).where(UserRole.role == "instructor")
+    return list(db.session.scalars(sa.select(User).where(
+        User.active.is_(True), sa.or_(User.id.in_(instructors), User.id.in_(guests), User.id.in_(chosen)))
+        .order_by(User.name)).unique())
 
 
 def create_session(data: dict) -> TrainingSession:
@@ -148,14 +166,11 @@ def update_session(session: TrainingSession, data: dict) -> TrainingSession:
     return session
 
 
-def _set_links(session, courses, instructors) -> None:
+def _set_links(session, courses, teachers) -> None:
+    # A guest teacher gets no role: the link and its exchange are their rights (teaches()).
     session.course_links = [SessionCourse(course=c, position=i) for i, c in enumerate(courses)]
-    session.instructor_links = [SessionInstructor(user=u) for u in instructors]
-    for user in instructors:
-        if not user.has_role("instructor", "admin"):
-            # A guest teacher grades this session's fellows: the role opens the grading
-            # pages, and grading_scope keeps them to the sessions they teach.
-            user.role_rows.append(UserRole(role="instructor"))
+    session.instructor_links = [SessionInstructor(user=u, exchange_id=exchange_id)
+                                for u, exchange_id in teachers]
 
 
 def close_session(session: TrainingSession) -> None:
@@ -191,8 +206,42 @@ def is_open(session: TrainingSession, today: date | None = None) -> bool:
     return session.closed_at is None and (opens is None or opens <= today) and today <= closes
 
 
-def teaches(user: User | None, session: TrainingSession) -> bool:
-    return user is not None and any(link.user_id == user.id for link in session.instructor_links)
+def _teaching_links(user_id: int, today: date | None = None):
+    """The user's instructor links in force today: an instructor's always, a guest
+    teacher's while their exchange is approved and under way. The one rule of who
+    teaches; every right over a session's cohort, gradebook and grading follows it."""
+    today = today or date.today()
+    exchange_in_force = sa.select(Exchange.id).where(
+        Exchange.status == "approved", Exchange.starts_on <= today, Exchange.ends_on >= today)
+    return sa.select(SessionInstructor.session_id).where(
+        SessionInstructor.user_id == user_id,
+        sa.or_(SessionInstructor.exchange_id.is_(None), SessionInstructor.exchange_id.in_(exchange_in_force)))
+
+
+def taught_session_ids(user: User | None, today: date | None = None) -> set[int]:
+    """The sessions the user teaches today."""
+    if user is None or not user.is_authenticated:
+        return set()
+    return set(db.session.scalars(_teaching_links(user.id, today)))
+
+
+def teaches(user: User | None, session: TrainingSession, today: date | None = None) -> bool:
+    return session.id in taught_session_ids(user, today)
+
+
+def may_manage_cohort(user: User | None, session: TrainingSession) -> bool:
+    """Admins, and the session's teachers, see its cohort and gradebook."""
+    return user is not None and user.is_authenticated and (user.has_role("admin") or teaches(user, session))
+
+
+def session_for_staff(session_id: int, user: User | None, what: str = "cohort") -> TrainingSession:
+    """Load a session for its staff (admins and its teachers), or refuse."""
+    session = get_session(session_id)
+    if not may_manage_cohort(user, session):
+        if what == "gradebook":
+            raise Forbidden(_("Only the session's instructors and admins see its gradebook."))
+        raise Forbidden(_("Only the session's instructors and admins see its cohort."))
+    return session
 
 
 # -------------------------------------------------------------- applications
@@ -371,9 +420,8 @@ def taught_course_ids(user: User) -> list[int] | None:
     """Courses of the sessions the user teaches; None for admins (every course)."""
     if user.has_role("admin"):
         return None
-    return list(db.session.scalars(sa.select(SessionCourse.course_id).distinct().join(
-        SessionInstructor, SessionInstructor.session_id == SessionCourse.session_id).where(
-        SessionInstructor.user_id == user.id)))
+    return list(db.session.scalars(sa.select(SessionCourse.course_id).distinct().where(
+        SessionCourse.session_id.in_(_teaching_links(user.id)))))
 
 
 def grading_scope(user: User) -> list[tuple[int, int]] | None:
@@ -383,9 +431,8 @@ def grading_scope(user: User) -> list[tuple[int, int]] | None:
         return None
     return [tuple(row) for row in db.session.execute(
         sa.select(SessionCourse.course_id, Application.user_id).distinct()
-        .join(SessionInstructor, SessionInstructor.session_id == SessionCourse.session_id)
         .join(Application, Application.session_id == SessionCourse.session_id)
-        .where(SessionInstructor.user_id == user.id, Application.status == "accepted"))]
+        .where(SessionCourse.session_id.in_(_teaching_links(user.id)), Application.status == "accepted"))]
 
 
 def may_grade(user: User, course_id: int, fellow_id: int | None = None) -> bool:

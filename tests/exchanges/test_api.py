@@ -88,6 +88,7 @@ def test_guest_teacher_grades_the_session_they_joined_and_no_other(app, client):
         exchanges.decide(exchange, "confirm", create_user(email="staff@gdi.example", roles="partner",
                                                           partner="GDI"))
         exchanges.decide(exchange, "approve", admin)
+        exchange.starts_on = date.today() - timedelta(days=1)  # under way: the guest's rights last as long
         joined = create_session(title="Joined", courses=[course.slug], instructors=["teacher@uca.example"],
                                 starts_on=SOON + timedelta(days=10), ends_on=SOON + timedelta(days=40))
         other = create_session(title="Other", sequence=2, courses=[course.slug],

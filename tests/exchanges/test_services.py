@@ -69,6 +69,18 @@ def test_teacher_must_belong_to_home(people):
         propose(people, teacher="staff@cica.example")
 
 
+def test_the_proposals_errors_do_not_tell_who_has_an_account(people):
+    with pytest.raises(Invalid) as elsewhere:
+        propose(people, teacher="staff@cica.example")  # has an account, at another institution
+    with pytest.raises(Invalid) as nobody:
+        propose(people, teacher="nobody@cica.example")  # has none
+
+    def read(caught):
+        return [d["message"].replace("staff@", "x@").replace("nobody@", "x@") for d in caught.value.details]
+
+    assert read(elsewhere) == read(nobody)
+
+
 def test_trainee_and_other_institutions_cannot_propose(people):
     with pytest.raises(Forbidden):
         services.propose(people["trainee"], "teacher@uca.example", "UCA", "CICA", SOON,

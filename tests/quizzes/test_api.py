@@ -106,7 +106,7 @@ def test_instructor_of_another_session_with_the_same_course_cannot_grade(app, cl
     with app.app_context():
         from institute.quizzes.attempts import get_quiz
 
-        course = get_quiz(quiz_id).revision.course
+        course = get_quiz(quiz_id, None).revision.course
         create_user(email="teacher2@example.org", roles="instructor")
         create_session(title="Another", sequence=2, courses=[course.slug], instructors=["teacher2@example.org"])
         db.session.commit()
