@@ -3,7 +3,8 @@
 SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
-FLASK := $(VENV)/bin/flask --app institute
+# BASE_URL: required outside debug; a laptop serves on 127.0.0.1:5000.
+FLASK := BASE_URL=$${BASE_URL:-http://127.0.0.1:5000} $(VENV)/bin/flask --app institute
 # Debian packages: Chromium for the browser tests, fonts for every script the
 # network writes (certificates), HarfBuzz's subsetter for fast font subsetting.
 SYSTEM_PACKAGES := chromium fonts-noto-core fonts-noto-cjk fonts-dejavu-core libharfbuzz-subset0 \

@@ -35,6 +35,7 @@ from tests.scratch import fresh_postgresql  # noqa: E402
 
 BENCH_CONFIG = {
     "SECRET_KEY": "bench-secret-key",
+    "BASE_URL": "http://127.0.0.1:5000",
     "WTF_CSRF_ENABLED": False,  # the script posts the login form without a token
     "RATELIMIT_STORAGE_URI": "memory://",
     "REDIS_URL": None,  # never pick up a shared limiter store from the environment

@@ -5,9 +5,11 @@ The test suite passes its own mapping last (see ``create_app``).
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 LANGUAGES = ("en", "es", "fr", "zh")
+LOCAL_BASE_URL = "http://127.0.0.1:5000"  # BASE_URL in debug and tests: `make run` serves here
 
 
 class Defaults:
@@ -19,6 +21,7 @@ class Defaults:
     SESSION_COOKIE_SECURE = True  # relaxed to False in debug by create_app
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_DURATION = timedelta(days=30)  # also how long a login session is kept
     WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session: forms left open stay valid
     MAX_CONTENT_LENGTH = 60 * 1024 * 1024  # course bundles up to 50 MB plus multipart overhead
     LANGUAGES = LANGUAGES
@@ -28,8 +31,12 @@ class Defaults:
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 - a method name, not a password
     PASSWORD_MIN_LENGTH = 10
     API_TOKEN_DAYS = 30
-    # Failed logins allowed per minute for one account and for one address.
+    # Failed logins allowed per minute for one account, and for one address: far more, since a
+    # training room (or every user, behind a proxy that is not trusted) shares one address.
     LOGIN_FAILURES_PER_MINUTE = 10
+    LOGIN_FAILURES_PER_ADDRESS_PER_MINUTE = 100
+    # How many reverse proxies in front of the app set X-Forwarded-For; 0 trusts none.
+    PROXY_FIX_X_FOR = 0
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     MAIL_SERVER = None
@@ -39,8 +46,9 @@ class Defaults:
     MAIL_USE_TLS = False
     MAIL_DEFAULT_SENDER = "training@gdi.example"
     REDIS_URL = None
-    # Where the platform is reached from outside: for links in emails sent by the CLI.
-    BASE_URL = "http://127.0.0.1:5000"
+    # Where the platform is reached from outside: every link in an email, a certificate or a
+    # credential. Required outside debug and testing (create_app refuses to start without it).
+    BASE_URL = None
     USERS_PER_PAGE = 50
     # Serve the module page from a skeleton rendered once per worker (templating.py).
     PAGE_SKELETONS = True
@@ -61,6 +69,7 @@ ENVIRONMENT = {
     "REDIS_URL": str,
     "BASE_URL": str,
     "PASSWORD_HASH_METHOD": str,
+    "PROXY_FIX_X_FOR": int,
 }
 
 

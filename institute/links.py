@@ -1,17 +1,15 @@
 """Absolute links for messages that leave the site (emails, certificates).
 
-Inside a request the request's own host is used; from the command line or a
-background job, ``BASE_URL``.
+Always from ``BASE_URL``, never from a request's Host header: a forged Host must
+not put another site's address into a password link or a certificate's QR code.
 """
 
 from urllib.parse import urlsplit
 
-from flask import current_app, has_request_context, url_for
+from flask import current_app
 
 
 def external_url(endpoint: str, **values) -> str:
-    if has_request_context():
-        return url_for(endpoint, _external=True, **values)
     return _base_url_adapter().build(endpoint, values, force_external=True)
 
 

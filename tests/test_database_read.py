@@ -5,6 +5,7 @@ import sqlalchemy as sa
 from flask_migrate import upgrade
 
 from institute import create_app
+from institute.accounts.logins import start_login
 from institute.accounts.models import User
 from institute.accounts.session_user import load_session_user
 from institute.database import read, reads_seen_by
@@ -75,13 +76,15 @@ def test_committed_rows_through_the_driver(tmp_path):
                                roles=("partner", "instructor"), partner="GDI")
             db.session.commit()
             made_id, version = made.id, made.session_version
+            session_id = start_login(made)
+            db.session.commit()
         assert "institute.read_connection" not in app.extensions
         with app.test_request_context():
-            user = load_session_user(made_id, version)
+            user = load_session_user(session_id)
             assert (user.name, user.roles, user.active) == (
                 "Reader", {"partner", "instructor"}, True)
             assert user.active is True  # SQLite's 1, made a boolean
-            assert load_session_user(made_id, version + 1) is None
+            assert load_session_user(session_id.replace(f"{made_id}:{version}:", f"{made_id}:{version + 1}:")) is None
     finally:
         with app.app_context():
             db.engine.dispose()

@@ -33,7 +33,7 @@ def test_migrations_downgrade_and_upgrade_again(tmp_path):
 
 
 def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path):
-    app = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/w.db"},
+    app = create_app({"SECRET_KEY": "x", "BASE_URL": "https://training.example", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/w.db"},
                      instance_path=str(tmp_path))
     with app.app_context(), db.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
@@ -44,8 +44,8 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path):
 
 def test_secret_key_is_generated_once_into_instance(tmp_path, monkeypatch):
     monkeypatch.delenv("SECRET_KEY", raising=False)
-    first = create_app(instance_path=str(tmp_path))
-    second = create_app(instance_path=str(tmp_path))
+    first = create_app({"BASE_URL": "https://training.example"}, instance_path=str(tmp_path))
+    second = create_app({"BASE_URL": "https://training.example"}, instance_path=str(tmp_path))
     assert len(first.config["SECRET_KEY"]) >= 40
     assert first.config["SECRET_KEY"] == second.config["SECRET_KEY"]
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
@@ -56,7 +56,7 @@ def test_configuration_from_instance_file_and_environment(tmp_path, monkeypatch)
     (tmp_path / "config.py").write_text("MAIL_SERVER = 'from-file'\nUSERS_PER_PAGE = 7\n")
     monkeypatch.setenv("MAIL_SERVER", "from-env")
     monkeypatch.setenv("DATABASE_URL", "postgres://u@db.example/gdi")
-    app = create_app({"SECRET_KEY": "x"}, instance_path=str(tmp_path))
+    app = create_app({"SECRET_KEY": "x", "BASE_URL": "https://training.example"}, instance_path=str(tmp_path))
     assert app.config["USERS_PER_PAGE"] == 7
     assert app.config["MAIL_SERVER"] == "from-env"
     assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@db.example/gdi"

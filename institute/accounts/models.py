@@ -77,8 +77,13 @@ class User(UserMixin, CreatedMixin, db.Model):
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
         return self.active
 
-    def get_id(self) -> str:
-        return f"{self.id}:{self.session_version}"
+    def __eq__(self, other) -> bool:
+        # The same person as the session's user (a SessionUser) or another row of them.
+        if isinstance(other, UserMixin):
+            return self.id is not None and self.id == other.id
+        return NotImplemented
+
+    __hash__ = object.__hash__
 
     def __repr__(self) -> str:
         return f"<User {self.email}>"
@@ -127,3 +132,17 @@ class PasswordToken(CreatedMixin, db.Model):
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     user: Mapped[User] = relationship()
+
+
+class LoginSession(CreatedMixin, db.Model):
+    """One login on one browser; logging out deletes it, so a copied cookie is refused.
+
+    Only the SHA-256 of the key is stored; the key travels in the session id
+    (and the remember-me cookie) as ``<user id>:<session version>:<key>``.
+    """
+
+    __tablename__ = "login_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    key_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)

@@ -14,13 +14,16 @@ from flask_login import UserMixin
 
 from ..database import read
 from ..extensions import db
-from .models import User, UserRole
+from .logins import key_hash, parse_session_id
+from .models import LoginSession, User, UserRole
 
 _COLUMNS = ("id", "email", "name", "country", "partner_id", "locale", "session_version", "active")
+# The user, their roles, and whether this login session still stands: one statement.
 _SESSION_USER = (
     sa.select(*(getattr(User, column) for column in _COLUMNS), UserRole.role)
+    .join(LoginSession, LoginSession.user_id == User.id)
     .outerjoin(UserRole, UserRole.user_id == User.id)
-    .where(User.id == sa.bindparam("id")))
+    .where(User.id == sa.bindparam("id"), LoginSession.key_hash == sa.bindparam("key_hash")))
 
 
 class SessionUser(UserMixin):
@@ -35,9 +38,15 @@ class SessionUser(UserMixin):
     session_version: int
     active: bool
     roles: frozenset[str]
+    session_id: str  # the login session's id: what the cookies carry
 
-    def __init__(self, roles: frozenset[str], **columns):
-        self.__dict__.update(columns, roles=roles)
+    def __init__(self, roles: frozenset[str], session_id: str, **columns):
+        self.__dict__.update(columns, roles=roles, session_id=session_id)
+
+    @classmethod
+    def of(cls, user: User, session_id: str) -> "SessionUser":
+        """The session's user for a login just made (its row is not committed yet)."""
+        return cls(frozenset(user.roles), session_id, **{column: getattr(user, column) for column in _COLUMNS})
 
     def __setattr__(self, name, value):
         # A change made here would be lost silently: change ``record`` instead.
@@ -51,7 +60,7 @@ class SessionUser(UserMixin):
         return self.active
 
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_version}"
+        return self.session_id
 
     @cached_property
     def record(self) -> User:
@@ -80,13 +89,17 @@ class SessionUser(UserMixin):
         return f"<SessionUser {self.email}>"
 
 
-def load_session_user(user_id: int, version: int) -> SessionUser | None:
-    """The user of a login session, unless their password changed since it began."""
-    rows = read(_SESSION_USER, {"id": user_id})
+def load_session_user(session_id: str) -> SessionUser | None:
+    """The user of a login session, unless it was ended (logout, password change)."""
+    parsed = parse_session_id(session_id)
+    if parsed is None:
+        return None
+    user_id, version, key = parsed
+    rows = read(_SESSION_USER, {"id": user_id, "key_hash": key_hash(key)})
     if not rows:
         return None
     columns = dict(zip(_COLUMNS, rows[0], strict=False))
     if columns["session_version"] != version:
         return None
     columns["active"] = bool(columns["active"])  # SQLite gives 0 or 1
-    return SessionUser(frozenset(row[-1] for row in rows if row[-1] is not None), **columns)
+    return SessionUser(frozenset(row[-1] for row in rows if row[-1] is not None), session_id, **columns)

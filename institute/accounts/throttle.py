@@ -1,4 +1,6 @@
-"""Failed-login limits: per account and per address, shared by the web login and the API.
+"""Failed-login limits: per account, and far higher per address, shared by the web login and
+the API: one account's failures never refuse another person's right password from the same
+training room.
 
 Only failures count (``g.login_failed``), so a person who types the password
 right is never slowed down; the limit's state lives in the limiter's storage
@@ -11,8 +13,12 @@ from flask_limiter.util import get_remote_address
 from ..extensions import limiter
 
 
-def _limit() -> str:
+def _account_limit() -> str:
     return f"{current_app.config['LOGIN_FAILURES_PER_MINUTE']}/minute"
+
+
+def _address_limit() -> str:
+    return f"{current_app.config['LOGIN_FAILURES_PER_ADDRESS_PER_MINUTE']}/minute"
 
 
 def _account_key() -> str:
@@ -43,9 +49,11 @@ def throttled(view):
     """Apply both failed-login limits to a login view."""
     THROTTLED.add(f"{view.__module__}.{view.__qualname__}")
     view = limiter.shared_limit(
-        _limit, scope="login-account", key_func=_account_key, deduct_when=_failed
+        _account_limit, scope="login-account", key_func=_account_key, deduct_when=_failed
     )(view)
+    # request.remote_addr: the client's own address only where ProxyFix is told to trust
+    # X-Forwarded-For (PROXY_FIX_X_FOR); otherwise the header changes nothing.
     view = limiter.shared_limit(
-        _limit, scope="login-address", key_func=get_remote_address, deduct_when=_failed
+        _address_limit, scope="login-address", key_func=get_remote_address, deduct_when=_failed
     )(view)
     return view

@@ -60,7 +60,7 @@ def test_session_cookie_flags(client, make_user, app, monkeypatch):
 def test_cookie_is_secure_outside_debug(tmp_path):
     from institute import create_app
 
-    app = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://"},
+    app = create_app({"SECRET_KEY": "x", "BASE_URL": "https://training.example", "SQLALCHEMY_DATABASE_URI": "sqlite://"},
                      instance_path=str(tmp_path))
     assert app.config["SESSION_COOKIE_SECURE"] is True
 

@@ -4,6 +4,7 @@ import pytest
 from flask_login import current_user
 
 from institute.accounts import services
+from institute.accounts.logins import end_login, start_login
 from institute.accounts.models import User
 from institute.accounts.session_user import SessionUser, load_session_user
 from institute.extensions import db
@@ -33,24 +34,30 @@ def test_session_user_holds_roles_and_reads_the_rest_from_its_record(app, make_u
     made = make_user(email="p@example.org", name="Pat", roles=("partner", "instructor"),
                      partner="GDI")
     with app.test_request_context():
-        user = load_session_user(made.id, made.session_version)
+        session_id = start_login(db.session.get(User, made.id))
+        user = load_session_user(session_id)
         assert isinstance(user, SessionUser) and user.is_authenticated and user.is_active
         assert user.roles == {"partner", "instructor"} and user.has_role("instructor")
         assert not user.has_role("admin", "trainee")
-        assert user.get_id() == f"{made.id}:{made.session_version}"
+        assert user.get_id() == session_id and session_id.startswith(f"{made.id}:{made.session_version}:")
         assert user.partner.code == "GDI" and user.created_at is not None  # from the row
         assert user == db.session.get(User, made.id) == user  # equal to its row, both ways
         assert user.record is user.record  # loaded once per request
         with pytest.raises(AttributeError):
             user.name = "Changed"  # would be lost: change user.record instead
-        assert load_session_user(made.id, made.session_version + 1) is None  # old session
-        assert load_session_user(10**9, 1) is None
+        key = session_id.rsplit(":", 1)[1]
+        assert load_session_user(f"{made.id}:{made.session_version + 1}:{key}") is None  # old password
+        assert load_session_user(f"{made.id}:{made.session_version}:not-the-key") is None
+        assert load_session_user(f"{made.id}:{made.session_version}") is None  # before login sessions
+        assert load_session_user(f"{10**9}:1:{key}") is None
+        end_login(session_id)
+        assert load_session_user(session_id) is None  # logged out
 
 
 def test_visitors_and_fellows_without_partner(app, client, make_user):
     made = make_user(email="f@example.org", roles="trainee")
     with app.test_request_context():
-        user = load_session_user(made.id, made.session_version)
+        user = load_session_user(start_login(db.session.get(User, made.id)))
         assert user.partner is None and user.roles == {"trainee"}
     login(client, "f@example.org")
     with client:
