@@ -6,6 +6,7 @@ Plain arguments in, domain errors out; ``flush()`` only, the caller commits.
 import csv
 import hashlib
 import secrets
+import unicodedata
 from collections.abc import Iterable
 from datetime import timedelta
 from pathlib import Path
@@ -51,12 +52,28 @@ def _check_password(password: str, details: list[dict], field: str = "password")
         details.append({"field": field, "message": _("The password is too long.")})
 
 
+# Joiners that Persian, Arabic and Indic names need; every other invisible format character
+# (bidi overrides and isolates above all, which can make a name read as another) is refused.
+NAME_JOINERS = {"\u200c", "\u200d"}
+
+
+def hidden_characters(text: str) -> list[str]:
+    """The control and invisible format characters in ``text`` (as U+XXXX), joiners aside."""
+    return [f"U+{ord(c):04X}" for c in text
+            if c not in NAME_JOINERS and unicodedata.category(c) in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp")]
+
+
 def _check_name(name: str, details: list[dict]) -> str:
     name = (name or "").strip() if isinstance(name, str) else ""
+    hidden = hidden_characters(name)
     if not name:
         details.append({"field": "name", "message": _("A name is required.")})
     elif len(name) > 200:
         details.append({"field": "name", "message": _("The name is too long (200 characters).")})
+    elif hidden:
+        details.append({"field": "name", "message": _(
+            "The name holds invisible or control characters (%(c)s); type it again without them.",
+            c=", ".join(sorted(set(hidden))))})
     return name
 
 
