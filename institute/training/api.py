@@ -5,8 +5,10 @@ from flask import jsonify, request
 from ..accounts.access import ANY_USER
 from ..api import ApiBlueprint, current_api_user, json_body
 from ..errors import BadRequest, Forbidden
+from ..spreadsheets import csv_response
 from . import services
 from .enrolment import enrol_csv
+from .exports import cohort_csv
 from .progress import cohort_progress
 from .serializers import application_json, fellow_json, session_json
 
@@ -118,8 +120,8 @@ def enrol(session_id: int):
 
 @training_api.endpoint(
     "/sessions/<int:session_id>/cohort", ["GET"], access=("instructor", "admin"),
-    summary="The cohort: every fellow with progress and completion",
-    responses={200: "{fellows}", 401: "No or bad token", 403: "Not teaching this session",
+    summary="The cohort: every fellow with progress and completion (Accept: text/csv for CSV)",
+    responses={200: "{fellows}, or the CSV", 401: "No or bad token", 403: "Not teaching this session",
                404: "Unknown session"},
 )
 def cohort(session_id: int):
@@ -127,5 +129,7 @@ def cohort(session_id: int):
     user = current_api_user()
     if not user.has_role("admin") and not services.teaches(user, session):
         raise Forbidden("Only the session's instructors and admins see its cohort.")
+    if request.accept_mimetypes.best_match(["application/json", "text/csv"]) == "text/csv":
+        return csv_response(cohort_csv(session), f"cohort-{session.code}.csv")
     return jsonify({"session": session.id,
                     "fellows": [fellow_json(f) for f in cohort_progress(session)]})

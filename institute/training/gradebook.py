@@ -1,9 +1,7 @@
 """A session's gradebook: its fellows × the quizzes of its courses, best attempts."""
 
-import csv
-import io
-
 from ..quizzes.gradebook import best_attempts
+from ..spreadsheets import csv_text
 from .progress import cohort_progress
 
 
@@ -18,11 +16,8 @@ def gradebook_rows(session):
 
 def gradebook_csv(session) -> str:
     quizzes, rows = gradebook_rows(session)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["email", "name", "country", *[f"{q.title} (%)" for q in quizzes], "completed"])
-    for fellow, cells in rows:
-        writer.writerow([fellow.user.email, fellow.user.name, fellow.application.country or "",
-                         *["" if c is None or c.percent is None else f"{c.percent:g}" for c in cells],
-                         "yes" if fellow.completed else "no"])
-    return out.getvalue()
+    return csv_text(
+        ["email", "name", "country", *[f"{q.title} (%)" for q in quizzes], "completed"],
+        ([fellow.user.email, fellow.user.name, fellow.application.country,
+          *[None if c is None else c.percent for c in cells], "yes" if fellow.completed else "no"]
+         for fellow, cells in rows))

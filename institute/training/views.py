@@ -12,10 +12,12 @@ from ..accounts.countries import country_choices
 from ..accounts.services import search_users
 from ..courses.services import catalogue
 from ..errors import Conflict, Forbidden, Invalid
+from ..spreadsheets import csv_response
 from ..web import apply_errors
 from . import services
 from .charts import progress_chart
 from .enrolment import enrol_csv
+from .exports import applications_csv, cohort_csv
 from .forms import ApplyForm, EnrolForm, SessionForm
 from .progress import cohort_progress
 
@@ -95,6 +97,8 @@ def _may_follow(session) -> None:
 def cohort(session_id: int):
     session = services.get_session(session_id)
     _may_follow(session)
+    if request.args.get("format") == "csv":
+        return csv_response(cohort_csv(session), f"cohort-{session.code}.csv")
     fellows = cohort_progress(session)
     return render_template("training/cohort.html", session=session, fellows=fellows,
                            chart=progress_chart(fellows))
@@ -201,6 +205,8 @@ def applications(session_id: int):
                 flash(ngettext("%(num)d application decided.", "%(num)d applications decided.",
                                len(ids)), "success")
                 return redirect(url_for("training.applications", session_id=session.id))
+    elif request.args.get("format") == "csv":
+        return csv_response(applications_csv(session), f"applications-{session.code}.csv")
     apps = services.applications_of(session)
     return render_template("training/applications.html", session=session, applications=apps,
                            seats_left=max(session.seats - services.accepted_count(session), 0))

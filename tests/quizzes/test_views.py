@@ -65,7 +65,7 @@ def test_grading_queue_grade_gradebook_and_statistics(app):
     book = teacher.get(f"/sessions/{session_id}/gradebook").get_data(as_text=True)
     assert "100.0%" in book
     csv_text = teacher.get(f"/sessions/{session_id}/gradebook?format=csv").get_data(as_text=True)
-    assert csv_text.splitlines()[1].startswith("fellow@example.org,")
+    assert csv_text.splitlines()[1].startswith('"fellow@example.org",')
     assert other.get(f"/sessions/{session_id}/gradebook").status_code == 403
     stats = teacher.get(f"/quizzes/{quiz_id}/statistics").get_data(as_text=True)
     assert "1 submitted attempt" in stats and "<svg" in stats and "Ulaanbaatar" in stats

@@ -1,0 +1,170 @@
+"""Every CSV the platform writes: found by walking the URL map, and none can run a formula."""
+
+import csv
+import io
+from dataclasses import dataclass
+
+import pytest
+
+from institute.courses.models import Quiz
+from institute.extensions import db
+from institute.training import services as training
+
+from ..access import declared_routes, sample_url
+from ..builders import MOTIVATION, create_course, create_session, create_user
+from ..conftest import bearer, login
+
+# Every route that writes a CSV, and how it is asked for one. The first test asks every
+# GET route of the app for a CSV, so a new export that is not listed here fails it.
+CSV_ROUTES = {
+    "quizzes.gradebook": "/sessions/{session}/gradebook?format=csv",
+    "quizzes_api.gradebook": "/api/v1/sessions/{session}/gradebook",
+    "training.cohort": "/sessions/{session}/cohort?format=csv",
+    "training_api.cohort": "/api/v1/sessions/{session}/cohort",
+    "training.applications": "/admin/sessions/{session}/applications?format=csv",
+}
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+# (email, name, institution) of fellows whose data is hostile, however it got in.
+HOSTILE = [
+    ("=2+5@example.org", '=HYPERLINK("http://evil.example","x")', "+cmd"),
+    ("fellow1@example.org", "@SUM(1)", "-2+3"),
+    ("fellow2@example.org", "\tTabbed", "\rCarriage"),
+]
+MOTIVATION_HOSTILE = "=cmd|' /C calc'!A0 " + MOTIVATION
+QUIZ_TITLE = "-1+1 Check"
+
+
+@dataclass
+class Ids:
+    session: int
+    fellow: int
+    quiz: int
+
+
+def hostile_session(app) -> Ids:
+    """A session whose two accepted fellows and one applicant carry formula-like data."""
+    with app.app_context():
+        create_course(slug="dldd")
+        admin = create_user(email="admin@example.org", roles="admin")
+        create_user(email="teacher@example.org", roles="instructor")
+        create_user(email="other-teacher@example.org", roles="instructor")
+        create_user(email="partner@example.org", roles="partner", partner="UCA")
+        session = create_session(courses=["dldd"], instructors=["teacher@example.org"])
+        users = []
+        for n, (email, name, institution) in enumerate(HOSTILE):
+            user = create_user(email=email, name="Fellow")
+            application = training.apply(session, user, MOTIVATION, "KG", institution)
+            user.name = name  # the name a service strips may still come in another way
+            application.motivation = MOTIVATION_HOSTILE
+            if n < 2:
+                training.decide(application, "accept", admin)
+            users.append(user)
+        quiz = session.course_links[0].course.published.quizzes[0]
+        db.session.get(Quiz, quiz.id).title = QUIZ_TITLE
+        db.session.commit()
+        return Ids(session.id, users[0].id, quiz.id)
+
+
+def web_client(app, email):
+    client = app.test_client()
+    assert login(client, email).status_code == 302
+    return client
+
+
+def fetch(app, endpoint: str, ids: Ids, email="admin@example.org"):
+    url = CSV_ROUTES[endpoint].format(session=ids.session)
+    if url.startswith("/api/"):
+        client = app.test_client()
+        return client.get(url, headers={**bearer(client, email), "Accept": "text/csv"})
+    return web_client(app, email).get(url)
+
+
+def cells(response) -> list[list[str]]:
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert response.headers["Content-Disposition"].startswith("attachment; filename=")
+    return list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+
+
+def test_the_csv_routes_are_exactly_those_listed(app):
+    ids = hostile_session(app)
+    web = web_client(app, "admin@example.org")
+    api = bearer(app.test_client(), "admin@example.org")
+    values = {"session_id": ids.session, "user_id": ids.fellow, "quiz_id": ids.quiz, "year": 2026}
+    answered_csv = set()
+    for rule, method, _access in declared_routes(app):
+        if method != "GET":
+            continue
+        url = sample_url(rule, values)
+        if url.startswith("/api/"):
+            response = app.test_client().get(url, headers={**api, "Accept": "text/csv"})
+        else:
+            response = web.get(url, query_string={"format": "csv"}, headers={"Accept": "text/csv"})
+        if response.mimetype == "text/csv":
+            answered_csv.add(rule.endpoint)
+    assert answered_csv == set(CSV_ROUTES)
+
+
+@pytest.mark.parametrize("endpoint", sorted(CSV_ROUTES))
+def test_no_cell_starts_a_formula_and_the_values_stay_readable(app, endpoint):
+    ids = hostile_session(app)
+    rows = cells(fetch(app, endpoint, ids))
+    for row in rows:
+        for cell in row:
+            assert not cell.startswith(FORMULA_STARTS), (endpoint, cell)
+    written = {cell[1:] for row in rows for cell in row if cell.startswith("'")}
+    accepted = HOSTILE[:2] if endpoint != "training.applications" else HOSTILE
+    assert {name for _e, name, _i in accepted} <= written
+    assert HOSTILE[0][0] in written  # the email
+    if "gradebook" in endpoint:
+        assert f"{QUIZ_TITLE} (%)" in written  # a header, from a course's file
+    if "cohort" in endpoint or endpoint == "training.applications":
+        assert {institution for _e, _n, institution in accepted} <= written
+    if endpoint == "training.applications":
+        assert MOTIVATION_HOSTILE in written
+
+
+def test_cohort_and_applications_columns(app):
+    ids = hostile_session(app)
+    cohort = cells(fetch(app, "training.cohort", ids))
+    assert cohort[0] == ["email", "name", "country", "institution", "modules done", "modules",
+                         "quizzes passed", "quizzes", "progress (%)", "completed"]
+    assert len(cohort) == 3 and cohort[1][0] == "'" + HOSTILE[0][0]
+    assert cohort[1][2:] == ["KG", "'+cmd", "0", "2", "0", "1", "0", "no"]
+    assert cells(fetch(app, "training_api.cohort", ids)) == cohort
+    applications = cells(fetch(app, "training.applications", ids))
+    assert applications[0] == ["email", "name", "country", "institution", "status",
+                               "applied at (UTC)", "decided at (UTC)", "motivation"]
+    assert [row[4] for row in applications[1:]] == ["accepted", "accepted", "applied"]
+    assert applications[3][6] == "" and applications[1][5] <= applications[1][6]
+
+
+def test_who_may_download_the_cohort_and_the_applications(app):
+    ids = hostile_session(app)
+    with app.app_context():
+        create_user(email="visitor-fellow@example.org")
+        db.session.commit()
+    exports = ["training.cohort", "training_api.cohort", "training.applications"]
+    for email in ("=2+5@example.org", "visitor-fellow@example.org", "partner@example.org",
+                  "other-teacher@example.org"):
+        for endpoint in exports:
+            assert fetch(app, endpoint, ids, email).status_code == 403, (email, endpoint)
+    assert fetch(app, "training.cohort", ids, "teacher@example.org").status_code == 200
+    assert fetch(app, "training_api.cohort", ids, "teacher@example.org").status_code == 200
+    assert fetch(app, "training.applications", ids, "teacher@example.org").status_code == 403
+    anonymous = app.test_client()
+    for endpoint in ("training.cohort", "training.applications"):
+        response = anonymous.get(CSV_ROUTES[endpoint].format(session=ids.session))
+        assert response.status_code == 302 and "/login" in response.headers["Location"]
+    assert anonymous.get(CSV_ROUTES["training_api.cohort"].format(session=ids.session),
+                         headers={"Accept": "text/csv"}).status_code == 401
+
+
+def test_the_pages_link_to_their_csv(app):
+    ids = hostile_session(app)
+    admin = web_client(app, "admin@example.org")
+    for page, endpoint in ((f"/sessions/{ids.session}/cohort", "training.cohort"),
+                           (f"/admin/sessions/{ids.session}/applications", "training.applications")):
+        html = admin.get(page).get_data(as_text=True)
+        assert f'href="{CSV_ROUTES[endpoint].format(session=ids.session)}"' in html
+        assert "Download as CSV" in html
