@@ -63,9 +63,11 @@ def live_server(live_app):
     """The app served on a free local port, CSRF on, on its own SQLite database."""
     app = live_app
     server = make_server("127.0.0.1", 0, app, threaded=True)
+    address = f"http://127.0.0.1:{server.server_port}"
+    app.config["BASE_URL"] = address  # the links in its emails and certificates lead here
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    yield address
     server.shutdown()
     with app.app_context():
         db.engine.dispose()
