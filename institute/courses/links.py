@@ -1,0 +1,60 @@
+"""Links between the files of a bundle: found in the Markdown outside code, resolved, checked."""
+
+import posixpath
+import re
+from urllib.parse import unquote
+
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+_INLINE_LINK = re.compile(r"!?\[(?:[^\]\\]|\\.)*\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'(][^)]*)?\s*\)")
+_REFERENCE = re.compile(r"^\s{0,3}\[(?!\^)[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)")
+_CODE_SPAN = re.compile(r"`+[^`]*`+")
+_FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+
+
+def _targets(text: str, first_line: int = 1):
+    """(line number, link target) of the Markdown links and images outside code."""
+    fence = None
+    for number, line in enumerate(text.split("\n"), start=1):
+        if number < first_line:
+            continue  # front matter, not Markdown
+        match = _FENCE.match(line)
+        if match:
+            marker = match.group(1)[0]
+            if fence is None:
+                fence = marker
+                continue
+            if marker == fence:
+                fence = None
+                continue
+        if fence is not None:
+            continue
+        stripped = _CODE_SPAN.sub("", line)
+        for found in _INLINE_LINK.finditer(stripped):
+            yield number, found.group(1)
+        found = _REFERENCE.match(stripped)
+        if found:
+            yield number, found.group(1)
+
+
+def resolve(source_path: str, target: str) -> str | None:
+    """The bundle path a relative link points to, or None for external and in-page links."""
+    if not target or target.startswith(("#", "/", "?")) or _SCHEME.match(target):
+        return None
+    target = unquote(target.split("#", 1)[0].split("?", 1)[0])
+    if not target:
+        return None
+    return posixpath.normpath(posixpath.join(posixpath.dirname(source_path), target))
+
+
+def link_problems(path: str, text: str, first_line: int, files) -> list[tuple[int, str]]:
+    """(line, message) for each link of ``path`` that leaves the bundle or finds no file."""
+    problems = []
+    for line, target in _targets(text, first_line):
+        resolved = resolve(path, target)
+        if resolved is None:
+            continue
+        if resolved.startswith("../") or resolved == "..":
+            problems.append((line, f"link leaves the bundle: {target}"))
+        elif resolved not in files:
+            problems.append((line, f"link to a missing file: {target}"))
+    return problems
