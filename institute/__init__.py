@@ -6,6 +6,7 @@ from pathlib import Path
 from flask import Flask
 
 from . import config as settings
+from .door import init_door
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
 MIGRATIONS = str(Path(__file__).resolve().parent.parent / "migrations")
@@ -23,6 +24,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     _finish_config(app)
 
     register_extensions(app)
+    init_door(app)  # before the blueprints: their <int:…> routes take its converter
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)

@@ -1,6 +1,8 @@
 """What the web pages share: error pages, security headers, form error mapping."""
 
-from flask import Flask, g, render_template, request, session
+from urllib.parse import urlsplit
+
+from flask import Flask, current_app, g, render_template, request, session
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
@@ -29,15 +31,29 @@ def apply_errors(form: FlaskForm, exc: Invalid) -> None:
             form.form_errors.append(message)
 
 
+def safe_next(target: str | None, fallback: str) -> str:
+    """Where to go after a form: a plain path on this site, else the ``fallback`` URL.
+
+    Never another host (an open redirect), never a control character (CR/LF would
+    split the Location header, and werkzeug refuses it with a 500)."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target \
+            and target.isprintable():
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc:
+            return target
+    return fallback
+
+
 def _is_api() -> bool:
     return request.path.startswith("/api/")
 
 
-def _page(status: int, title: str, message: str, details=None):
+def _page(status: int, title: str, message: str, details=None, headers=None):
     return (
         render_template("error.html", status=status, title=title, message=message,
                         details=details or []),
         status,
+        headers or {},
     )
 
 
@@ -82,7 +98,7 @@ def register_error_handlers(app: Flask) -> None:
             message = _("Too many failed attempts. Wait a minute and try again.")
         else:
             message = _(exc.description) if exc.description else ""
-        return _page(status, _(TITLES.get(status, exc.name)), message)
+        return _page(status, _(TITLES.get(status, exc.name)), message, headers=api_errors.kept_headers(exc))
 
     @app.errorhandler(InternalServerError)
     def server_error(exc):
@@ -100,6 +116,8 @@ def register_security_headers(app: Flask) -> None:
         headers.setdefault("X-Frame-Options", "DENY")
         headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
         headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        if not current_app.debug:  # a debug server runs on plain http://127.0.0.1
+            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         if response.mimetype == "text/html":
             headers.setdefault("Cache-Control", "no-store" if _private(response) else "no-cache")
         return response

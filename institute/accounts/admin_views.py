@@ -4,6 +4,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..door import query_int
 from ..errors import Conflict, Invalid
 from ..web import apply_errors
 from . import services
@@ -23,7 +24,7 @@ def _partner_choices() -> list[tuple[str, str]]:
 @roles_required("admin")
 def users():
     query = request.args.get("q", "").strip()
-    page = request.args.get("page", 1, type=int)
+    page = query_int("page", 1, low=1)
     pagination = services.search_users(query, page, current_app.config["USERS_PER_PAGE"])
     return render_template("accounts/admin_users.html", pagination=pagination, query=query)
 

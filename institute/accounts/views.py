@@ -1,7 +1,5 @@
 """Web pages of accounts: log in and out, register, profile, password, API tokens."""
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
@@ -9,7 +7,7 @@ from flask_login import current_user, login_user, logout_user
 from ..errors import Conflict, Invalid
 from ..extensions import login_manager
 from ..i18n import language_choices
-from ..web import apply_errors
+from ..web import apply_errors, safe_next
 from . import services
 from .access import login_required, public
 from .countries import country_choices
@@ -36,11 +34,7 @@ def load_user(session_id: str) -> SessionUser | None:
 
 def _safe_next(target: str | None) -> str:
     """Only a path on this site: never an open redirect to another host."""
-    if target:
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and target.startswith("/") and "\\" not in target:
-            return target
-    return url_for("home.dashboard")
+    return safe_next(target, url_for("home.dashboard"))
 
 
 

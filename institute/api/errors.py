@@ -33,12 +33,19 @@ def domain_error(exc: DomainError):
     return envelope(exc.status, exc.code, exc.message, exc.details)
 
 
+def kept_headers(exc: HTTPException) -> dict:
+    """The headers werkzeug gives an error (``Allow`` on 405, ``Retry-After``…), but its body's type."""
+    return {k: v for k, v in exc.get_headers() if k.lower() != "content-type"}
+
+
 def http_error(exc: HTTPException):
     status = exc.code or 500
     message = exc.description or exc.name
     if status == 429:
         message = "Too many attempts; wait a minute and try again."
-    return envelope(status, HTTP_CODES.get(status, "error"), message)
+    response = envelope(status, HTTP_CODES.get(status, "error"), message)
+    response.headers.update(kept_headers(exc))
+    return response
 
 
 def server_error():

@@ -8,6 +8,7 @@ from ..accounts.access import login_required, public, roles_required
 from ..errors import Conflict, Forbidden, Invalid
 from ..exchanges.services import get_exchange
 from ..training.services import get_session
+from ..web import safe_next
 from . import jobs, services
 from .credential import issuer_profile
 from .signing import private_key
@@ -100,7 +101,8 @@ def revoke(serial: str):
         flash(exc.details[0]["message"] if isinstance(exc, Invalid) else exc.message, "error")
     else:
         flash(_("%(s)s is revoked.", s=serial), "success")
-    return redirect(request.form.get("next") or url_for("certificates.verify_page", code=certificate.code))
+    return redirect(safe_next(request.form.get("next"),
+                              url_for("certificates.verify_page", code=certificate.code)))
 
 
 @certificates.route("/certificates/<serial>/rerender", methods=["POST"])

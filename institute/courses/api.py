@@ -4,6 +4,7 @@ from flask import Response, jsonify, request
 
 from ..accounts.access import ANY_USER
 from ..api import ApiBlueprint, current_api_user
+from ..door import query_int
 from ..errors import BadRequest, TooLarge
 from . import services
 from .bundle import MAX_TOTAL_BYTES, read_zip
@@ -58,7 +59,7 @@ def upload_course():
 def get_course(slug: str):
     course = services.get_course(slug)
     revision = services.visible_revision(course, current_api_user(),
-                                         request.args.get("revision", type=int))
+                                         query_int("revision", low=1))
     return jsonify(course_json(course, revision))
 
 
@@ -104,6 +105,6 @@ def complete_module(slug: str, module: str):
 def download_bundle(slug: str):
     course = services.get_course(slug)
     revision = services.visible_revision(course, current_api_user(),
-                                         request.args.get("revision", type=int))
+                                         query_int("revision", low=1))
     return Response(services.export_bundle(course, revision), mimetype="application/zip",
                     headers={"Content-Disposition": f'attachment; filename="{slug}.zip"'})

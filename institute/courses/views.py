@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..accounts.access import login_required, public, roles_required
+from ..door import query_int
 from ..errors import Forbidden, Invalid
 from . import reading, services, urls
 from .bundle import MAX_TOTAL_BYTES, read_zip
@@ -72,7 +73,7 @@ def upload():
 @public
 def course(slug: str):
     course = services.get_course(slug)
-    revision = services.visible_revision(course, _viewer(), request.args.get("revision", type=int))
+    revision = services.visible_revision(course, _viewer(), query_int("revision", low=1))
     viewer = _viewer()
     return render_template(
         "courses/course.html",
@@ -89,7 +90,7 @@ def course(slug: str):
 @login_required
 def module(slug: str, module: str):
     user = current_user._get_current_object()
-    page = services.module_page(slug, module, user, request.args.get("revision", type=int))
+    page = services.module_page(slug, module, user, query_int("revision", low=1))
     return reading.module_html(page, user)
 
 
@@ -148,7 +149,7 @@ def publish(slug: str):
 @roles_required("partner", "instructor", "admin")
 def bundle(slug: str):
     course = services.get_course(slug)
-    revision = services.visible_revision(course, current_user, request.args.get("revision", type=int))
+    revision = services.visible_revision(course, current_user, query_int("revision", low=1))
     return Response(services.export_bundle(course, revision), mimetype="application/zip",
                     headers={"Content-Disposition": f'attachment; filename="{slug}.zip"'})
 

@@ -4,6 +4,7 @@ from flask import jsonify, request
 
 from ..accounts.access import ANY_USER
 from ..api import ApiBlueprint, current_api_user, json_body
+from ..door import YEARS, query_int
 from ..errors import Forbidden
 from . import services
 from .serializers import exchange_json
@@ -56,7 +57,7 @@ def decide(exchange_id: int):
 )
 def list_exchanges():
     args = request.args
-    rows = services.visible(current_api_user(), args.get("year", type=int), args.get("partner"),
+    rows = services.visible(current_api_user(), query_int("year", low=YEARS[0], high=YEARS[1]), args.get("partner"),
                             args.get("status"))
     return jsonify({"exchanges": [exchange_json(e) for e in rows]})
 

@@ -10,6 +10,7 @@ from flask_login import current_user
 from ..accounts.access import login_required, roles_required
 from ..accounts.services import list_partners, search_users
 from ..courses.services import catalogue
+from ..door import YEARS, query_int
 from ..errors import Conflict, Forbidden, Invalid
 from . import services
 from .charts import COLOURS, statistics_chart, timeline
@@ -131,6 +132,8 @@ def download(exchange_id: int, file_id: int):
 @exchanges.route("/exchanges/year/<int:year>")
 @roles_required(*STAFF)
 def year(year: int):
+    if not YEARS[0] <= year <= YEARS[1]:
+        abort(404)  # no exchange falls in that year, and dates cannot hold some of them
     rows = services.visible(current_user, year=year)
     return render_template("exchanges/year.html", year=year, exchanges=rows,
                            chart=timeline(rows, year), colours=COLOURS)
@@ -139,7 +142,7 @@ def year(year: int):
 @exchanges.route("/exchanges/statistics")
 @roles_required(*STAFF)
 def statistics():
-    chosen = request.args.get("year", type=int)
+    chosen = query_int("year", low=YEARS[0], high=YEARS[1])
     rows = services.statistics(chosen)
     return render_template("exchanges/statistics.html", rows=rows, countries=services.by_country(rows),
                            chart=statistics_chart(rows), year=chosen, this_year=date.today().year)

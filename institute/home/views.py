@@ -9,6 +9,7 @@ from ..certificates.services import of_user as certificates_of
 from ..extensions import db
 from ..training.progress import completion
 from ..training.services import list_sessions, my_applications, teaches
+from ..web import safe_next
 
 home = Blueprint("home", __name__, template_folder="templates")
 
@@ -46,5 +47,4 @@ def language():
 
 
 def _back() -> str:
-    target = request.form.get("next", "")
-    return target if target.startswith("/") and not target.startswith("//") else url_for("home.index")
+    return safe_next(request.form.get("next"), url_for("home.index"))

@@ -1,9 +1,10 @@
 """The outbox page: every notification the platform sent or tried to send."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from ..accounts.access import roles_required
+from ..door import query_int
 from . import services
 
 notifications = Blueprint("notifications", __name__, template_folder="templates")
@@ -12,7 +13,7 @@ notifications = Blueprint("notifications", __name__, template_folder="templates"
 @notifications.route("/admin/outbox")
 @roles_required("admin")
 def outbox():
-    page = services.outbox(request.args.get("page", 1, type=int))
+    page = services.outbox(query_int("page", 1, low=1))
     return render_template("notifications/outbox.html", pagination=page)
 
 
