@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.dialects import postgresql, sqlite
 
 from ..accounts.models import User
 from ..accounts.services import partner_by_code
@@ -123,16 +124,24 @@ def _new_revision(course, number, digest, parsed, author, message) -> CourseRevi
     return revision
 
 
+_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+
+
 def _store_files(revision: CourseRevision, files: dict[str, bytes]) -> None:
     digests = {path: hashlib.sha256(data).hexdigest() for path, data in files.items()}
     known = set(db.session.scalars(
         sa.select(CourseBlob.sha256).where(CourseBlob.sha256.in_(set(digests.values())))
     ))
-    for path, data in files.items():
-        sha = digests[path]
-        if sha not in known:
-            db.session.add(CourseBlob(sha256=sha, size=len(data), data=data))
-            known.add(sha)
+    new = {sha: files[path] for path, sha in digests.items() if sha not in known}
+    if new:
+        # Another upload may be adding the same new file at this moment: a blob
+        # already there is the same bytes, so skip it rather than fail; inserting
+        # in digest order keeps two such uploads from waiting on each other.
+        insert = _INSERTS[db.session.get_bind().dialect.name](CourseBlob.__table__)
+        db.session.execute(insert.on_conflict_do_nothing(index_elements=["sha256"]),
+                           [{"sha256": sha, "size": len(data), "data": data}
+                            for sha, data in sorted(new.items())])
+    for path, sha in digests.items():
         revision.files.append(RevisionFile(path=path, blob_sha256=sha))
 
 
