@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 
 from ..accounts.countries import COUNTRY_CODES
 from ..accounts.models import User, UserRole
-from ..accounts.services import invite_user, partner_by_code, user_by_email
+from ..accounts.services import invite_users, partners_by_code, users_by_email
 from ..database import utcnow
 from ..errors import Conflict, Invalid
 from ..extensions import db
@@ -45,8 +45,8 @@ def _rows(text: str) -> tuple[list[tuple[int, dict]], list[dict]]:
     return rows, problems
 
 
-def enrol_csv(session: TrainingSession, data: bytes | str, admin: User) -> EnrolmentResult:
-    """Enrol every row's fellow (inviting new people), after checking every row."""
+def check_csv(session: TrainingSession, data: bytes | str) -> list[dict]:
+    """The file's rows, each checked against the rules and the session; writes nothing."""
     if session.closed_at is not None:
         raise Conflict(_("This session is closed."))
     try:
@@ -59,6 +59,7 @@ def enrol_csv(session: TrainingSession, data: bytes | str, admin: User) -> Enrol
     cohort = set(db.session.scalars(sa.select(User.email).join(Application, Application.user_id == User.id)
                                     .where(Application.session_id == session.id,
                                            Application.status == "accepted")))
+    partners = partners_by_code(row["partner"] for _line, row in rows if row["partner"])
     seen: dict[str, int] = {}
     for line, row in rows:
         def problem(message: str, line=line) -> None:
@@ -73,7 +74,7 @@ def enrol_csv(session: TrainingSession, data: bytes | str, admin: User) -> Enrol
             problem(_("a name is required"))
         if row["country"].upper() not in COUNTRY_CODES:
             problem(_("unknown country code: %(c)s", c=row["country"] or "—"))
-        if row["partner"] and partner_by_code(row["partner"]) is None:
+        if row["partner"] and row["partner"] not in partners:
             problem(_("unknown partner: %(p)s", p=row["partner"]))
         if email in seen:
             problem(_("%(e)s is also on line %(n)s", e=email, n=seen[email]))
@@ -89,25 +90,39 @@ def enrol_csv(session: TrainingSession, data: bytes | str, admin: User) -> Enrol
     if problems:
         raise Invalid(sorted(problems, key=lambda p: p["line"] or 0),
                       _("%(n)s problem(s) in the file; nobody was enrolled.", n=len(problems)))
+    return [row for _line, row in rows]
+
+
+def enrol_csv(session: TrainingSession, data: bytes | str, admin: User) -> EnrolmentResult:
+    """Enrol every row's fellow (inviting new people), after checking every row."""
+    rows = check_csv(session, data)
+    # A fixed number of queries whatever the file's length: accounts, invitations and
+    # applications are read or written for all rows at once.
+    known = users_by_email(row["email"] for row in rows)
+    new = [row for row in rows if row["email"] not in known]
+    invited = dict(zip((row["email"] for row in new), invite_users(new, ("trainee",)) if new else [],
+                       strict=True))
+    applications = {a.user_id: a for a in db.session.scalars(
+        sa.select(Application).where(Application.session_id == session.id))}
     result = EnrolmentResult()
-    for _line, row in rows:
-        result.enrolled.append(_enrol(session, row, admin, result))
+    for row in rows:
+        link = None
+        if row["email"] in invited:
+            user, token = invited[row["email"]]
+            link = external_url("accounts.set_password", token=token)
+            result.invited.append(user)
+        else:
+            user = known[row["email"]]
+            if not user.has_role("trainee"):
+                user.role_rows.append(UserRole(role="trainee"))
+        _enrol(session, user, row, admin, applications.get(user.id), link)
+        result.enrolled.append(user)
     db.session.flush()
     return result
 
 
-def _enrol(session: TrainingSession, row: dict, admin: User, result: EnrolmentResult) -> User:
-    user = user_by_email(row["email"])
-    link = None
-    if user is None:
-        user, token = invite_user(row["email"], row["name"], ("trainee",), row["partner"] or None,
-                                  row["country"])
-        link = external_url("accounts.set_password", token=token)
-        result.invited.append(user)
-    elif not user.has_role("trainee"):
-        user.role_rows.append(UserRole(role="trainee"))
-    application = db.session.scalar(sa.select(Application).where(
-        Application.session_id == session.id, Application.user_id == user.id))
+def _enrol(session: TrainingSession, user: User, row: dict, admin: User, application: Application | None,
+           link: str | None) -> None:
     if application is None:
         application = Application(session_id=session.id, user=user, country=row["country"].upper(),
                                   institution=user.partner.name if user.partner else "",
@@ -121,4 +136,3 @@ def _enrol(session: TrainingSession, row: dict, admin: User, result: EnrolmentRe
     if link:
         body += "\n\n" + _("Set your password to log in (the link works once, for 14 days):") + "\n" + link
     notify(user.email, _("You are enrolled: %(t)s", t=session.title), body, kind="enrolled")
-    return user
