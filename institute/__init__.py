@@ -22,6 +22,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     if test_config:
         app.config.update(test_config)
     _finish_config(app)
+    _trust_proxies(app)
 
     register_extensions(app)
     init_door(app)  # before the blueprints: their <int:…> routes take its converter
@@ -45,8 +46,23 @@ def _finish_config(app: Flask) -> None:
         config["REMEMBER_COOKIE_SECURE"] = False
     else:
         config.setdefault("REMEMBER_COOKIE_SECURE", True)
+    if not config.get("BASE_URL"):
+        if not (app.debug or config.get("TESTING")):
+            # Links are never made from a request's Host header, which a client chooses.
+            raise RuntimeError("Set BASE_URL (e.g. https://training.gdi.example): every emailed link, "
+                               "certificate and credential is made from it.")
+        config["BASE_URL"] = settings.LOCAL_BASE_URL
     if config.get("REDIS_URL") and config["RATELIMIT_STORAGE_URI"] == "memory://":
         config["RATELIMIT_STORAGE_URI"] = config["REDIS_URL"]
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Read the client's address from X-Forwarded-For, as set by that many proxies."""
+    hops = int(app.config.get("PROXY_FIX_X_FOR") or 0)
+    if hops > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops)
 
 
 def register_extensions(app: Flask) -> None:

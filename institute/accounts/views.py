@@ -1,6 +1,6 @@
 """Web pages of accounts: log in and out, register, profile, password, API tokens."""
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
@@ -8,7 +8,7 @@ from ..errors import Conflict, Invalid
 from ..extensions import login_manager
 from ..i18n import language_choices
 from ..web import apply_errors, safe_next
-from . import services
+from . import logins, services
 from .access import login_required, public
 from .countries import country_choices
 from .forms import ConfirmForm, LoginForm, PasswordForm, ProfileForm, RegisterForm, SetPasswordForm, TokenForm
@@ -25,11 +25,17 @@ login_manager.login_message = None  # the login page says why on its own
 
 @login_manager.user_loader
 def load_user(session_id: str) -> SessionUser | None:
-    """The user of a login session, unless their password changed since it began."""
-    user_id, _sep, version = session_id.partition(":")
-    if not user_id.isdigit() or not version.isdigit():
-        return None
-    return load_session_user(int(user_id), int(version))
+    """The user of a login session, unless it has ended (logout, password change)."""
+    return load_session_user(session_id)
+
+
+def _log_in(user, remember: bool = False) -> None:
+    """Start a login session on the server, under a CSRF token of its own."""
+    session_id = logins.start_login(user)
+    # A token seen before login (on a shared computer, say) must not serve the new session.
+    session.pop("csrf_token", None)
+    g.pop("csrf_token", None)
+    login_user(SessionUser.of(user, session_id), remember=remember)
 
 
 def _safe_next(target: str | None) -> str:
@@ -52,7 +58,7 @@ def login():
             # One message for an unknown email and a wrong password alike.
             form.form_errors.append(_("The email or password is wrong."))
         else:
-            login_user(user, remember=form.remember.data)
+            _log_in(user, remember=form.remember.data)
             return redirect(_safe_next(request.args.get("next")))
     return render_template("accounts/login.html", form=form)
 
@@ -62,6 +68,7 @@ def login():
 def logout():
     form = ConfirmForm()
     if form.validate_on_submit():
+        logins.end_login(current_user.get_id())
         logout_user()
         flash(_("You are logged out."), "info")
     return redirect(url_for("home.index"))
@@ -88,7 +95,7 @@ def register():
             )
         else:
             user.locale = session.get("locale")
-            login_user(user)
+            _log_in(user)
             flash(_("Welcome, %(name)s. Your account is ready.", name=user.name), "success")
             return redirect(url_for("home.dashboard"))
     return render_template("accounts/register.html", form=form)
@@ -132,7 +139,7 @@ def change_password():
             apply_errors(form, exc)
         else:
             # The session id includes the password version: log in again under the new one.
-            login_user(current_user.record)
+            _log_in(current_user.record)
             flash(_("Your password is changed. Other sessions and API tokens have ended."),
                   "success")
             return redirect(url_for("accounts.profile"))
@@ -178,7 +185,7 @@ def set_password(token: str):
         except Invalid as exc:
             apply_errors(form, exc)
         else:
-            login_user(user)
+            _log_in(user)
             flash(_("Your password is set. Welcome, %(name)s.", name=user.name), "success")
             return redirect(url_for("home.dashboard"))
     return render_template("accounts/set_password.html", form=form, invitee=user)

@@ -8,7 +8,7 @@ from ..accounts.forms import ConfirmForm
 from ..certificates.services import of_user as certificates_of
 from ..extensions import db
 from ..training.progress import completion
-from ..training.services import list_sessions, my_applications, teaches
+from ..training.services import list_sessions, my_applications, taught_session_ids
 from ..web import safe_next
 
 home = Blueprint("home", __name__, template_folder="templates")
@@ -26,8 +26,8 @@ def dashboard():
     applications = my_applications(current_user) if current_user.has_role("trainee") else []
     studies = [(a.session, completion(a.session, current_user))
                for a in applications if a.status == "accepted"]
-    teaching = [s for s in list_sessions() if teaches(current_user, s)] \
-        if current_user.has_role("instructor") else []
+    taught = taught_session_ids(current_user)
+    teaching = [s for s in list_sessions() if s.id in taught] if taught else []
     return render_template("home/dashboard.html", applications=applications, studies=studies,
                            teaching=teaching, certificates=certificates_of(current_user))
 

@@ -9,7 +9,6 @@ from flask_login import current_user
 
 from ..accounts.access import login_required, public, roles_required
 from ..accounts.countries import country_choices
-from ..accounts.services import search_users
 from ..courses.services import catalogue
 from ..errors import Conflict, Forbidden, Invalid
 from ..spreadsheets import csv_response
@@ -87,16 +86,10 @@ def withdraw(application_id: int):
     return redirect(url_for("home.dashboard"))
 
 
-def _may_follow(session) -> None:
-    if not current_user.has_role("admin") and not services.teaches(current_user, session):
-        raise Forbidden(_("Only the session's instructors and admins see its cohort."))
-
-
 @training.route("/sessions/<int:session_id>/cohort")
-@roles_required("instructor", "admin")
+@login_required
 def cohort(session_id: int):
-    session = services.get_session(session_id)
-    _may_follow(session)
+    session = services.session_for_staff(session_id, current_user)
     if request.args.get("format") == "csv":
         return csv_response(cohort_csv(session), f"cohort-{session.code}.csv")
     fellows = cohort_progress(session)
@@ -108,8 +101,9 @@ def cohort(session_id: int):
 @login_required
 def fellow(session_id: int, user_id: int):
     session = services.get_session(session_id)
-    if current_user.id != user_id:
-        _may_follow(session)  # a fellow sees only their own progress
+    if current_user.id != user_id and not services.may_manage_cohort(current_user, session):
+        # a fellow sees only their own progress
+        raise Forbidden(_("Only the session's instructors and admins see its cohort."))
     found = cohort_progress(session, [user_id])
     if not found:
         abort(404)
@@ -133,8 +127,7 @@ def _session_form(obj=None) -> SessionForm:
         form.instructors.data = [u.email for u in obj.instructors]
         form.sequence.data = str(obj.sequence)
     form.courses.choices = [(c.slug, r.title) for c, r in catalogue(None)]
-    form.instructors.choices = [(u.email, f"{u.name} ({u.email})")
-                                for u in search_users("", 1, 500).items if u.has_role("instructor")]
+    form.instructors.choices = [(u.email, f"{u.name} ({u.email})") for u in services.teacher_candidates(obj)]
     return form
 
 
