@@ -5,7 +5,14 @@ import re
 from urllib.parse import unquote
 
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
-_INLINE_LINK = re.compile(r"!?\[(?:[^\]\\]|\\.)*\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'(][^)]*)?\s*\)")
+# Every repeated class below stops at the character that could start the next
+# match, so that scanning a line is one pass, whatever an author sends: text
+# without unescaped brackets (or with one level of them, for an image inside a
+# link, found by the second pattern), targets without parentheses.
+_LABEL = r"(?:[^\[\]\\]|\\.)*"
+_DESTINATION = r"\]\(\s*<?([^()\s<>]+)>?(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^()]*\)))?\s*\)"
+_INLINE_LINKS = (re.compile(r"(?<!\\)!?\[" + _LABEL + _DESTINATION),
+                 re.compile(r"(?<!\\)!?\[(?:[^\[\]\\]|\\.|\[" + _LABEL + r"\])*" + _DESTINATION))
 _REFERENCE = re.compile(r"^\s{0,3}\[(?!\^)[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)")
 _CODE_SPAN = re.compile(r"`+[^`]*`+")
 _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
@@ -29,8 +36,10 @@ def _targets(text: str, first_line: int = 1):
         if fence is not None:
             continue
         stripped = _CODE_SPAN.sub("", line)
-        for found in _INLINE_LINK.finditer(stripped):
-            yield number, found.group(1)
+        found = {(link.start(1), link.group(1)) for pattern in _INLINE_LINKS
+                 for link in pattern.finditer(stripped)}
+        for _start, target in sorted(found):
+            yield number, target
         found = _REFERENCE.match(stripped)
         if found:
             yield number, found.group(1)
