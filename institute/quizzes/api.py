@@ -1,10 +1,11 @@
 """Quizzes behind JSON: attempts, answers, submission, grades, gradebook."""
 
-from flask import Response, jsonify, request
+from flask import jsonify, request
 
 from ..accounts.access import ANY_USER
 from ..api import ApiBlueprint, current_api_user, json_body
 from ..errors import Forbidden
+from ..spreadsheets import csv_response
 from ..training import services as training
 from ..training.gradebook import gradebook_csv, gradebook_rows
 from . import attempts
@@ -100,8 +101,7 @@ def grade(attempt_id: int):
 def gradebook(session_id: int):
     session = training.session_for_staff(session_id, current_api_user(), "gradebook")
     if request.accept_mimetypes.best_match(["application/json", "text/csv"]) == "text/csv":
-        return Response(gradebook_csv(session), mimetype="text/csv",
-                        headers={"Content-Disposition": f'attachment; filename="gradebook-{session.code}.csv"'})
+        return csv_response(gradebook_csv(session), f"gradebook-{session.code}.csv")
     quizzes, rows = gradebook_rows(session)
     return jsonify({
         "session": session.id,

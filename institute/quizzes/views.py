@@ -1,11 +1,12 @@
 """Web pages of quizzes: take one, see results, grade essays, gradebook, statistics."""
 
-from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..accounts.access import login_required, roles_required
 from ..errors import Conflict, Forbidden, Invalid
+from ..spreadsheets import csv_response
 from ..training import services as training
 from ..training.gradebook import gradebook_csv, gradebook_rows
 from . import attempts
@@ -135,8 +136,7 @@ def grade(attempt_id: int, question: int):
 def gradebook(session_id: int):
     session = training.session_for_staff(session_id, current_user, "gradebook")
     if request.args.get("format") == "csv":
-        return Response(gradebook_csv(session), mimetype="text/csv", headers={
-            "Content-Disposition": f'attachment; filename="gradebook-{session.code}.csv"'})
+        return csv_response(gradebook_csv(session), f"gradebook-{session.code}.csv")
     quizzes_, rows = gradebook_rows(session)
     return render_template("quizzes/gradebook.html", session=session, quizzes=quizzes_, rows=rows)
 

@@ -70,3 +70,24 @@ def test_grading_queue_grade_gradebook_and_statistics(app):
     stats = teacher.get(f"/quizzes/{quiz_id}/statistics").get_data(as_text=True)
     assert "1 submitted attempt" in stats and "<svg" in stats and "Ulaanbaatar" in stats
     assert fellow.get(f"/quizzes/{quiz_id}/statistics").status_code == 403
+
+
+def test_a_drafts_quiz_is_unknown_to_those_who_cannot_see_the_draft(app):
+    from institute.extensions import db
+
+    from ..builders import create_course, create_user
+
+    with app.app_context():
+        author = create_user(email="staff@uca.example", roles="partner", partner="UCA")
+        create_user(email="staff@cica.example", roles="partner", partner="CICA")
+        create_user(email="reader@example.org")
+        create_user(email="reviewer@example.org", roles="instructor")
+        result = create_course(slug="uca-draft", partner="UCA", publish=False, author=author)
+        quiz_id = result.revision.quizzes[0].id
+        db.session.commit()
+    for email, status in (("reader@example.org", 404), ("staff@cica.example", 404),
+                          ("staff@uca.example", 200), ("reviewer@example.org", 200)):
+        client = app.test_client()
+        login(client, email)
+        assert client.get(f"/quizzes/{quiz_id}").status_code == status, email
+    assert app.test_client().get(f"/quizzes/{quiz_id}").status_code == 302  # visitors log in first
