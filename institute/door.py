@@ -5,8 +5,8 @@ hold 32 bits and Python's JSON reader takes ``Infinity`` and 400-digit numbers; 
 would fail deep inside a service as a 500. So the door refuses them first:
 
 - the URL (path and query): not UTF-8, or any C0 control character → 400;
-- form fields, file names and JSON strings: NUL, lone surrogates and C0 controls
-  other than tab, CR and LF (file names: none at all) → 400;
+- form fields, file names, JSON strings and text bodies (a CSV): NUL, lone surrogates
+  and C0 controls other than tab, CR and LF (file names: none at all) → 400;
 - JSON bodies: malformed, nested deeper than ``MAX_JSON_DEPTH``, ``NaN``/``Infinity``,
   numbers that overflow or are longer than ``MAX_NUMBER_LENGTH`` → 400; larger than
   ``MAX_JSON_BYTES`` → 413;
@@ -138,6 +138,8 @@ def check_request() -> None:
         _check_form()
     elif request.is_json:
         _check_json()
+    elif request.mimetype.startswith("text/"):
+        _check_text_body()
 
 
 def _check_url() -> None:
@@ -180,6 +182,17 @@ def _check_json() -> None:
                 pending.append((item, path))
         elif isinstance(value, list):
             pending.extend((item, f"{where}.{i}" if where else str(i)) for i, item in enumerate(value))
+
+
+def _check_text_body() -> None:
+    try:
+        body = request.get_data().decode("utf-8")
+    except UnicodeDecodeError:
+        return  # not text after all: its reader says where (an enrolment CSV names the line)
+    found = _TEXT_FORBIDDEN.search(body)
+    if found:
+        message = "Contains a control character or a NUL byte."
+        raise BadRequest(message, [{"line": body.count("\n", 0, found.start()) + 1, "message": message}])
 
 
 # ------------------------------------------------------------------ query strings

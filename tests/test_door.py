@@ -70,6 +70,20 @@ def test_nul_in_a_form_field_is_refused_and_changes_nothing(app, client):
     assert _counts(app) == before
 
 
+def test_nul_in_a_csv_body_is_refused_with_its_line(app, client, admin):
+    with app.app_context():
+        from .builders import create_session
+
+        session_id = create_session().id
+        db.session.commit()
+    before = _counts(app)
+    body = "email,name,country,partner\nnul@example.org,Nul\x00Name,KG,\n"
+    error = _refused_json(client.post(f"/api/v1/sessions/{session_id}/enrolments", headers=admin, data=body,
+                                      content_type="text/csv"))
+    assert error["details"][0]["line"] == 2
+    assert _counts(app) == before
+
+
 def test_control_characters_in_a_file_name_are_refused(client, admin):
     from io import BytesIO
 
@@ -82,8 +96,8 @@ def test_tab_and_newlines_in_text_are_kept(client, make_user):
     """Bodies may hold tabs and line breaks (essays, descriptions); only other controls are refused."""
     make_user(email="tabs@example.org")
     response = client.post("/api/v1/auth/token",
-                           json={"email": "tabs@example.org", "password": "x", "name": "a\tb\r\nc"})
-    assert response.status_code == 401
+                           json={"email": "tabs@example.org", "password": "a\tb\r\nc"})
+    assert response.status_code == 401  # read, and simply wrong
 
 
 # ------------------------------------------------------------------ JSON

@@ -3,15 +3,24 @@
 from flask import jsonify
 
 from ..api import ApiBlueprint, current_api_user, json_body
+from ..api.schemas import COUNTRY, DATE_TIME, EMAIL, ID, PARTNER_CODE, STRING, array, line, nullable, obj, text
+from ..config import Defaults
 from ..errors import Unauthorized
 from . import services
 from .access import ANY_USER, PUBLIC
+from .models import ROLES
 from .serializers import partner_json, user_json
 from .throttle import record_failure, throttled
 
 accounts_api = ApiBlueprint("accounts_api", __name__)
 
-_STRING = {"type": "string"}
+# Any character the door lets through; an installation may ask for longer ones (the service checks).
+PASSWORD = text(200, Defaults.PASSWORD_MIN_LENGTH)
+PARTNER = obj({"id": ID, "code": STRING, "name": STRING, "country": STRING, "kind": STRING},
+              required=["id", "code", "name", "country", "kind"])
+USER = obj({"id": ID, "email": STRING, "name": STRING, "country": nullable(STRING),
+            "roles": array({"enum": list(ROLES)}), "partner": nullable(PARTNER), "active": {"type": "boolean"}},
+           required=["id", "email", "name", "country", "roles", "partner", "active"])
 
 
 @accounts_api.endpoint(
@@ -19,13 +28,11 @@ _STRING = {"type": "string"}
     ["POST"],
     access=PUBLIC,
     summary="Exchange an email and password for a bearer token",
-    body={
-        "type": "object",
-        "required": ["email", "password"],
-        "properties": {"email": _STRING, "password": _STRING, "name": _STRING},
-    },
+    body=obj({"email": line(254), "password": text(200), "name": line(100)}, required=["email", "password"],
+             additional=False),
     responses={201: "{token, expires_at}", 400: "Malformed", 401: "Wrong credentials",
                429: "Too many failed attempts"},
+    returns=obj({"token": STRING, "expires_at": DATE_TIME}, required=["token", "expires_at"]),
 )
 @throttled
 def create_token():
@@ -40,7 +47,7 @@ def create_token():
 
 @accounts_api.endpoint(
     "/me", ["GET"], access=ANY_USER, summary="The caller, with roles and partner",
-    responses={200: "The user", 401: "No or bad token"},
+    responses={200: "The user", 401: "No or bad token"}, returns=USER,
 )
 def me():
     return jsonify(user_json(current_api_user()))
@@ -51,33 +58,21 @@ def me():
     ["POST"],
     access=("admin",),
     summary="Create a user",
-    body={
-        "type": "object",
-        "required": ["email", "name", "password", "roles"],
-        "properties": {
-            "email": _STRING,
-            "name": _STRING,
-            "password": _STRING,
-            "roles": {"type": "array", "items": {"enum": ["trainee", "partner", "instructor", "admin"]}},
-            "partner": {"type": ["string", "null"]},
-            "country": {"type": ["string", "null"]},
-        },
-    },
+    body=obj({"email": EMAIL, "name": line(200, 1), "password": PASSWORD,
+              "roles": array({"enum": list(ROLES)}, len(ROLES), minItems=1),
+              "partner": nullable(PARTNER_CODE), "country": nullable(COUNTRY)},
+             required=["email", "name", "password", "roles"], additional=False),
     responses={201: "The user", 400: "Malformed", 401: "No or bad token", 403: "Not an admin",
                409: "Duplicate email", 422: "Invalid fields"},
+    returns=USER,
 )
 def create_user():
     data = json_body()
-    roles = data.get("roles", ["trainee"])
-    if isinstance(roles, str):
-        roles = [roles]
-    if not isinstance(roles, list):
-        roles = []
     user = services.create_user(
-        email=str(data.get("email", "")),
-        name=str(data.get("name", "")),
-        password=data.get("password", ""),
-        roles=[str(r) for r in roles],
+        email=data["email"],
+        name=data["name"],
+        password=data["password"],
+        roles=data["roles"],
         partner=data.get("partner"),
         country=data.get("country"),
     )
@@ -87,6 +82,7 @@ def create_user():
 @accounts_api.endpoint(
     "/partners", ["GET"], access=ANY_USER, summary="Partner institutions",
     responses={200: "The partners", 401: "No or bad token"},
+    returns=obj({"partners": array(PARTNER)}, required=["partners"]),
 )
 def partners():
     return jsonify({"partners": [partner_json(p) for p in services.list_partners()]})

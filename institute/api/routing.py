@@ -7,7 +7,8 @@ from flask import Blueprint, g, request
 
 from ..accounts.access import ANY_USER, PUBLIC
 from ..accounts.services import user_for_token
-from ..errors import BadRequest, Forbidden, Unauthorized
+from ..errors import BadRequest, Forbidden, Invalid, Unauthorized
+from .schemas import problems, validator
 
 PREFIX = "/api/v1"
 
@@ -33,6 +34,15 @@ def json_body() -> dict:
     return data
 
 
+def _check_body(check) -> None:
+    data = request.get_json(silent=True)  # the door has parsed it already, strictly
+    if data is None:
+        raise BadRequest("The request body must be JSON (Content-Type: application/json).")
+    found = problems(check, data)
+    if found:
+        raise Invalid(found)
+
+
 class ApiBlueprint(Blueprint):
     """A blueprint under /api/v1 whose routes declare access and OpenAPI facts together."""
 
@@ -49,15 +59,21 @@ class ApiBlueprint(Blueprint):
         responses: dict[int, str],
         body: dict | None = None,
         body_type: str = "application/json",
-        produces: str = "application/json",
+        produces: str | tuple[str, ...] = "application/json",
+        returns: dict | None = None,
+        query: dict[str, dict] | None = None,
         tags: Iterable[str] = (),
     ) -> Callable:
         """Register an API route.
 
         ``access`` is ``PUBLIC``, ``ANY_USER`` or the roles allowed; ``body`` a JSON
-        Schema of the request body; ``responses`` the statuses it can answer.
+        Schema of the request body, checked before the view runs (422); ``responses``
+        the statuses it can answer; ``returns`` the JSON Schema of a success's body;
+        ``query`` the query parameters it reads, each with its schema; ``produces``
+        the media type of a success (or several, chosen by the Accept header).
         """
         allowed = access if access in (PUBLIC, ANY_USER) else frozenset(access)
+        check = validator(body) if body is not None and body_type == "application/json" else None
 
         def decorator(view):
             @wraps(view)
@@ -70,6 +86,8 @@ class ApiBlueprint(Blueprint):
                     if allowed != ANY_USER and not user.has_role(*allowed):
                         raise Forbidden("Your role does not allow this.")
                     g.api_user = user
+                if check is not None:
+                    _check_body(check)
                 return view(*args, **kwargs)
 
             wrapped.access = allowed
@@ -79,6 +97,8 @@ class ApiBlueprint(Blueprint):
                 "body": body,
                 "body_type": body_type,
                 "produces": produces,
+                "returns": returns,
+                "query": query or {},
                 "tags": list(tags) or [self.name.removesuffix("_api")],
             }
             self.add_url_rule(rule, view_func=wrapped, methods=list(methods))

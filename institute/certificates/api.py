@@ -4,11 +4,26 @@ from flask import Response, jsonify
 
 from ..accounts.access import ANY_USER, PUBLIC
 from ..api import ApiBlueprint, current_api_user, json_body
+from ..api.schemas import DATE, DATE_TIME, STRING, array, nullable, obj, text
 from ..errors import Forbidden
 from ..training.services import get_session
 from . import services
 
 certificates_api = ApiBlueprint("certificates_api", __name__)
+
+METADATA = obj({
+    "serial": STRING, "kind": STRING, "holder": STRING, "email": STRING, "title": STRING, "starts_on": DATE,
+    "ends_on": DATE, "hours": nullable({"type": "number"}), "courses": array(STRING), "issued_at": DATE_TIME,
+    "pdf_sha256": STRING, "status": {"enum": ["valid", "revoked"]}, "revoked_at": nullable(DATE_TIME),
+    "revocation_reason": nullable(STRING),
+}, required=["serial", "kind", "holder", "email", "title", "starts_on", "ends_on", "hours", "courses",
+             "issued_at", "pdf_sha256", "status", "revoked_at", "revocation_reason"])
+VERIFICATION = {"oneOf": [
+    obj({"status": {"const": "unknown"}}, required=["status"]),
+    obj({"status": {"enum": ["valid", "revoked"]}, "serial": STRING, "holder": STRING, "title": STRING,
+         "starts_on": DATE, "ends_on": DATE, "issued_on": DATE, "revoked_on": DATE, "reason": STRING},
+        required=["status", "serial", "holder", "title", "starts_on", "ends_on", "issued_on"]),
+]}
 
 
 def _metadata(c) -> dict:
@@ -33,6 +48,9 @@ def _own(serial: str):
     summary="Issue certificates for every fellow who completed the session",
     responses={200: "{issued: [serial], ineligible: [{email, reasons}]}", 401: "No or bad token",
                403: "Not an admin", 404: "Unknown session", 409: "Issuing at the same moment"},
+    returns=obj({"issued": array(STRING), "already_issued": array(STRING),
+                 "ineligible": array(obj({"email": STRING, "reasons": array(STRING)}, required=["email", "reasons"]))},
+                required=["issued", "already_issued", "ineligible"]),
 )
 def issue(session_id: int):
     result = services.issue_session(get_session(session_id), current_api_user())
@@ -44,6 +62,7 @@ def issue(session_id: int):
 @certificates_api.endpoint(
     "/certificates/<serial>", ["GET"], access=ANY_USER, summary="A certificate's metadata",
     responses={200: "The metadata", 401: "No or bad token", 403: "Not the holder", 404: "Unknown"},
+    returns=METADATA,
 )
 def metadata(serial: str):
     return jsonify(_metadata(_own(serial)))
@@ -63,6 +82,8 @@ def pdf(serial: str):
     "/certificates/<serial>/credential", ["GET"], access=ANY_USER,
     summary="The signed Open Badges 3.0 credential (JSON, VC-JWT proof)",
     responses={200: "The credential", 401: "No or bad token", 403: "Not the holder", 404: "Unknown"},
+    returns=obj({"@context": array(STRING), "type": array(STRING), "proof": {"type": "object"}},
+                required=["@context", "type"]),
 )
 def credential(serial: str):
     return jsonify(_own(serial).credential)
@@ -70,9 +91,10 @@ def credential(serial: str):
 
 @certificates_api.endpoint(
     "/certificates/<serial>/revoke", ["POST"], access=("admin",), summary="Revoke with a reason",
-    body={"type": "object", "required": ["reason"], "properties": {"reason": {"type": "string"}}},
+    body=obj({"reason": text(2000, 1)}, required=["reason"], additional=False),
     responses={200: "The metadata", 400: "Malformed", 401: "No or bad token", 403: "Not an admin",
                404: "Unknown", 409: "Already revoked", 422: "No reason"},
+    returns=METADATA,
 )
 def revoke(serial: str):
     data = json_body()
@@ -83,6 +105,7 @@ def revoke(serial: str):
 @certificates_api.endpoint(
     "/verify/<code>", ["GET"], access=PUBLIC, summary="Verify a certificate: valid, revoked or unknown",
     responses={200: "{status: valid | revoked | unknown, ...}"},
+    returns=VERIFICATION,
 )
 def verify(code: str):
     return jsonify(services.verification(code))

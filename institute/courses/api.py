@@ -4,6 +4,7 @@ from flask import Response, jsonify, request
 
 from ..accounts.access import ANY_USER
 from ..api import ApiBlueprint, current_api_user
+from ..api.schemas import COUNT, DATE_TIME, ID, QUERY_TEXT, STRING, array, nullable, obj, query_number, text
 from ..door import query_int
 from ..errors import BadRequest, TooLarge
 from . import services
@@ -12,11 +13,38 @@ from .serializers import course_json, course_summary_json, module_json
 
 courses_api = ApiBlueprint("courses_api", __name__)
 
+_STATUS = {"enum": ["published", "draft"]}
+COURSE_SUMMARY = obj({
+    "slug": STRING, "title": STRING, "partner": STRING, "language": STRING, "license": STRING,
+    "authors": array(STRING), "version": STRING, "summary": STRING, "topics": array(STRING),
+    "hours": nullable({"type": "number"}), "revision": ID, "status": _STATUS, "derived_from": nullable(STRING),
+}, required=["slug", "title", "partner", "language", "license", "authors", "version", "summary", "topics",
+             "hours", "revision", "status", "derived_from"])
+QUIZ = obj({"id": ID, "title": STRING, "file": STRING, "after": nullable(STRING), "pass_mark": {"type": "number"},
+            "max_attempts": COUNT, "time_limit_minutes": nullable(COUNT), "shuffle": {"type": "boolean"},
+            "questions": COUNT},
+           required=["id", "title", "file", "after", "pass_mark", "max_attempts", "time_limit_minutes",
+                     "shuffle", "questions"])
+COURSE = {**COURSE_SUMMARY, "properties": {
+    **COURSE_SUMMARY["properties"],
+    "modules": array(obj({"slug": STRING, "title": STRING, "minutes": nullable(COUNT), "position": COUNT},
+                         required=["slug", "title", "minutes", "position"])),
+    "quizzes": array(QUIZ),
+    "revision_info": obj({"number": ID, "status": _STATUS, "author": nullable(STRING), "message": STRING,
+                          "created_at": DATE_TIME, "published_at": nullable(DATE_TIME), "content_hash": STRING},
+                         required=["number", "status", "author", "message", "created_at", "published_at",
+                                   "content_hash"]),
+}, "required": [*COURSE_SUMMARY["required"], "modules", "quizzes", "revision_info"]}
+REVISION_STATE = obj({"slug": STRING, "revision": ID, "status": _STATUS}, required=["slug", "revision", "status"])
+REVISION_QUERY = {"revision": query_number(1)}
+
 
 @courses_api.endpoint(
     "/courses", ["GET"], access=ANY_USER,
     summary="Courses visible to the caller (filters: q, partner, language, topic, drafts=1)",
     responses={200: "The courses", 401: "No or bad token"},
+    query={name: QUERY_TEXT for name in ("q", "partner", "language", "topic", "drafts")},
+    returns=obj({"courses": array(COURSE_SUMMARY)}, required=["courses"]),
 )
 def list_courses():
     args = request.args
@@ -29,13 +57,14 @@ def list_courses():
 @courses_api.endpoint(
     "/courses", ["POST"], access=("partner", "admin"),
     summary="Upload a course bundle (multipart field 'bundle', a zip); creates a draft revision",
-    body={"type": "object", "required": ["bundle"],
-          "properties": {"bundle": {"type": "string", "contentMediaType": "application/zip"},
-                         "message": {"type": "string"}}},
+    body=obj({"bundle": {"type": "string", "format": "binary", "contentMediaType": "application/zip"},
+              "message": text(10_000)}, required=["bundle"], additional=False),
     body_type="multipart/form-data",
     responses={201: "{slug, revision, status}", 200: "Unchanged: {slug, revision, status}",
                400: "No bundle", 401: "No or bad token", 403: "Not your institution's course",
                413: "Too large", 422: "Problems, each with file and line"},
+    returns={**REVISION_STATE, "properties": {**REVISION_STATE["properties"], "created": {"type": "boolean"}},
+             "required": [*REVISION_STATE["required"], "created"]},
 )
 def upload_course():
     upload = request.files.get("bundle")
@@ -55,6 +84,7 @@ def upload_course():
     "/courses/<slug>", ["GET"], access=ANY_USER,
     summary="A course with its modules and quizzes (ids)",
     responses={200: "The course", 401: "No or bad token", 404: "Unknown or not visible"},
+    query=REVISION_QUERY, returns=COURSE,
 )
 def get_course(slug: str):
     course = services.get_course(slug)
@@ -68,6 +98,7 @@ def get_course(slug: str):
     summary="Publish the newest revision",
     responses={200: "{slug, revision, status}", 401: "No or bad token", 403: "Not a reviewer",
                404: "Unknown course", 409: "Already published"},
+    returns=REVISION_STATE,
 )
 def publish_course(slug: str):
     course = services.get_course(slug)
@@ -79,6 +110,8 @@ def publish_course(slug: str):
     "/courses/<slug>/modules/<module>", ["GET"], access=ANY_USER,
     summary="A module: {slug, title, html}",
     responses={200: "The module", 401: "No or bad token", 404: "Unknown"},
+    returns=obj({"slug": STRING, "title": STRING, "minutes": nullable(COUNT), "html": STRING},
+                required=["slug", "title", "minutes", "html"]),
 )
 def get_module(slug: str, module: str):
     page = services.module_page(slug, module, current_api_user())
@@ -89,6 +122,8 @@ def get_module(slug: str, module: str):
     "/courses/<slug>/modules/<module>/complete", ["POST"], access=("trainee",),
     summary="Mark a module as done",
     responses={200: "Done", 401: "No or bad token", 403: "Not a fellow", 404: "Unknown"},
+    returns=obj({"slug": STRING, "module": STRING, "completed_at": DATE_TIME},
+                required=["slug", "module", "completed_at"]),
 )
 def complete_module(slug: str, module: str):
     completion = services.mark_done(current_api_user(), services.get_course(slug), module)
@@ -100,7 +135,7 @@ def complete_module(slug: str, module: str):
     "/courses/<slug>/bundle", ["GET"], access=("partner", "instructor", "admin"),
     summary="The course as a zip bundle (the newest revision the caller may see)",
     responses={200: "The zip", 401: "No or bad token", 403: "Role", 404: "Unknown"},
-    produces="application/zip",
+    produces="application/zip", query=REVISION_QUERY,
 )
 def download_bundle(slug: str):
     course = services.get_course(slug)

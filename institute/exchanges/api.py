@@ -4,26 +4,50 @@ from flask import jsonify, request
 
 from ..accounts.access import ANY_USER
 from ..api import ApiBlueprint, current_api_user, json_body
+from ..api.schemas import (
+    COUNT,
+    DATE,
+    DATE_TIME,
+    EMAIL,
+    ID,
+    PARTNER_CODE,
+    QUERY_TEXT,
+    SLUG,
+    STRING,
+    array,
+    nullable,
+    obj,
+    query_number,
+    text,
+)
 from ..door import YEARS, query_int
 from ..errors import Forbidden
 from . import services
+from .models import STATES
 from .serializers import exchange_json
 
 exchanges_api = ApiBlueprint("exchanges_api", __name__)
 
-_DATE = {"type": "string", "format": "date"}
+EXCHANGE = obj({
+    "id": ID, "status": {"enum": list(STATES)}, "teacher": STRING, "teacher_name": STRING, "home": STRING,
+    "host": STRING, "starts_on": DATE, "ends_on": DATE, "days": COUNT, "courses": array(STRING),
+    "purpose": STRING, "report": nullable(STRING),
+    "files": array(obj({"id": ID, "name": STRING, "size": COUNT}, required=["id", "name", "size"])),
+    "history": array(obj({"at": DATE_TIME, "by": nullable(STRING), "from": nullable(STRING), "to": STRING,
+                          "note": nullable(STRING)}, required=["at", "by", "from", "to", "note"])),
+}, required=["id", "status", "teacher", "teacher_name", "home", "host", "starts_on", "ends_on", "days",
+             "courses", "purpose", "report", "files"])
 
 
 @exchanges_api.endpoint(
     "/exchanges", ["POST"], access=("partner", "admin"),
     summary="Propose a teacher exchange",
-    body={"type": "object", "required": ["teacher", "home", "host", "starts_on", "ends_on", "purpose"],
-          "properties": {"teacher": {"type": "string", "format": "email"}, "home": {"type": "string"},
-                         "host": {"type": "string"}, "starts_on": _DATE, "ends_on": _DATE,
-                         "courses": {"type": "array", "items": {"type": "string"}},
-                         "purpose": {"type": "string"}}},
+    body=obj({"teacher": EMAIL, "home": PARTNER_CODE, "host": PARTNER_CODE, "starts_on": DATE, "ends_on": DATE,
+              "courses": array(SLUG, 50), "purpose": text(10_000, 20)},
+             required=["teacher", "home", "host", "starts_on", "ends_on", "purpose"], additional=False),
     responses={201: "{id, status: proposed}", 400: "Malformed", 401: "No or bad token",
                403: "Not the home institution's staff", 422: "Invalid fields"},
+    returns=EXCHANGE,
 )
 def propose():
     data = json_body()
@@ -36,12 +60,12 @@ def propose():
 @exchanges_api.endpoint(
     "/exchanges/<int:exchange_id>/decision", ["POST"], access=("partner", "instructor", "admin"),
     summary="Move an exchange: confirm (host staff), approve (admin), reject, cancel, complete (with report)",
-    body={"type": "object", "required": ["decision"],
-          "properties": {"decision": {"enum": ["confirm", "approve", "reject", "cancel", "complete"]},
-                         "report": {"type": "string"}}},
+    body=obj({"decision": {"enum": ["confirm", "approve", "reject", "cancel", "complete"]},
+              "report": text(20_000)}, required=["decision"], additional=False),
     responses={200: "The exchange in its new state", 400: "Malformed", 401: "No or bad token",
                403: "Not yours to decide", 404: "Unknown", 409: "Wrong state or overlapping approval",
                422: "Unknown decision or missing report"},
+    returns=EXCHANGE,
 )
 def decide(exchange_id: int):
     data = json_body()
@@ -54,6 +78,9 @@ def decide(exchange_id: int):
     "/exchanges", ["GET"], access=ANY_USER,
     summary="Exchanges the caller may see (filters: year, partner, status)",
     responses={200: "{exchanges}", 401: "No or bad token"},
+    query={"year": query_number(*YEARS),
+           "partner": QUERY_TEXT, "status": QUERY_TEXT},
+    returns=obj({"exchanges": array(EXCHANGE)}, required=["exchanges"]),
 )
 def list_exchanges():
     args = request.args
@@ -65,6 +92,7 @@ def list_exchanges():
 @exchanges_api.endpoint(
     "/exchanges/<int:exchange_id>", ["GET"], access=ANY_USER, summary="An exchange with its history",
     responses={200: "The exchange", 401: "No or bad token", 403: "Not visible to you", 404: "Unknown"},
+    returns={**EXCHANGE, "required": [*EXCHANGE["required"], "history"]},
 )
 def get_exchange(exchange_id: int):
     exchange = services.get_exchange(exchange_id)

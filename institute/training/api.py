@@ -4,6 +4,24 @@ from flask import jsonify, request
 
 from ..accounts.access import ANY_USER
 from ..api import ApiBlueprint, current_api_user, json_body
+from ..api.schemas import (
+    COUNT,
+    COUNTRY,
+    DATE,
+    DATE_TIME,
+    EMAIL,
+    ID,
+    QUERY_TEXT,
+    SLUG,
+    STRING,
+    TEXT_PATTERN,
+    array,
+    line,
+    nullable,
+    obj,
+    text,
+)
+from ..door import YEARS
 from ..errors import BadRequest
 from ..spreadsheets import csv_response
 from . import services
@@ -14,25 +32,40 @@ from .serializers import application_json, fellow_json, session_json
 
 training_api = ApiBlueprint("training_api", __name__)
 
-_DATE = {"type": "string", "format": "date"}
-SESSION_SCHEMA = {
-    "type": "object",
-    "required": ["title", "year", "starts_on", "ends_on"],
-    "properties": {
-        "title": {"type": "string"}, "year": {"type": "integer"},
-        "sequence": {"enum": [1, 2]}, "starts_on": _DATE, "ends_on": _DATE,
-        "seats": {"type": "integer", "minimum": 1, "default": 15},
-        "courses": {"type": "array", "items": {"type": "string"}},
-        "instructors": {"type": "array", "items": {"type": "string", "format": "email"}},
-        "applications_open": _DATE, "applications_close": _DATE,
-        "place": {"type": "string"}, "description": {"type": "string"},
-    },
-}
+SESSION_SCHEMA = obj({
+    "title": line(200, 1), "year": {"type": "integer", "minimum": YEARS[0], "maximum": YEARS[1]},
+    "sequence": {"enum": [1, 2]}, "starts_on": DATE, "ends_on": DATE,
+    "seats": {"type": "integer", "minimum": 1, "maximum": 10_000, "default": 15},
+    "courses": array(SLUG, 50), "instructors": array(EMAIL, 50),
+    "applications_open": nullable(DATE), "applications_close": nullable(DATE),
+    "place": line(200), "description": text(20_000),
+}, required=["title", "year", "starts_on", "ends_on"], additional=False)
+SESSION = obj({
+    "id": ID, "title": STRING, "year": {"type": "integer"}, "sequence": {"enum": [1, 2]}, "starts_on": DATE,
+    "ends_on": DATE, "place": STRING, "seats": COUNT, "seats_left": COUNT, "applications_open": nullable(DATE),
+    "applications_close": DATE, "closed": {"type": "boolean"}, "courses": array(STRING),
+    "instructors": array(STRING),
+}, required=["id", "title", "year", "sequence", "starts_on", "ends_on", "place", "seats", "seats_left",
+             "applications_open", "applications_close", "closed", "courses", "instructors"])
+APPLICATION = obj({
+    "id": ID, "session": ID, "user": STRING,
+    "status": {"enum": ["applied", "accepted", "waitlisted", "rejected", "withdrawn"]},
+    "country": nullable(STRING), "institution": STRING, "created_at": DATE_TIME,
+}, required=["id", "session", "user", "status", "country", "institution", "created_at"])
+FELLOW = obj({
+    "email": STRING, "name": STRING, "country": nullable(STRING), "institution": STRING,
+    "modules_done": COUNT, "modules_total": COUNT, "quizzes_passed": COUNT, "quizzes_total": COUNT,
+    "completed": {"type": "boolean"},
+    "courses": array(obj({"slug": STRING, "modules_done": array(STRING), "complete": {"type": "boolean"}},
+                         required=["slug", "modules_done", "complete"])),
+}, required=["email", "name", "country", "institution", "modules_done", "modules_total", "quizzes_passed",
+             "quizzes_total", "completed", "courses"])
 
 
 @training_api.endpoint(
     "/sessions", ["GET"], access=ANY_USER, summary="Training sessions (upcoming=1 for open ones)",
     responses={200: "The sessions", 401: "No or bad token"},
+    query={"upcoming": QUERY_TEXT}, returns=obj({"sessions": array(SESSION)}, required=["sessions"]),
 )
 def list_sessions():
     sessions = services.list_sessions(upcoming_only=request.args.get("upcoming") == "1")
@@ -44,6 +77,7 @@ def list_sessions():
     body=SESSION_SCHEMA,
     responses={201: "The session", 400: "Malformed", 401: "No or bad token", 403: "Not an admin",
                409: "That year and sequence exist", 422: "Invalid fields"},
+    returns=SESSION,
 )
 def create_session():
     return jsonify(session_json(services.create_session(json_body()))), 201
@@ -52,6 +86,7 @@ def create_session():
 @training_api.endpoint(
     "/sessions/<int:session_id>", ["GET"], access=ANY_USER, summary="A training session",
     responses={200: "The session", 401: "No or bad token", 404: "Unknown"},
+    returns=SESSION,
 )
 def get_session(session_id: int):
     return jsonify(session_json(services.get_session(session_id)))
@@ -60,12 +95,12 @@ def get_session(session_id: int):
 @training_api.endpoint(
     "/sessions/<int:session_id>/applications", ["POST"], access=("trainee",),
     summary="Apply to a session with a motivation statement",
-    body={"type": "object", "required": ["motivation"],
-          "properties": {"motivation": {"type": "string", "minLength": 20},
-                         "country": {"type": "string"}, "institution": {"type": "string"}}},
+    body=obj({"motivation": text(5000, 20), "country": nullable(COUNTRY), "institution": line(200)},
+             required=["motivation"], additional=False),
     responses={201: "{id, status: applied}", 401: "No or bad token", 403: "Not a fellow",
                404: "Unknown session", 409: "Applied already, outside the window or closed",
                422: "Invalid fields"},
+    returns=APPLICATION,
 )
 def apply(session_id: int):
     data = json_body()
@@ -78,10 +113,10 @@ def apply(session_id: int):
 @training_api.endpoint(
     "/applications/<int:application_id>/decision", ["POST"], access=("admin",),
     summary="Accept, waitlist or reject an application",
-    body={"type": "object", "required": ["decision"],
-          "properties": {"decision": {"enum": ["accept", "waitlist", "reject"]}}},
+    body=obj({"decision": {"enum": ["accept", "waitlist", "reject"]}}, required=["decision"], additional=False),
     responses={200: "{status}", 401: "No or bad token", 403: "Not an admin", 404: "Unknown",
                409: "The session is full, or the application withdrawn", 422: "Unknown decision"},
+    returns=APPLICATION,
 )
 def decide(application_id: int):
     data = json_body()
@@ -95,6 +130,7 @@ def decide(application_id: int):
     summary="Withdraw an application (the applicant or an admin); frees the seat",
     responses={200: "{status: withdrawn}", 401: "No or bad token", 403: "Not yours",
                404: "Unknown", 409: "Already withdrawn or rejected"},
+    returns=APPLICATION,
 )
 def withdraw(application_id: int):
     application = services.withdraw(services.get_application(application_id), current_api_user())
@@ -104,10 +140,11 @@ def withdraw(application_id: int):
 @training_api.endpoint(
     "/sessions/<int:session_id>/enrolments", ["POST"], access=("admin",),
     summary="Bulk enrolment: a CSV body (email,name,country,partner); all rows or none",
-    body={"type": "string"}, body_type="text/csv",
+    body={"type": "string", "minLength": 1, "pattern": TEXT_PATTERN}, body_type="text/csv",
     responses={201: "{enrolled, invited}", 400: "No CSV body", 401: "No or bad token",
                403: "Not an admin", 404: "Unknown session", 409: "Session closed",
                422: "Problems, each with its line"},
+    returns=obj({"enrolled": array(STRING), "invited": array(STRING)}, required=["enrolled", "invited"]),
 )
 def enrol(session_id: int):
     data = request.get_data()
@@ -123,6 +160,8 @@ def enrol(session_id: int):
     summary="The cohort: every fellow with progress and completion (Accept: text/csv for CSV)",
     responses={200: "{fellows}, or the CSV", 401: "No or bad token", 403: "Not teaching this session",
                404: "Unknown session"},
+    produces=("application/json", "text/csv"),
+    returns=obj({"session": ID, "fellows": array(FELLOW)}, required=["session", "fellows"]),
 )
 def cohort(session_id: int):
     session = services.session_for_staff(session_id, current_api_user())

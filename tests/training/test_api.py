@@ -82,7 +82,7 @@ def test_applying_twice_outside_window_or_closed(app, client, make_user):
     assert late.status_code == 409
     short = client.post(f"/api/v1/sessions/{late_id}/applications", headers=fellow,
                         json={"motivation": "short"})
-    assert short.status_code == 409  # the window is checked first
+    assert short.status_code == 422  # the body's schema is checked before the window
     invalid = client.post("/api/v1/sessions", headers=admin, json={"title": ""})
     assert invalid.status_code == 422
 

@@ -1,0 +1,115 @@
+"""JSON Schema pieces the API routes declare, and the check of a body against them.
+
+A route's ``body=`` schema states what the server enforces (types, lengths, ranges,
+formats); the route decorator checks every request body against it once, so a
+wrong type never reaches a service (422, one ``{field, message}`` per problem).
+The services still check the rules. The same schemas are the OpenAPI document's.
+"""
+
+from jsonschema import Draft202012Validator, FormatChecker
+
+from ..door import DB_INT_MAX
+
+# What the door lets through in a JSON string: no NUL and no C0 control but tab, CR, LF.
+TEXT_PATTERN = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f]*$"
+LINE_PATTERN = "^[^\\u0000-\\u001f]*$"  # one line: not even tab, CR or LF
+
+
+def text(max_length: int, min_length: int = 0, **extra) -> dict:
+    """Text of several lines (a motivation, a report)."""
+    return {"type": "string", "minLength": min_length, "maxLength": max_length, "pattern": TEXT_PATTERN,
+            **extra}
+
+
+def line(max_length: int, min_length: int = 0, **extra) -> dict:
+    """Text of one line (a name, a title, a code)."""
+    return {"type": "string", "minLength": min_length, "maxLength": max_length, "pattern": LINE_PATTERN,
+            **extra}
+
+
+def nullable(schema: dict) -> dict:
+    return {"anyOf": [schema, {"type": "null"}]}
+
+
+def obj(properties: dict, required=(), additional: bool = True) -> dict:
+    """An object; answers may grow new properties, request bodies say ``additional=False``."""
+    schema = {"type": "object", "properties": properties, "required": list(required)}
+    if not additional:
+        schema["additionalProperties"] = False
+    return schema
+
+
+def array(items: dict, max_items: int | None = None, **extra) -> dict:
+    schema = {"type": "array", "items": items, **extra}
+    if max_items is not None:
+        schema["maxItems"] = max_items
+    return schema
+
+
+ID = {"type": "integer", "minimum": 1, "maximum": DB_INT_MAX}
+COUNT = {"type": "integer", "minimum": 0}
+EMAIL = {"type": "string", "format": "email", "minLength": 3, "maxLength": 254, "pattern": LINE_PATTERN}
+DATE = {"type": "string", "format": "date"}
+DATE_TIME = {"type": "string", "format": "date-time"}
+STRING = {"type": "string"}
+QUERY_TEXT = line(500)  # a query string's text: the door refuses control characters there
+
+
+def query_number(low: int, high: int = DB_INT_MAX) -> dict:
+    """A whole number in the query, as ``door.query_int`` reads it: empty means not given."""
+    return {"anyOf": [{"type": "integer", "minimum": low, "maximum": high}, {"const": ""}]}
+SLUG = line(100, 1)
+COUNTRY = {"type": "string", "pattern": "^([A-Za-z]{2})?$"}  # ISO 3166 alpha-2; unknown codes are 422
+PARTNER_CODE = {"type": "string", "maxLength": 20, "pattern": "^[A-Za-z0-9-]*$"}
+
+
+def validator(schema: dict) -> Draft202012Validator:
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema, format_checker=FormatChecker())
+
+
+def problems(check: Draft202012Validator, data) -> list[dict]:
+    """Each way ``data`` breaks the schema, as ``{field, message}``, in a stable order."""
+    found = []
+    for error in check.iter_errors(data):
+        where = ".".join(str(p) for p in error.absolute_path)
+        if error.validator == "required":
+            missing = [name for name in error.validator_value if name not in error.instance]
+            found += [(_join(where, name), "is required") for name in missing]
+        elif error.validator == "additionalProperties":
+            known = set(error.schema.get("properties", {}))
+            found += [(_join(where, name), "is not a field of this request")
+                      for name in error.instance if name not in known]
+        else:
+            found.append((where or "body", _message(error)))
+    return [{"field": field, "message": message} for field, message in sorted(set(found))]
+
+
+def _join(where: str, name: str) -> str:
+    return f"{where}.{name}" if where else name
+
+
+_TYPES = {"string": "a text", "integer": "a whole number", "number": "a number", "boolean": "true or false",
+          "array": "a list", "object": "an object", "null": "null"}
+
+
+def _message(error) -> str:
+    value, kind = error.validator_value, error.validator
+    if kind == "type":
+        kinds = value if isinstance(value, list) else [value]
+        return "must be " + " or ".join(_TYPES.get(k, k) for k in kinds)
+    messages = {
+        "maxLength": f"must have at most {value} characters",
+        "minLength": f"must have at least {value} characters",
+        "maximum": f"must be at most {value}",
+        "minimum": f"must be at least {value}",
+        "maxItems": f"must have at most {value} entries",
+        "minItems": f"must have at least {value} entries",
+        "enum": "must be one of: " + ", ".join(str(v) for v in value) if isinstance(value, list) else "",
+        "const": f"must be {value}",
+        "format": f"must be a valid {value}",
+        "pattern": "holds characters that are not allowed here",
+        "uniqueItems": "must not repeat an entry",
+        "maxProperties": f"must have at most {value} entries",
+    }
+    return messages.get(kind) or error.message[:200]
