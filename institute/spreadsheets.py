@@ -40,7 +40,9 @@ def csv_text(header: Sequence[str], rows: Iterable[Sequence]) -> str:
     return out.getvalue()
 
 
-def csv_response(text: str, filename: str) -> Response:
-    """A CSV file to download under ``filename``."""
-    return Response(text, mimetype="text/csv",
+def csv_response(text: str, filename: str, byte_order_mark: bool = True) -> Response:
+    """A CSV file to download under ``filename``. The byte order mark tells Excel it is UTF-8,
+    without which it garbles every name outside Latin-1 (Ñúñez, Айгерим, فاطمة, 王小明); the
+    API leaves it out for the programs that read it."""
+    return Response(("\ufeff" if byte_order_mark else "") + text, mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})

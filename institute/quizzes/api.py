@@ -140,7 +140,7 @@ def grade(attempt_id: int):
 def gradebook(session_id: int):
     session = training.session_for_staff(session_id, current_api_user(), "gradebook")
     if request.accept_mimetypes.best_match(["application/json", "text/csv"]) == "text/csv":
-        return csv_response(gradebook_csv(session), f"gradebook-{session.code}.csv")
+        return csv_response(gradebook_csv(session), f"gradebook-{session.code}.csv", byte_order_mark=False)
     quizzes, rows = gradebook_rows(session)
     return jsonify({
         "session": session.id,

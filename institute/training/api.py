@@ -166,6 +166,6 @@ def enrol(session_id: int):
 def cohort(session_id: int):
     session = services.session_for_staff(session_id, current_api_user())
     if request.accept_mimetypes.best_match(["application/json", "text/csv"]) == "text/csv":
-        return csv_response(cohort_csv(session), f"cohort-{session.code}.csv")
+        return csv_response(cohort_csv(session), f"cohort-{session.code}.csv", byte_order_mark=False)
     return jsonify({"session": session.id,
                     "fellows": [fellow_json(f) for f in cohort_progress(session)]})

@@ -124,17 +124,26 @@ def _instructors(emails, details: list[dict], starts: date | None = None,
     return teachers
 
 
-def teacher_candidates(session: TrainingSession | None = None, today: date | None = None) -> list[User]:
-    """Who may be chosen to teach a session: the institute's instructors, guest teachers on
-    an approved exchange that has not ended, and whoever teaches it already."""
+def teacher_candidates(session: TrainingSession | None = None,
+                       today: date | None = None) -> list[tuple[User, Exchange | None]]:
+    """Who may be chosen to teach a session, each with the exchange a guest comes on: the
+    institute's instructors; guest teachers on an approved exchange that overlaps the
+    session (that has not ended, for a new session); whoever teaches it already."""
     today = today or date.today()
-    guests = sa.select(Exchange.teacher_id).where(Exchange.status == "approved", Exchange.ends_on >= today)
+    exchanges = sa.select(Exchange).where(Exchange.status == "approved", Exchange.ends_on >= today)
+    if session is not None:
+        exchanges = sa.select(Exchange).where(Exchange.status == "approved", Exchange.ends_on >= session.starts_on,
+                                              Exchange.starts_on <= session.ends_on)
+    guest_exchanges = {e.teacher_id: e for e in db.session.scalars(exchanges.order_by(Exchange.starts_on))}
     chosen = sa.select(SessionInstructor.user_id).where(
         SessionInstructor.session_id == (session.id if session else None))
     instructors = sa.select(UserRole.user_id).where(UserRole.role == "instructor")
-    return list(db.session.scalars(sa.select(User).where(
-        User.active.is_(True), sa.or_(User.id.in_(instructors), User.id.in_(guests), User.id.in_(chosen)))
-        .order_by(User.name)).unique())
+    users = db.session.scalars(sa.select(User).where(
+        User.active.is_(True),
+        sa.or_(User.id.in_(instructors), User.id.in_(list(guest_exchanges)), User.id.in_(chosen)))
+        .order_by(User.name)).unique()
+    return [(user, None if user.has_role("instructor", "admin") else guest_exchanges.get(user.id))
+            for user in users]
 
 
 def create_session(data: dict) -> TrainingSession:

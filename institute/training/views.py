@@ -3,8 +3,8 @@
 from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 
 from ..accounts.access import login_required, public, roles_required
@@ -127,8 +127,17 @@ def _session_form(obj=None) -> SessionForm:
         form.instructors.data = [u.email for u in obj.instructors]
         form.sequence.data = str(obj.sequence)
     form.courses.choices = [(c.slug, r.title) for c, r in catalogue(None)]
-    form.instructors.choices = [(u.email, f"{u.name} ({u.email})") for u in services.teacher_candidates(obj)]
+    form.instructors.choices = [(user.email, _teacher_label(user, exchange))
+                                for user, exchange in services.teacher_candidates(obj)]
     return form
+
+
+def _teacher_label(user, exchange) -> str:
+    if exchange is None:
+        return f"{user.name} ({user.email})"
+    return _("%(name)s (%(email)s), guest teacher from %(home)s, %(start)s – %(end)s", name=user.name,
+             email=user.email, home=exchange.home.code, start=format_date(exchange.starts_on),
+             end=format_date(exchange.ends_on))
 
 
 def _form_data(form: SessionForm) -> dict:

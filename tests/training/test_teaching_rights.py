@@ -95,4 +95,7 @@ def test_admins_may_choose_guest_teachers_on_the_session_form(app, client, demo)
     login(client, "admin@gdi.example", DEMO_PASSWORD)
     page = client.get(f"/admin/sessions/{demo['sessions'][2026]}/edit").get_data(as_text=True)
     assert GUEST in page and "instructor@gdi.example" in page
+    assert "guest teacher from CICA" in page  # with the exchange's dates
     assert "gulnara.teacher@uca.example" not in page  # only proposed: not a teacher yet
+    later = client.get(f"/admin/sessions/{demo['sessions'][2027]}/edit").get_data(as_text=True)
+    assert GUEST not in later  # the exchange is over before the 2027 session starts
