@@ -13,7 +13,8 @@ would fail deep inside a service as a 500. So the door refuses them first:
 - ``<int:…>`` path arguments beyond the database's integers → 404 (no such thing);
 - integers in query strings outside their bounds → 400 (:func:`query_int`).
 
-The web pages and the API turn the refusals into a page or the error envelope.
+The web pages and the API turn the refusals into a page or the error envelope; for
+characters no field may hold (:class:`Unreadable`) a page says so in plain words.
 """
 
 import json
@@ -23,6 +24,7 @@ from urllib.parse import unquote_to_bytes
 
 from flask import Flask, Request, request
 from flask.json.provider import DefaultJSONProvider
+from flask_babel import lazy_gettext as _l
 from werkzeug.routing import IntegerConverter, ValidationError
 
 from .errors import BadRequest, TooLarge
@@ -121,14 +123,22 @@ class DoorRequest(Request):
 # ------------------------------------------------------------------ the check
 
 
-def _refuse(where: str, message: str):
+class Unreadable(BadRequest):
+    """Characters no field may hold (controls, NUL, lone surrogates, not UTF-8): the API
+    names them precisely; a web page says in plain words what is wrong and what to do."""
+
+    page_message = _l("The address or a field holds characters that cannot be accepted (a control "
+                      "character or broken text). Go back, remove it and try again.")
+
+
+def _refuse(where: str, message: str, error: type[BadRequest] = BadRequest):
     where = _NAME_FORBIDDEN.sub("\ufffd", where)  # the answer must not carry what it refuses
-    raise BadRequest(message, [{"field": where, "message": message}])
+    raise error(message, [{"field": where, "message": message}])
 
 
 def _check_text(value: str, where: str, pattern: re.Pattern = _TEXT_FORBIDDEN) -> None:
     if pattern.search(value):
-        _refuse(where, "Contains a control character, a NUL byte or a lone surrogate.")
+        _refuse(where, "Contains a control character, a NUL byte or a lone surrogate.", Unreadable)
 
 
 def check_request() -> None:
@@ -152,7 +162,7 @@ def _check_url() -> None:
                 data = unquote_to_bytes(data.replace(b"+", b" "))
             text = data.decode("utf-8")
         except UnicodeError:
-            _refuse(part, "The address is not valid UTF-8.")
+            _refuse(part, "The address is not valid UTF-8.", Unreadable)
         _check_text(text, part, _URL_FORBIDDEN)
 
 
@@ -192,7 +202,7 @@ def _check_text_body() -> None:
     found = _TEXT_FORBIDDEN.search(body)
     if found:
         message = "Contains a control character or a NUL byte."
-        raise BadRequest(message, [{"line": body.count("\n", 0, found.start()) + 1, "message": message}])
+        raise Unreadable(message, [{"line": body.count("\n", 0, found.start()) + 1, "message": message}])
 
 
 # ------------------------------------------------------------------ query strings

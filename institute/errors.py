@@ -6,6 +6,9 @@ class DomainError(Exception):
 
     status = 400
     code = "bad_request"
+    # What a web page says instead of ``message`` and ``details`` (the API keeps those), for
+    # errors whose message is meant for programs; None: the page shows message and details.
+    page_message = None
 
     def __init__(self, message: str, details: list[dict] | None = None):
         super().__init__(message)

@@ -4,6 +4,7 @@ from urllib.parse import urlsplit
 
 from flask import Flask, current_app, g, render_template, request, session
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -57,18 +58,39 @@ def _page(status: int, title: str, message: str, details=None, headers=None):
     )
 
 
+# Marked with ``_l`` so that pybabel extracts them; each is translated when a page shows it.
 TITLES = {
-    400: "Bad request",
-    401: "Please log in",
-    403: "Not allowed",
-    404: "Not found",
-    405: "Method not allowed",
-    409: "Conflict",
-    413: "Too large",
-    422: "Not valid",
-    429: "Too many attempts",
-    500: "Something went wrong",
+    400: _l("Bad request"),
+    401: _l("Please log in"),
+    403: _l("Not allowed"),
+    404: _l("Not found"),
+    405: _l("Method not allowed"),
+    409: _l("Conflict"),
+    413: _l("Too large"),
+    415: _l("Unsupported format"),
+    422: _l("Not valid"),
+    429: _l("Too many attempts"),
+    500: _l("Something went wrong"),
 }
+
+# What a page says instead of werkzeug's English descriptions (the API keeps those).
+MESSAGES = {
+    400: _l("The page could not read what was sent. Go back and try again."),
+    401: _l("Log in to see this page."),
+    403: _l("You are not allowed to do this."),
+    404: _l("There is no page at this address. Check the address or start again from the home page."),
+    405: _l("This page cannot be used that way. Go back and try again."),
+    409: _l("This conflicts with a change made in the meantime. Reload the page and try again."),
+    413: _l("What was sent is too large. Send a smaller file or less text."),
+    415: _l("What was sent is not in a format this page accepts."),
+    422: _l("What was sent could not be accepted. Check it and try again."),
+    429: _l("Too many failed attempts. Wait a minute and try again."),
+    500: _l("The error has been logged. Please try again later."),
+}
+
+
+def _title(status: int) -> str:
+    return str(TITLES[status]) if status in TITLES else _("Error")
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -78,7 +100,9 @@ def register_error_handlers(app: Flask) -> None:
     def domain_error(exc: DomainError):
         if _is_api():
             return api_errors.domain_error(exc)
-        return _page(exc.status, _(TITLES.get(exc.status, "Error")), exc.message, exc.details)
+        if exc.page_message is not None:
+            return _page(exc.status, _title(exc.status), str(exc.page_message))
+        return _page(exc.status, _title(exc.status), exc.message, exc.details)
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc: CSRFError):
@@ -94,17 +118,15 @@ def register_error_handlers(app: Flask) -> None:
         if _is_api():
             return api_errors.http_error(exc)
         status = exc.code or 500
-        if status == 429:
-            message = _("Too many failed attempts. Wait a minute and try again.")
-        else:
-            message = _(exc.description) if exc.description else ""
-        return _page(status, _(TITLES.get(status, exc.name)), message, headers=api_errors.kept_headers(exc))
+        message = str(MESSAGES[status]) if status in MESSAGES else _("The request could not be completed. "
+                                                                      "Go back and try again.")
+        return _page(status, _title(status), message, headers=api_errors.kept_headers(exc))
 
     @app.errorhandler(InternalServerError)
     def server_error(exc):
         if _is_api():
             return api_errors.server_error()
-        return _page(500, _(TITLES[500]), _("The error has been logged. Please try again later."))
+        return _page(500, _title(500), str(MESSAGES[500]))
 
 
 def register_security_headers(app: Flask) -> None:

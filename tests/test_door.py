@@ -239,3 +239,28 @@ def test_405_says_which_methods_are_allowed(client):
     api = client.delete("/api/v1/me")
     assert api.status_code == 405 and api.get_json()["error"]["code"] == "method_not_allowed"
     assert "GET" in api.headers["Allow"]
+
+
+# ------------------------------------------------------------------ pages in the visitor's language
+
+
+def test_error_pages_read_in_french_and_the_api_stays_english(client, admin):
+    french = {"Accept-Language": "fr-FR,fr;q=0.9"}
+    page = client.get("/no-such-page", headers=french)
+    text = page.get_data(as_text=True)
+    assert page.status_code == 404 and 'lang="fr"' in text
+    assert "<h1>Introuvable</h1>" in text and "Il n&#39;y a aucune page à cette adresse." in text
+    assert "requested URL" not in text
+
+    page = client.get("/courses?q=sand%00", headers=french)
+    text = page.get_data(as_text=True)
+    assert page.status_code == 400 and "<h1>Requête incorrecte</h1>" in text
+    assert "L&#39;adresse ou un champ contient des caractères qui ne peuvent pas être acceptés" in text
+    assert "control character" not in text and "NUL" not in text
+
+    # The API's envelope keeps its English message and details, whatever the language.
+    error = _refused_json(client.get("/api/v1/courses?q=%00", headers={**admin, **french}), field="query")
+    message = "Contains a control character, a NUL byte or a lone surrogate."
+    assert error["message"] == message and error["details"] == [{"field": "query", "message": message}]
+    error = _refused_json(client.get("/api/v1/no-such-route", headers={**admin, **french}), status=404)
+    assert "requested URL was not found" in error["message"]
