@@ -27,8 +27,9 @@ def test_a_forged_host_changes_no_emailed_link(app, client, site):
         session_id = create_session().id
         db.session.commit()
     admin = bearer(client, "admin@example.org")
-    response = client.post(f"/api/v1/sessions/{session_id}/enrolments", headers={**admin, **FORGED,
-                           "Content-Type": "text/csv"}, data="email,name,country,partner\nnew@example.org,New Fellow,KG,\n")
+    rows = "email,name,country,partner\nnew@example.org,New Fellow,KG,\n"
+    response = client.post(f"/api/v1/sessions/{session_id}/enrolments",
+                           headers={**admin, **FORGED, "Content-Type": "text/csv"}, data=rows)
     assert response.status_code == 201, response.get_json()
     with app.app_context():
         bodies = [m.body for m in db.session.scalars(db.select(OutboxMessage))]

@@ -16,6 +16,7 @@ from ..quizzes.gift import Question, parse_gift
 from .bundle import Bundle, Problem
 from .front_matter import FrontMatter, kind, read_front_matter
 from .links import link_problems
+from .markdown_limits import MAX_MARKDOWN_TOTAL, markdown_problems
 from .svg import svg_problems
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -102,6 +103,10 @@ def validate(bundle: Bundle, partner_exists: Callable[[str], bool]) -> ParsedBun
                        "lowercase letters, digits and '-' (e.g. dldd-101)")
     elif bundle.slug in RESERVED_SLUGS:
         parsed.problem(bundle.slug, None, f"'{bundle.slug}' is reserved; choose another folder name")
+    markdown = sum(len(data) for path, data in bundle.files.items() if path.endswith(".md"))
+    if markdown > MAX_MARKDOWN_TOTAL:
+        parsed.problem(bundle.slug or "(bundle)", None, f"the bundle holds {markdown // (1024 * 1024)} MB of "
+                       f"Markdown; at most {MAX_MARKDOWN_TOTAL // (1024 * 1024)} MB are rendered")
     _check_course(bundle, parsed, partner_exists)
     _check_modules(bundle, parsed)
     _check_quizzes(bundle, parsed)
@@ -134,6 +139,7 @@ def _check_course(bundle: Bundle, parsed: ParsedBundle, partner_exists) -> None:
         return
     front = _front_matter(text, "course.md", parsed)
     parsed.overview, parsed.overview_line, parsed.front = front.body, front.body_line, front
+    parsed.problems += markdown_problems("course.md", front.body, front.body_line)
     if front.meta is None:
         return  # nothing more can be said of keys that could not be read
     meta = parsed.meta = front.meta
@@ -218,6 +224,7 @@ def _check_modules(bundle: Bundle, parsed: ParsedBundle) -> None:
         if text is None:
             continue
         front = _front_matter(text, path, parsed)
+        parsed.problems += markdown_problems(path, front.body, front.body_line)
         meta = front.meta or {}
         for key in sorted(set(meta) - MODULE_KEYS):
             parsed.problem(path, front.line(key), f"unknown key '{key}'")
