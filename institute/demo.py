@@ -102,6 +102,7 @@ def load_training(courses: list[str]) -> None:
                                              "the Kubuqi methods to my region.")
         application.status = "accepted" if (email, name, country, partner) in fellows else "waitlisted"
         application.decided_by_id = admin.id
+        application.decided_at = utcnow() - timedelta(days=60)  # decided after the window closed
         db.session.add(application)
     db.session.flush()
     # Stages: the further down the list, the fewer modules done.
