@@ -8,7 +8,6 @@ test and dropped after (SQLite writes one at a time, so it has no such race).
 
 import os
 import threading
-import uuid
 
 import pytest
 import sqlalchemy as sa
@@ -16,7 +15,6 @@ from flask_migrate import upgrade
 
 from institute import create_app
 from institute.accounts.models import User
-from institute.config import database_uri
 from institute.courses import services
 from institute.courses.bundle import Bundle
 from institute.courses.models import CourseBlob, RevisionFile
@@ -25,6 +23,7 @@ from institute.extensions import db
 
 from ..builders import course_files, create_user
 from ..conftest import TEST_CONFIG
+from ..scratch import new_postgresql_database
 
 pytestmark = pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"),
                                 reason="needs PostgreSQL (TEST_DATABASE_URL)")
@@ -32,21 +31,13 @@ pytestmark = pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"),
 
 @pytest.fixture
 def committed_app(tmp_path):
-    base = sa.engine.make_url(database_uri(os.environ["TEST_DATABASE_URL"], ""))
-    name = f"gdi_blobs_{uuid.uuid4().hex[:8]}"
-    admin = sa.create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    url = base.set(database=name).render_as_string(hide_password=False)
-    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url}, instance_path=str(tmp_path))
-    with app.app_context():
-        upgrade()
-    yield app
-    with app.app_context():
-        db.engine.dispose()
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with new_postgresql_database(os.environ["TEST_DATABASE_URL"], "gdi_blobs") as url:
+        app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url}, instance_path=str(tmp_path))
+        with app.app_context():
+            upgrade()
+        yield app
+        with app.app_context():
+            db.engine.dispose()
 
 
 def test_twenty_uploads_sharing_a_new_asset_all_succeed(committed_app):

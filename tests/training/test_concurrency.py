@@ -8,7 +8,7 @@ for the test and dropped after), not inside the rolled-back test transaction.
 import os
 import threading
 import time
-import uuid
+from contextlib import ExitStack
 
 import pytest
 import sqlalchemy as sa
@@ -16,7 +16,6 @@ from flask_migrate import upgrade
 
 from institute import create_app
 from institute.accounts.models import User
-from institute.config import database_uri
 from institute.database import transaction
 from institute.errors import Conflict
 from institute.extensions import db
@@ -25,35 +24,24 @@ from institute.training.models import Application
 
 from ..builders import MOTIVATION, create_session, create_user
 from ..conftest import TEST_CONFIG
+from ..scratch import new_postgresql_database
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 
 
 @pytest.fixture(params=BACKENDS)
 def committed_app(request, tmp_path):
-    if request.param == "sqlite":
-        url, cleanup = f"sqlite:///{tmp_path / 'concurrency.sqlite'}", None
-    else:
-        base = sa.engine.make_url(database_uri(os.environ["TEST_DATABASE_URL"], ""))
-        name = f"gdi_concurrency_{uuid.uuid4().hex[:8]}"
-        admin = sa.create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-        url = base.set(database=name).render_as_string(hide_password=False)
-
-        def cleanup():
-            with admin.connect() as conn:
-                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin.dispose()
-
-    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url}, instance_path=str(tmp_path))
-    with app.app_context():
-        upgrade()
-    yield app
-    with app.app_context():
-        db.engine.dispose()
-    if cleanup:
-        cleanup()
+    with ExitStack() as stack:
+        if request.param == "sqlite":
+            url = f"sqlite:///{tmp_path / 'concurrency.sqlite'}"
+        else:
+            url = stack.enter_context(new_postgresql_database(os.environ["TEST_DATABASE_URL"], "gdi_concurrency"))
+        app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url}, instance_path=str(tmp_path))
+        with app.app_context():
+            upgrade()
+        yield app
+        with app.app_context():
+            db.engine.dispose()
 
 
 def test_twenty_concurrent_accepts_against_fifteen_seats(committed_app, monkeypatch):
