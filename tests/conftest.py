@@ -6,6 +6,7 @@ The whole suite runs on SQLite and, when TEST_DATABASE_URL is set, on PostgreSQL
 """
 
 import os
+from contextlib import contextmanager
 
 import pytest
 from flask_migrate import upgrade
@@ -85,6 +86,20 @@ def _isolated(request):
         db.session = original
         outer.rollback()
         connection.close()
+
+
+@contextmanager
+def migrated_app(url: str, instance_path):
+    """An app of its own on the database at ``url``, migrated; for tests whose threads
+    commit on connections of their own (no rolled-back transaction to share)."""
+    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url}, instance_path=str(instance_path))
+    with app.app_context():
+        upgrade()
+    try:
+        yield app
+    finally:
+        with app.app_context():
+            db.engine.dispose()
 
 
 @pytest.fixture

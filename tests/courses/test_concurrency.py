@@ -11,9 +11,7 @@ import threading
 
 import pytest
 import sqlalchemy as sa
-from flask_migrate import upgrade
 
-from institute import create_app
 from institute.accounts.models import User
 from institute.courses import services
 from institute.courses.bundle import Bundle
@@ -22,7 +20,7 @@ from institute.database import transaction
 from institute.extensions import db
 
 from ..builders import course_files, create_user
-from ..conftest import TEST_CONFIG
+from ..conftest import migrated_app
 from ..scratch import new_postgresql_database
 
 pytestmark = pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"),
@@ -31,13 +29,9 @@ pytestmark = pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"),
 
 @pytest.fixture
 def committed_app(tmp_path):
-    with new_postgresql_database(os.environ["TEST_DATABASE_URL"], "gdi_blobs") as url:
-        app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url}, instance_path=str(tmp_path))
-        with app.app_context():
-            upgrade()
+    with new_postgresql_database(os.environ["TEST_DATABASE_URL"], "gdi_blobs") as url, \
+            migrated_app(url, tmp_path) as app:
         yield app
-        with app.app_context():
-            db.engine.dispose()
 
 
 def test_twenty_uploads_sharing_a_new_asset_all_succeed(committed_app):

@@ -12,9 +12,7 @@ from contextlib import ExitStack
 
 import pytest
 import sqlalchemy as sa
-from flask_migrate import upgrade
 
-from institute import create_app
 from institute.accounts.models import User
 from institute.database import transaction
 from institute.errors import Conflict
@@ -23,7 +21,7 @@ from institute.training import services as training
 from institute.training.models import Application
 
 from ..builders import MOTIVATION, create_session, create_user
-from ..conftest import TEST_CONFIG
+from ..conftest import migrated_app
 from ..scratch import new_postgresql_database
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
@@ -36,12 +34,7 @@ def committed_app(request, tmp_path):
             url = f"sqlite:///{tmp_path / 'concurrency.sqlite'}"
         else:
             url = stack.enter_context(new_postgresql_database(os.environ["TEST_DATABASE_URL"], "gdi_concurrency"))
-        app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url}, instance_path=str(tmp_path))
-        with app.app_context():
-            upgrade()
-        yield app
-        with app.app_context():
-            db.engine.dispose()
+        yield stack.enter_context(migrated_app(url, tmp_path))
 
 
 def test_twenty_concurrent_accepts_against_fifteen_seats(committed_app, monkeypatch):
