@@ -40,7 +40,7 @@ from _common import (
 )
 from flask import Response
 
-from institute.accounts.access import login_required, public
+from institute.access import login_required, public
 from institute.accounts.services import create_user
 from institute.courses.bundle import find_bundles, read_path
 from institute.courses.importing import import_bundle

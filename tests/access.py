@@ -8,7 +8,7 @@ anonymous visitor is sent to log in (web) or gets 401 (API).
 
 import re
 
-from institute.accounts.access import ANY_USER, PUBLIC
+from institute.access import ANY_USER, PUBLIC
 from institute.accounts.models import ROLES
 
 PLACEHOLDERS = {"int": "999999", "string": "nothing-here", "path": "nothing-here", "default": "x"}

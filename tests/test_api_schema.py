@@ -123,7 +123,7 @@ def _wrong_value(schema: dict):
 
 
 def test_a_wrong_json_type_in_any_field_of_any_route_is_422(app, client, make_user):
-    from institute.accounts.access import ANY_USER, PUBLIC
+    from institute.access import ANY_USER, PUBLIC
     from institute.api.openapi import openapi_path
 
     from .conftest import bearer

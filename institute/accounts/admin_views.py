@@ -4,11 +4,11 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..access import public, roles_required
 from ..door import query_int
 from ..errors import Conflict, Invalid
 from ..web import apply_errors
 from . import services
-from .access import public, roles_required
 from .countries import country_choices
 from .forms import PartnerForm, UserCreateForm, UserEditForm
 

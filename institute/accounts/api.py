@@ -2,17 +2,18 @@
 
 from flask import jsonify
 
-from ..api import ApiBlueprint, current_api_user, json_body
+from ..access import ANY_USER, PUBLIC
+from ..api import ApiBlueprint, current_api_user, json_body, token_loader
 from ..api.schemas import COUNTRY, DATE_TIME, EMAIL, ID, PARTNER_CODE, STRING, array, line, nullable, obj, text
 from ..config import Defaults
 from ..errors import Unauthorized
 from . import services
-from .access import ANY_USER, PUBLIC
 from .models import ROLES
 from .serializers import partner_json, user_json
 from .throttle import record_failure, throttled
 
 accounts_api = ApiBlueprint("accounts_api", __name__)
+token_loader(services.user_for_token)  # the API knows users only through this
 
 # Any character the door lets through; an installation may ask for longer ones (the service checks).
 PASSWORD = text(200, Defaults.PASSWORD_MIN_LENGTH)

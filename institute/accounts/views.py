@@ -4,12 +4,12 @@ from flask import Blueprint, flash, g, redirect, render_template, request, sessi
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
+from ..access import login_required, public
 from ..errors import Conflict, Invalid
 from ..extensions import login_manager
 from ..i18n import language_choices
 from ..web import apply_errors, safe_next
 from . import logins, services
-from .access import login_required, public
 from .countries import country_choices
 from .forms import ConfirmForm, LoginForm, PasswordForm, ProfileForm, RegisterForm, SetPasswordForm, TokenForm
 from .models import Visitor

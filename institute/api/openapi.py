@@ -9,7 +9,7 @@ import re
 
 from flask import current_app, jsonify
 
-from ..accounts.access import ANY_USER, PUBLIC
+from ..access import ANY_USER, PUBLIC
 from ..door import DB_INT_MAX, MAX_JSON_BYTES
 from .routing import PREFIX, ApiBlueprint
 from .schemas import LINE_PATTERN

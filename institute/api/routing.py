@@ -5,12 +5,26 @@ from functools import wraps
 
 from flask import Blueprint, g, request
 
-from ..accounts.access import ANY_USER, PUBLIC
-from ..accounts.services import user_for_token
+from ..access import ANY_USER, PUBLIC
 from ..errors import BadRequest, Forbidden, Invalid, Unauthorized
 from .schemas import problems, validator
 
 PREFIX = "/api/v1"
+
+# Who a bearer token belongs to is the accounts' rule; accounts registers it here
+# (token_loader), so this machinery knows no domain. None until then: every token fails.
+_user_for_token: Callable[[str | None], object] | None = None
+
+
+def token_loader(load: Callable[[str | None], object]) -> Callable[[str | None], object]:
+    """Register the function that finds the user of a bearer token (or None)."""
+    global _user_for_token
+    _user_for_token = load
+    return load
+
+
+def _token_user(token: str | None):
+    return _user_for_token(token) if _user_for_token is not None and token else None
 
 
 def current_api_user():
@@ -80,7 +94,7 @@ class ApiBlueprint(Blueprint):
             def wrapped(*args, **kwargs):
                 g.api_user = None
                 if allowed != PUBLIC:
-                    user = user_for_token(bearer_token())
+                    user = _token_user(bearer_token())
                     if user is None:
                         raise Unauthorized("A valid bearer token is required.")
                     if allowed != ANY_USER and not user.has_role(*allowed):

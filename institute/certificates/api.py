@@ -2,7 +2,7 @@
 
 from flask import Response, jsonify
 
-from ..accounts.access import ANY_USER, PUBLIC
+from ..access import ANY_USER, PUBLIC
 from ..api import ApiBlueprint, current_api_user, json_body
 from ..api.schemas import DATE, DATE_TIME, STRING, array, nullable, obj, text
 from ..errors import Forbidden

@@ -4,7 +4,7 @@ from flask import Blueprint, Response, flash, jsonify, redirect, render_template
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..accounts.access import login_required, public, roles_required
+from ..access import login_required, public, roles_required
 from ..errors import Conflict, Forbidden, Invalid
 from ..exchanges.services import get_exchange
 from ..training.services import get_session

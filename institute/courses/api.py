@@ -2,7 +2,7 @@
 
 from flask import Response, jsonify, request
 
-from ..accounts.access import ANY_USER
+from ..access import ANY_USER
 from ..api import ApiBlueprint, current_api_user
 from ..api.schemas import COUNT, DATE_TIME, ID, QUERY_TEXT, STRING, array, nullable, obj, query_number, text
 from ..door import query_int

@@ -7,7 +7,7 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..accounts.access import login_required, public, roles_required
+from ..access import login_required, public, roles_required
 from ..door import query_int
 from ..errors import Forbidden, Invalid
 from . import reading, services, urls

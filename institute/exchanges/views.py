@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from ..accounts.access import login_required, roles_required
+from ..access import login_required, roles_required
 from ..accounts.services import list_partners, search_users
 from ..courses.services import catalogue
 from ..door import YEARS, query_int

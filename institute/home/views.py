@@ -3,7 +3,7 @@
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
-from ..accounts.access import login_required, public
+from ..access import login_required, public
 from ..accounts.forms import ConfirmForm
 from ..certificates.services import of_user as certificates_of
 from ..extensions import db

@@ -3,7 +3,7 @@
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
-from ..accounts.access import roles_required
+from ..access import roles_required
 from ..door import query_int
 from . import services
 

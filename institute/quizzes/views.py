@@ -4,7 +4,7 @@ from flask import Blueprint, flash, jsonify, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..accounts.access import login_required, roles_required
+from ..access import login_required, roles_required
 from ..errors import Conflict, Forbidden, Invalid
 from ..spreadsheets import csv_response
 from ..training import services as training

@@ -2,7 +2,7 @@
 
 from flask import jsonify, request
 
-from ..accounts.access import ANY_USER
+from ..access import ANY_USER
 from ..api import ApiBlueprint, current_api_user, json_body
 from ..api.schemas import (
     COUNT,

@@ -7,7 +7,7 @@ from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..accounts.access import login_required, public, roles_required
+from ..access import login_required, public, roles_required
 from ..accounts.countries import country_choices
 from ..courses.services import catalogue
 from ..errors import Conflict, Forbidden, Invalid

@@ -10,7 +10,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..errors import Forbidden
+from .errors import Forbidden
 
 PUBLIC = "public"
 ANY_USER = "user"
