@@ -54,6 +54,7 @@ from institute.accounts.services import create_user, user_by_email
 from institute.config import ENVIRONMENT, database_uri
 from institute.courses.bundle import Bundle
 from institute.courses.importing import import_bundle
+from institute.courses.models import Quiz
 from institute.database import transaction
 from institute.extensions import db
 from institute.quizzes import attempts
@@ -252,7 +253,7 @@ def build(app, fellows: int) -> tuple[int, list[str], bytes]:
         quiz_id = quiz.id
     # What a start answers, for the floor: made on the real app, then rolled back.
     with app.app_context():
-        attempt, _ = attempts.start(attempts.get_quiz(quiz_id, None), user_by_email(emails[0]))
+        attempt, _ = attempts.start(db.session.get(Quiz, quiz_id), user_by_email(emails[0]))
         start_bytes = jsonify(attempts.payload(attempt)).get_data()
         db.session.rollback()
     return quiz_id, emails, start_bytes

@@ -151,13 +151,22 @@ def init_database(app: Flask) -> None:
     def commit_on_success(response):
         if not db.session.registry.has():  # the request never touched the database
             return response
-        if response.status_code < 400:
+        keep = g.pop("keep_writes", False)
+        if response.status_code < 400 or keep:
             db.session.commit()
             _run_after_commit()
         else:
             db.session.rollback()
             g.pop("after_commit", None)
         return response
+
+
+def keep_writes() -> None:
+    """Commit what the transaction wrote even though a refusal follows: for writes that
+    stand whatever the answer says (an expired attempt is submitted, then the late save
+    is refused). Call it just before raising."""
+    if has_app_context():
+        g.keep_writes = True
 
 
 def after_commit(callback) -> None:
@@ -191,9 +200,14 @@ def transaction():
     """Commit the block's work, or roll it all back: for the CLI and background jobs."""
     try:
         yield db.session
+        g.pop("keep_writes", None)
         db.session.commit()
     except BaseException:
-        db.session.rollback()
-        g.pop("after_commit", None)
+        if g.pop("keep_writes", False):
+            db.session.commit()
+            _run_after_commit()
+        else:
+            db.session.rollback()
+            g.pop("after_commit", None)
         raise
     _run_after_commit()

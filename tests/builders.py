@@ -87,3 +87,18 @@ def create_session(title: str = "Training 2026", year: int = 2026, sequence: int
 
 
 MOTIVATION = "I restore degraded rangeland in my district and want to learn more."
+
+
+_session_years = itertools.count(2030)
+
+
+def create_fellow(*courses, email: str | None = None, **user):
+    """A fellow accepted to a session of their own with these courses (so they may take
+    the courses' quizzes); needs an app context."""
+    from institute.training import services as training
+
+    fellow = create_user(email=email, **user)
+    session = create_session(title="Cohort", year=next(_session_years), courses=[c.slug for c in courses])
+    admin = create_user(roles="admin")
+    training.decide(training.apply(session, fellow, MOTIVATION), "accept", admin)
+    return fellow

@@ -5,8 +5,8 @@ from functools import wraps
 
 from flask import Blueprint, g, request
 
-from ..access import ANY_USER, PUBLIC
-from ..errors import BadRequest, Forbidden, Invalid, Unauthorized
+from ..access import ANY_USER, PUBLIC, role_refusal
+from ..errors import BadRequest, Invalid, Unauthorized
 from .schemas import problems, validator
 
 PREFIX = "/api/v1"
@@ -98,7 +98,7 @@ class ApiBlueprint(Blueprint):
                     if user is None:
                         raise Unauthorized("A valid bearer token is required.")
                     if allowed != ANY_USER and not user.has_role(*allowed):
-                        raise Forbidden("Your role does not allow this.")
+                        raise role_refusal()
                     g.api_user = user
                 if check is not None:
                     _check_body(check)

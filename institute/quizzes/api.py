@@ -1,15 +1,12 @@
 """Quizzes behind JSON: attempts, answers, submission, grades, gradebook."""
 
-from flask import jsonify, request
+from flask import jsonify
 
 from ..access import ANY_USER
 from ..api import ApiBlueprint, current_api_user, json_body
 from ..api.schemas import COUNT, DATE_TIME, ID, STRING, array, line, nullable, obj, text
-from ..errors import Forbidden
-from ..spreadsheets import csv_response
-from ..training import services as training
-from ..training.gradebook import gradebook_csv, gradebook_rows
 from . import attempts
+from .access import attempt_for, quiz_for
 
 quizzes_api = ApiBlueprint("quizzes_api", __name__)
 
@@ -34,11 +31,6 @@ ATTEMPT = obj({
 }, required=["id", "quiz", "number", "title", "started_at", "deadline", "seconds_left", "submitted", "questions"])
 
 
-def _may_take(quiz) -> None:
-    if not training.studies(current_api_user(), attempts.course_of(quiz).id):
-        raise Forbidden("Only fellows enrolled in a session with this course take its quizzes.")
-
-
 @quizzes_api.endpoint(
     "/quizzes/<int:quiz_id>/attempts", ["POST"], access=("trainee",),
     summary="Start an attempt (or resume the one in progress)",
@@ -48,8 +40,7 @@ def _may_take(quiz) -> None:
     returns=ATTEMPT,
 )
 def start_attempt(quiz_id: int):
-    quiz = attempts.get_quiz(quiz_id, current_api_user())
-    _may_take(quiz)
+    quiz = quiz_for(quiz_id, current_api_user(), "take")
     attempt, created = attempts.start(quiz, current_api_user())
     return jsonify(attempts.payload(attempt)), 201 if created else 200
 
@@ -62,11 +53,7 @@ def start_attempt(quiz_id: int):
     returns=ATTEMPT,
 )
 def get_attempt(attempt_id: int):
-    attempt = attempts.get_attempt(attempt_id)
-    user = current_api_user()
-    if attempt.user_id != user.id and not training.may_grade(
-            user, attempts.course_of(attempt.quiz).id, attempt.user_id):
-        raise Forbidden("This is not your attempt.")
+    attempt = attempt_for(attempt_id, current_api_user())
     attempts.expire_if_due(attempt)
     return jsonify(attempts.payload(attempt))
 
@@ -82,7 +69,8 @@ def get_attempt(attempt_id: int):
 )
 def save_answers(attempt_id: int):
     data = json_body()
-    saved = attempts.save(attempts.get_attempt(attempt_id), current_api_user(), data.get("answers"))
+    saved = attempts.save(attempt_for(attempt_id, current_api_user(), "answer"), current_api_user(),
+                          data.get("answers"))
     return jsonify({"saved": saved})
 
 
@@ -94,7 +82,7 @@ def save_answers(attempt_id: int):
     returns=SUMMARY,
 )
 def submit(attempt_id: int):
-    attempt = attempts.submit(attempts.get_attempt(attempt_id), current_api_user())
+    attempt = attempts.submit(attempt_for(attempt_id, current_api_user(), "answer"), current_api_user())
     return jsonify(attempts.summary(attempt))
 
 
@@ -112,41 +100,7 @@ def submit(attempt_id: int):
 )
 def grade(attempt_id: int):
     data = json_body()
-    attempt = attempts.get_attempt(attempt_id)
     user = current_api_user()
-    if not training.may_grade(user, attempts.course_of(attempt.quiz).id, attempt.user_id):
-        raise Forbidden("Only the instructors of this fellow's session grade it.")
+    attempt = attempt_for(attempt_id, user, "grade")
     attempts.grade(attempt, data.get("question"), data.get("points"), str(data.get("feedback") or ""), user)
     return jsonify(attempts.summary(attempt))
-
-
-@quizzes_api.endpoint(
-    "/sessions/<int:session_id>/gradebook", ["GET"], access=ANY_USER,
-    summary="The session's gradebook: fellows × quizzes, best attempt (Accept: text/csv for CSV)",
-    responses={200: "The gradebook (JSON or CSV)", 401: "No or bad token",
-               403: "Not teaching this session", 404: "Unknown session"},
-    produces=("application/json", "text/csv"),
-    returns=obj({
-        "session": ID,
-        "quizzes": array(obj({"id": ID, "title": STRING, "pass_mark": NUMBER}, required=["id", "title", "pass_mark"])),
-        "fellows": array(obj({
-            "email": STRING, "name": STRING, "completed": {"type": "boolean"},
-            "grades": array(nullable(obj({"percent": nullable(NUMBER), "passed": nullable({"type": "boolean"}),
-                                          "pending_grading": {"type": "boolean"}, "attempts": COUNT},
-                                         required=["percent", "passed", "pending_grading", "attempts"]))),
-        }, required=["email", "name", "completed", "grades"])),
-    }, required=["session", "quizzes", "fellows"]),
-)
-def gradebook(session_id: int):
-    session = training.session_for_staff(session_id, current_api_user(), "gradebook")
-    if request.accept_mimetypes.best_match(["application/json", "text/csv"]) == "text/csv":
-        return csv_response(gradebook_csv(session), f"gradebook-{session.code}.csv", byte_order_mark=False)
-    quizzes, rows = gradebook_rows(session)
-    return jsonify({
-        "session": session.id,
-        "quizzes": [{"id": q.id, "title": q.title, "pass_mark": q.pass_mark} for q in quizzes],
-        "fellows": [{"email": f.user.email, "name": f.user.name, "completed": f.completed,
-                     "grades": [None if c is None else {"percent": c.percent, "passed": c.passed,
-                                                        "pending_grading": c.pending, "attempts": c.attempts}
-                                for c in cells]} for f, cells in rows],
-    })

@@ -16,11 +16,11 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ..accounts.models import User
-from ..courses.models import Course, CourseRevision, Quiz
-from ..courses.services import may_read
-from ..database import lock_row, utcnow
-from ..errors import Conflict, Forbidden, Invalid, NotFound
+from ..courses.models import CourseRevision, Quiz
+from ..database import keep_writes, lock_row, utcnow
+from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
+from .access import check_grades, check_may_take, check_owner, course_of
 from .models import Attempt, AttemptAnswer
 from .types import TYPES, options, pairs, strategy
 
@@ -29,18 +29,6 @@ GRACE = timedelta(minutes=1)
 
 def quiz_key(quiz: Quiz) -> str:
     return f"{quiz.revision.course_id}:{quiz.file}"
-
-
-def get_quiz(quiz_id: int, viewer) -> Quiz:
-    """The quiz, for a viewer who may read its revision: a draft's quiz is unknown to others."""
-    quiz = db.session.get(Quiz, quiz_id)
-    if quiz is None or not may_read(viewer, quiz.revision):
-        raise NotFound(_("No such quiz."))
-    return quiz
-
-
-def course_of(quiz: Quiz) -> Course:
-    return quiz.revision.course
 
 
 def current_quiz(quiz: Quiz) -> Quiz:
@@ -53,13 +41,6 @@ def current_quiz(quiz: Quiz) -> Quiz:
     if current is None:
         raise NotFound(_("This quiz is no longer part of the course."))
     return current
-
-
-def get_attempt(attempt_id: int) -> Attempt:
-    attempt = db.session.get(Attempt, attempt_id)
-    if attempt is None:
-        raise NotFound(_("No such attempt."))
-    return attempt
 
 
 def attempts_of(user: User, quiz: Quiz) -> list[Attempt]:
@@ -88,8 +69,10 @@ def _layout(quiz: Quiz) -> dict:
 
 
 def start(quiz: Quiz, user: User, now: datetime | None = None) -> tuple[Attempt, bool]:
-    """Start an attempt, or resume the one in progress; (attempt, started now)."""
+    """Start an attempt, or resume the one in progress; (attempt, started now). Only a
+    fellow enrolled in a session with the quiz's course may."""
     now = now or utcnow()
+    check_may_take(user, quiz)
     quiz = current_quiz(quiz)
     previous = attempts_of(user, quiz)
     for attempt in previous:
@@ -126,11 +109,6 @@ def _lock(attempt: Attempt) -> Attempt:
     return attempt
 
 
-def _owner(attempt: Attempt, user: User) -> None:
-    if attempt.user_id != user.id:
-        raise Forbidden(_("This is not your attempt."))
-
-
 def expire_if_due(attempt: Attempt, now: datetime | None = None) -> bool:
     """Submit an attempt whose time and grace are over, with what was saved; True if it did."""
     now = now or utcnow()
@@ -143,9 +121,10 @@ def expire_if_due(attempt: Attempt, now: datetime | None = None) -> bool:
 def save(attempt: Attempt, user: User, answers: dict, now: datetime | None = None) -> int:
     """Save some answers (autosave); returns how many were saved."""
     now = now or utcnow()
-    _owner(attempt, user)
+    check_owner(user, attempt)
     _lock(attempt)
     if expire_if_due(attempt, now):
+        keep_writes()  # the submission stands; only the late answers are refused
         raise Conflict(_("The time is up: the attempt was submitted with the answers saved in time."))
     if attempt.submitted:
         raise Conflict(_("This attempt is already submitted."))
@@ -187,7 +166,7 @@ def save(attempt: Attempt, user: User, answers: dict, now: datetime | None = Non
 def submit(attempt: Attempt, user: User, now: datetime | None = None) -> Attempt:
     """Submit once; past the deadline's grace, only what was saved in time counts."""
     now = now or utcnow()
-    _owner(attempt, user)
+    check_owner(user, attempt)
     _lock(attempt)
     if expire_if_due(attempt, now):
         return attempt
@@ -241,6 +220,7 @@ def total(attempt: Attempt) -> None:
 
 def grade(attempt: Attempt, question_index: int, points: float, feedback: str, grader: User) -> Attempt:
     """An instructor grades (or regrades) an essay answer; the attempt's totals follow."""
+    check_grades(grader, attempt)
     _lock(attempt)
     if not attempt.submitted:
         raise Conflict(_("The attempt is not submitted yet."))

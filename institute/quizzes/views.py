@@ -5,11 +5,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..access import login_required, roles_required
-from ..errors import Conflict, Forbidden, Invalid
-from ..spreadsheets import csv_response
-from ..training import services as training
-from ..training.gradebook import gradebook_csv, gradebook_rows
+from ..errors import Conflict, Invalid
 from . import attempts
+from .access import attempt_for, check_grader, grades, grading_scope, may_take, quiz_for, teaches_quiz
 from .charts import bar
 from .forms import answers_from_form
 from .statistics import quiz_statistics
@@ -17,28 +15,20 @@ from .statistics import quiz_statistics
 quizzes = Blueprint("quizzes", __name__, template_folder="templates")
 
 
-def _staff_for(quiz, fellow_id: int | None = None) -> bool:
-    return current_user.is_authenticated and training.may_grade(
-        current_user, attempts.course_of(quiz).id, fellow_id)
-
-
 @quizzes.route("/quizzes/<int:quiz_id>")
 @login_required
 def quiz(quiz_id: int):
-    quiz = attempts.get_quiz(quiz_id, current_user)
-    course = attempts.course_of(quiz)
-    enrolled = current_user.has_role("trainee") and training.studies(current_user, course.id)
+    quiz = quiz_for(quiz_id, current_user)
+    enrolled = may_take(current_user, quiz)
     mine = attempts.attempts_of(current_user, quiz) if enrolled else []
-    return render_template("quizzes/quiz.html", quiz=quiz, course=course, enrolled=enrolled,
-                           attempts=mine, staff=_staff_for(quiz))
+    return render_template("quizzes/quiz.html", quiz=quiz, course=quiz.revision.course, enrolled=enrolled,
+                           attempts=mine, staff=teaches_quiz(current_user, quiz))
 
 
 @quizzes.route("/quizzes/<int:quiz_id>/start", methods=["POST"])
 @roles_required("trainee")
 def start(quiz_id: int):
-    quiz = attempts.get_quiz(quiz_id, current_user)
-    if not training.studies(current_user, attempts.course_of(quiz).id):
-        raise Forbidden(_("Only fellows enrolled in a session with this course take its quizzes."))
+    quiz = quiz_for(quiz_id, current_user, "take")
     try:
         attempt, _created = attempts.start(quiz, current_user)
     except Conflict as exc:
@@ -50,14 +40,12 @@ def start(quiz_id: int):
 @quizzes.route("/attempts/<int:attempt_id>")
 @login_required
 def attempt(attempt_id: int):
-    attempt = attempts.get_attempt(attempt_id)
-    if attempt.user_id != current_user.id and not _staff_for(attempt.quiz, attempt.user_id):
-        raise Forbidden(_("This is not your attempt."))
+    attempt = attempt_for(attempt_id, current_user)
     attempts.expire_if_due(attempt)
     view = attempts.payload(attempt)
     template = "quizzes/result.html" if attempt.submitted else "quizzes/attempt.html"
     return render_template(template, attempt=attempt, view=view, quiz=attempt.quiz,
-                           staff=_staff_for(attempt.quiz, attempt.user_id))
+                           staff=grades(current_user, attempt))
 
 
 def _save_form(attempt) -> int:
@@ -67,7 +55,7 @@ def _save_form(attempt) -> int:
 @quizzes.route("/attempts/<int:attempt_id>/save", methods=["POST"])
 @roles_required("trainee")
 def save(attempt_id: int):
-    attempt = attempts.get_attempt(attempt_id)
+    attempt = attempt_for(attempt_id, current_user, "answer")
     wants_json = request.accept_mimetypes.best == "application/json"  # the autosave script
     try:
         saved = _save_form(attempt)
@@ -86,7 +74,7 @@ def save(attempt_id: int):
 @quizzes.route("/attempts/<int:attempt_id>/submit", methods=["POST"])
 @roles_required("trainee")
 def submit(attempt_id: int):
-    attempt = attempts.get_attempt(attempt_id)
+    attempt = attempt_for(attempt_id, current_user, "answer")
     try:
         if not attempts.expire_if_due(attempt):
             _save_form(attempt)
@@ -101,18 +89,14 @@ def submit(attempt_id: int):
 @quizzes.route("/grading")
 @login_required
 def grading():
-    scope = training.grading_scope(current_user)
-    if scope is not None and not current_user.has_role("instructor") and not scope:
-        raise Forbidden(_("Only the instructors of a session grade its fellows."))
-    return render_template("quizzes/grading.html", pending=attempts.pending_essays(scope))
+    check_grader(current_user)
+    return render_template("quizzes/grading.html", pending=attempts.pending_essays(grading_scope(current_user)))
 
 
 @quizzes.route("/attempts/<int:attempt_id>/questions/<int:question>/grade", methods=["GET", "POST"])
 @login_required
 def grade(attempt_id: int, question: int):
-    attempt = attempts.get_attempt(attempt_id)
-    if not _staff_for(attempt.quiz, attempt.user_id):
-        raise Forbidden(_("Only the instructors of this fellow's session grade it."))
+    attempt = attempt_for(attempt_id, current_user, "grade")
     errors = []
     if request.method == "POST":
         try:
@@ -131,20 +115,8 @@ def grade(attempt_id: int, question: int):
         422 if errors else 200
 
 
-@quizzes.route("/sessions/<int:session_id>/gradebook")
-@login_required
-def gradebook(session_id: int):
-    session = training.session_for_staff(session_id, current_user, "gradebook")
-    if request.args.get("format") == "csv":
-        return csv_response(gradebook_csv(session), f"gradebook-{session.code}.csv")
-    quizzes_, rows = gradebook_rows(session)
-    return render_template("quizzes/gradebook.html", session=session, quizzes=quizzes_, rows=rows)
-
-
 @quizzes.route("/quizzes/<int:quiz_id>/statistics")
 @login_required
 def statistics(quiz_id: int):
-    quiz = attempts.get_quiz(quiz_id, current_user)
-    if not _staff_for(quiz):
-        raise Forbidden(_("Only instructors of a session with this course see its statistics."))
+    quiz = quiz_for(quiz_id, current_user, "statistics")
     return render_template("quizzes/statistics.html", quiz=quiz, stats=quiz_statistics(quiz), bar=bar)

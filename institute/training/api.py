@@ -27,8 +27,11 @@ from ..spreadsheets import csv_response
 from . import services
 from .enrolment import enrol_csv
 from .exports import cohort_csv
+from .gradebook import gradebook_csv, gradebook_rows
 from .progress import cohort_progress
 from .serializers import application_json, fellow_json, session_json
+
+NUMBER = {"type": "number"}
 
 training_api = ApiBlueprint("training_api", __name__)
 
@@ -89,7 +92,7 @@ def create_session():
     returns=SESSION,
 )
 def get_session(session_id: int):
-    return jsonify(session_json(services.get_session(session_id)))
+    return jsonify(session_json(services.session_for(session_id, current_api_user())))
 
 
 @training_api.endpoint(
@@ -104,7 +107,7 @@ def get_session(session_id: int):
 )
 def apply(session_id: int):
     data = json_body()
-    application = services.apply(services.get_session(session_id), current_api_user(),
+    application = services.apply(services.session_for(session_id, current_api_user()), current_api_user(),
                                  str(data.get("motivation") or ""), data.get("country"),
                                  str(data.get("institution") or ""))
     return jsonify(application_json(application)), 201
@@ -120,7 +123,7 @@ def apply(session_id: int):
 )
 def decide(application_id: int):
     data = json_body()
-    application = services.decide(services.get_application(application_id),
+    application = services.decide(services.application_for(application_id, current_api_user(), "decide"),
                                   str(data.get("decision") or ""), current_api_user())
     return jsonify(application_json(application))
 
@@ -133,7 +136,7 @@ def decide(application_id: int):
     returns=APPLICATION,
 )
 def withdraw(application_id: int):
-    application = services.withdraw(services.get_application(application_id), current_api_user())
+    application = services.withdraw(services.application_for(application_id, current_api_user()), current_api_user())
     return jsonify(application_json(application))
 
 
@@ -150,7 +153,7 @@ def enrol(session_id: int):
     data = request.get_data()
     if not data:
         raise BadRequest("Send the CSV as the request body (Content-Type: text/csv).")
-    result = enrol_csv(services.get_session(session_id), data, current_api_user())
+    result = enrol_csv(services.session_for(session_id, current_api_user(), "manage"), data, current_api_user())
     return jsonify({"enrolled": [u.email for u in result.enrolled],
                     "invited": [u.email for u in result.invited]}), 201
 
@@ -164,8 +167,40 @@ def enrol(session_id: int):
     returns=obj({"session": ID, "fellows": array(FELLOW)}, required=["session", "fellows"]),
 )
 def cohort(session_id: int):
-    session = services.session_for_staff(session_id, current_api_user())
+    session = services.session_for(session_id, current_api_user(), "cohort")
     if request.accept_mimetypes.best_match(["application/json", "text/csv"]) == "text/csv":
         return csv_response(cohort_csv(session), f"cohort-{session.code}.csv", byte_order_mark=False)
     return jsonify({"session": session.id,
                     "fellows": [fellow_json(f) for f in cohort_progress(session)]})
+
+
+@training_api.endpoint(
+    "/sessions/<int:session_id>/gradebook", ["GET"], access=ANY_USER,
+    summary="The session's gradebook: fellows × quizzes, best attempt (Accept: text/csv for CSV)",
+    responses={200: "The gradebook (JSON or CSV)", 401: "No or bad token",
+               403: "Not teaching this session", 404: "Unknown session"},
+    produces=("application/json", "text/csv"),
+    returns=obj({
+        "session": ID,
+        "quizzes": array(obj({"id": ID, "title": STRING, "pass_mark": NUMBER}, required=["id", "title", "pass_mark"])),
+        "fellows": array(obj({
+            "email": STRING, "name": STRING, "completed": {"type": "boolean"},
+            "grades": array(nullable(obj({"percent": nullable(NUMBER), "passed": nullable({"type": "boolean"}),
+                                          "pending_grading": {"type": "boolean"}, "attempts": COUNT},
+                                         required=["percent", "passed", "pending_grading", "attempts"]))),
+        }, required=["email", "name", "completed", "grades"])),
+    }, required=["session", "quizzes", "fellows"]),
+)
+def gradebook(session_id: int):
+    session = services.session_for(session_id, current_api_user(), "gradebook")
+    if request.accept_mimetypes.best_match(["application/json", "text/csv"]) == "text/csv":
+        return csv_response(gradebook_csv(session), f"gradebook-{session.code}.csv", byte_order_mark=False)
+    quizzes, rows = gradebook_rows(session)
+    return jsonify({
+        "session": session.id,
+        "quizzes": [{"id": q.id, "title": q.title, "pass_mark": q.pass_mark} for q in quizzes],
+        "fellows": [{"email": f.user.email, "name": f.user.name, "completed": f.completed,
+                     "grades": [None if c is None else {"percent": c.percent, "passed": c.passed,
+                                                        "pending_grading": c.pending, "attempts": c.attempts}
+                                for c in cells]} for f, cells in rows],
+    })

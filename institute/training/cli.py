@@ -8,7 +8,7 @@ from flask.cli import AppGroup
 from ..accounts.cli import fail
 from ..accounts.services import user_by_email
 from ..database import transaction
-from ..errors import DomainError
+from ..errors import DomainError, NotFound
 from . import services
 from .enrolment import enrol_csv
 
@@ -46,9 +46,9 @@ def enrol_command(session_id: int, csv_file: Path, admin_email: str):
     try:
         with transaction():
             admin = user_by_email(admin_email)
-            if admin is None or not admin.has_role("admin"):
-                raise services.Forbidden(f"{admin_email} is not an admin.")
-            result = enrol_csv(services.get_session(session_id), csv_file.read_bytes(), admin)
+            if admin is None:
+                raise NotFound(f"No user has the email {admin_email}.")
+            result = enrol_csv(services.session_for(session_id, admin, "manage"), csv_file.read_bytes(), admin)
     except DomainError as exc:
         fail(exc)
     click.echo(f"Enrolled {len(result.enrolled)} fellows ({len(result.invited)} invited to set "

@@ -6,10 +6,12 @@ write lock when they begin), then counts.
 """
 
 from datetime import date
+from typing import Literal
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from ..access import role_refusal
 from ..accounts.countries import COUNTRY_CODES
 from ..accounts.models import User, UserRole
 from ..accounts.services import user_by_email
@@ -243,14 +245,27 @@ def may_manage_cohort(user: User | None, session: TrainingSession) -> bool:
     return user is not None and user.is_authenticated and (user.has_role("admin") or teaches(user, session))
 
 
-def session_for_staff(session_id: int, user: User | None, what: str = "cohort") -> TrainingSession:
-    """Load a session for its staff (admins and its teachers), or refuse."""
+SessionPurpose = Literal["read", "cohort", "gradebook", "manage"]
+
+
+def session_for(session_id: int, actor: User | None, purpose: SessionPurpose = "read") -> TrainingSession:
+    """Load a session for what the actor wants of it, or refuse: anyone reads it; its staff
+    (admins and its teachers) see its cohort and gradebook; admins manage it."""
+    if purpose == "manage" and not (actor is not None and actor.is_authenticated and actor.has_role("admin")):
+        raise role_refusal()  # before loading, as the admin pages' and routes' role check
     session = get_session(session_id)
-    if not may_manage_cohort(user, session):
-        if what == "gradebook":
+    if purpose in ("cohort", "gradebook") and not may_manage_cohort(actor, session):
+        if purpose == "gradebook":
             raise Forbidden(_("Only the session's instructors and admins see its gradebook."))
         raise Forbidden(_("Only the session's instructors and admins see its cohort."))
     return session
+
+
+def fellow_progress_for(session: TrainingSession, fellow_id: int, actor: User | None) -> None:
+    """A fellow sees their own progress; the session's staff see everyone's."""
+    if not (actor is not None and actor.is_authenticated and actor.id == fellow_id) \
+            and not may_manage_cohort(actor, session):
+        raise Forbidden(_("Only the session's instructors and admins see its cohort."))
 
 
 # -------------------------------------------------------------- applications
@@ -272,6 +287,28 @@ def get_application(application_id: int) -> Application:
     if application is None:
         raise NotFound(_("No such application."))
     return application
+
+
+ApplicationPurpose = Literal["withdraw", "decide"]
+
+
+def application_for(application_id: int, actor: User | None,
+                    purpose: ApplicationPurpose = "withdraw") -> Application:
+    """Load an application for the actor, or refuse: the applicant and admins withdraw it,
+    admins decide it. Someone else's application is unknown to a fellow."""
+    application = get_application(application_id)
+    if purpose == "decide":
+        if not (actor is not None and actor.is_authenticated and actor.has_role("admin")):
+            raise role_refusal()
+    else:
+        check_may_withdraw(actor, application)
+    return application
+
+
+def check_may_withdraw(actor: User | None, application: Application) -> None:
+    if actor is None or not actor.is_authenticated or \
+            (actor.id != application.user_id and not actor.has_role("admin")):
+        raise Forbidden(_("Only the applicant or an admin can withdraw an application."))
 
 
 def applications_of(session: TrainingSession) -> list[Application]:
@@ -399,8 +436,7 @@ def _promote(session: TrainingSession) -> Application | None:
 
 def withdraw(application: Application, actor: User) -> Application:
     """The applicant or an admin withdraws; a freed seat goes to the oldest waitlisted."""
-    if actor.id != application.user_id and not actor.has_role("admin"):
-        raise Forbidden(_("Only the applicant or an admin can withdraw an application."))
+    check_may_withdraw(actor, application)
     session = _lock(application.session)
     db.session.refresh(application)
     if application.status in ("withdrawn", "rejected"):

@@ -10,7 +10,7 @@ from flask_login import current_user
 from ..access import login_required, public, roles_required
 from ..accounts.countries import country_choices
 from ..courses.services import catalogue
-from ..errors import Conflict, Forbidden, Invalid
+from ..errors import Conflict, Invalid
 from ..spreadsheets import csv_response
 from ..web import apply_errors
 from . import services
@@ -18,6 +18,7 @@ from .charts import progress_chart
 from .enrolment import enrol_csv
 from .exports import applications_csv, cohort_csv
 from .forms import ApplyForm, EnrolForm, SessionForm
+from .gradebook import gradebook_csv, gradebook_rows
 from .progress import cohort_progress
 
 training = Blueprint("training", __name__, template_folder="templates")
@@ -39,7 +40,7 @@ def _my_application(session):
 @training.route("/sessions/<int:session_id>", methods=["GET"])
 @public
 def session(session_id: int):
-    session = services.get_session(session_id)
+    session = services.session_for(session_id, current_user)
     form = ApplyForm(formdata=None, institution=current_user.partner.name if current_user.partner else "",
                      country=current_user.country if current_user.is_authenticated else "")
     form.country.choices = country_choices("—")
@@ -53,7 +54,7 @@ def session(session_id: int):
 @training.route("/sessions/<int:session_id>/apply", methods=["POST"])
 @roles_required("trainee")
 def apply(session_id: int):
-    session = services.get_session(session_id)
+    session = services.session_for(session_id, current_user)
     status = 422
     form = ApplyForm()
     form.country.choices = country_choices("—")
@@ -79,7 +80,7 @@ def apply(session_id: int):
 @training.route("/applications/<int:application_id>/withdraw", methods=["POST"])
 @roles_required("trainee", "admin")
 def withdraw(application_id: int):
-    application = services.withdraw(services.get_application(application_id), current_user)
+    application = services.withdraw(services.application_for(application_id, current_user), current_user)
     flash(_("The application is withdrawn."), "info")
     if current_user.has_role("admin") and application.user_id != current_user.id:
         return redirect(url_for("training.applications", session_id=application.session_id))
@@ -89,7 +90,7 @@ def withdraw(application_id: int):
 @training.route("/sessions/<int:session_id>/cohort")
 @login_required
 def cohort(session_id: int):
-    session = services.session_for_staff(session_id, current_user)
+    session = services.session_for(session_id, current_user, "cohort")
     if request.args.get("format") == "csv":
         return csv_response(cohort_csv(session), f"cohort-{session.code}.csv")
     fellows = cohort_progress(session)
@@ -97,13 +98,21 @@ def cohort(session_id: int):
                            chart=progress_chart(fellows))
 
 
+@training.route("/sessions/<int:session_id>/gradebook")
+@login_required
+def gradebook(session_id: int):
+    session = services.session_for(session_id, current_user, "gradebook")
+    if request.args.get("format") == "csv":
+        return csv_response(gradebook_csv(session), f"gradebook-{session.code}.csv")
+    quizzes, rows = gradebook_rows(session)
+    return render_template("training/gradebook.html", session=session, quizzes=quizzes, rows=rows)
+
+
 @training.route("/sessions/<int:session_id>/fellows/<int:user_id>")
 @login_required
 def fellow(session_id: int, user_id: int):
-    session = services.get_session(session_id)
-    if current_user.id != user_id and not services.may_manage_cohort(current_user, session):
-        # a fellow sees only their own progress
-        raise Forbidden(_("Only the session's instructors and admins see its cohort."))
+    session = services.session_for(session_id, current_user)
+    services.fellow_progress_for(session, user_id, current_user)
     found = cohort_progress(session, [user_id])
     if not found:
         abort(404)
@@ -166,7 +175,7 @@ def create_session():
 @training.route("/admin/sessions/<int:session_id>/edit", methods=["GET", "POST"])
 @roles_required("admin")
 def edit_session(session_id: int):
-    session = services.get_session(session_id)
+    session = services.session_for(session_id, current_user, "manage")
     form = _session_form(session)
     if form.validate_on_submit():
         try:
@@ -184,7 +193,7 @@ def edit_session(session_id: int):
 @training.route("/admin/sessions/<int:session_id>/close", methods=["POST"])
 @roles_required("admin")
 def close_session(session_id: int):
-    services.close_session(services.get_session(session_id))
+    services.close_session(services.session_for(session_id, current_user, "manage"))
     flash(_("The session is closed to applications and decisions."), "info")
     return redirect(url_for("training.admin_sessions"))
 
@@ -192,7 +201,7 @@ def close_session(session_id: int):
 @training.route("/admin/sessions/<int:session_id>/applications", methods=["GET", "POST"])
 @roles_required("admin")
 def applications(session_id: int):
-    session = services.get_session(session_id)
+    session = services.session_for(session_id, current_user, "manage")
     if request.method == "POST":
         ids = [int(i) for i in request.form.getlist("application") if i.isdigit()]
         decision = request.form.get("decision", "")
@@ -217,7 +226,7 @@ def applications(session_id: int):
 @training.route("/admin/sessions/<int:session_id>/enrol", methods=["GET", "POST"])
 @roles_required("admin")
 def enrol(session_id: int):
-    session = services.get_session(session_id)
+    session = services.session_for(session_id, current_user, "manage")
     form = EnrolForm()
     problems = []
     if form.validate_on_submit():

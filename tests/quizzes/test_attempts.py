@@ -12,7 +12,7 @@ from institute.quizzes.results import passed_quizzes
 from institute.training import services as training
 from institute.training.progress import completion
 
-from ..builders import MOTIVATION, course_files, create_session, create_user
+from ..builders import MOTIVATION, course_files, create_fellow, create_session, create_user
 
 QUIZ = """::MC::Capital of Mongolia? {=Ulaanbaatar ~Darkhan ~Erdenet}
 
@@ -38,8 +38,8 @@ RIGHT = {"0": 0, "1": True, "2": 1.1}
 
 
 def test_start_save_submit_and_see_results(ctx):
-    _course, quiz = quiz_course()
-    fellow = create_user()
+    course, quiz = quiz_course()
+    fellow = create_fellow(course)
     attempt, created = attempts.start(quiz, fellow)
     assert created and attempt.number == 1
     again, created = attempts.start(quiz, fellow)
@@ -57,8 +57,8 @@ def test_start_save_submit_and_see_results(ctx):
 
 
 def test_nothing_before_submission_reveals_right_answers(ctx):
-    _course, quiz = quiz_course(shuffle=True)
-    attempt, _ = attempts.start(quiz, create_user())
+    course, quiz = quiz_course(shuffle=True)
+    attempt, _ = attempts.start(quiz, create_fellow(course))
     payload = attempts.payload(attempt)
 
     def keys(value):
@@ -78,16 +78,16 @@ def test_nothing_before_submission_reveals_right_answers(ctx):
 
 
 def test_shuffled_order_is_kept_for_the_attempt(ctx):
-    _course, quiz = quiz_course(shuffle=True)
-    attempt, _ = attempts.start(quiz, create_user())
+    course, quiz = quiz_course(shuffle=True)
+    attempt, _ = attempts.start(quiz, create_fellow(course))
     first = [q["id"] for q in attempts.payload(attempt)["questions"]]
     assert first == [q["id"] for q in attempts.payload(attempt)["questions"]]
     assert sorted(first) == ["0", "1", "2", "3"]
 
 
 def test_submitting_twice_and_saving_after_submission_are_refused(ctx):
-    _course, quiz = quiz_course()
-    fellow = create_user()
+    course, quiz = quiz_course()
+    fellow = create_fellow(course)
     attempt, _ = attempts.start(quiz, fellow)
     attempts.save(attempt, fellow, RIGHT)
     attempts.submit(attempt, fellow)
@@ -100,8 +100,8 @@ def test_submitting_twice_and_saving_after_submission_are_refused(ctx):
 
 
 def test_attempt_limit(ctx):
-    _course, quiz = quiz_course(attempts_allowed=1)
-    fellow = create_user()
+    course, quiz = quiz_course(attempts_allowed=1)
+    fellow = create_fellow(course)
     attempt, _ = attempts.start(quiz, fellow)
     attempts.submit(attempt, fellow)
     with pytest.raises(Conflict):
@@ -109,8 +109,8 @@ def test_attempt_limit(ctx):
 
 
 def test_another_fellows_attempt_is_refused(ctx):
-    _course, quiz = quiz_course()
-    owner, other = create_user(), create_user()
+    course, quiz = quiz_course()
+    owner, other = create_fellow(course), create_fellow(course)
     attempt, _ = attempts.start(quiz, owner)
     with pytest.raises(Forbidden):
         attempts.save(attempt, other, {"0": 0})
@@ -120,8 +120,8 @@ def test_another_fellows_attempt_is_refused(ctx):
 
 
 def test_bad_answers_are_refused_and_nothing_is_saved(ctx):
-    _course, quiz = quiz_course()
-    fellow = create_user()
+    course, quiz = quiz_course()
+    fellow = create_fellow(course)
     attempt, _ = attempts.start(quiz, fellow)
     with pytest.raises(Invalid) as caught:
         attempts.save(attempt, fellow, {"0": 1, "2": "many", "9": "x"})
@@ -130,8 +130,8 @@ def test_bad_answers_are_refused_and_nothing_is_saved(ctx):
 
 
 def test_two_tabs_keep_each_others_answers(ctx):
-    _course, quiz = quiz_course()
-    fellow = create_user()
+    course, quiz = quiz_course()
+    fellow = create_fellow(course)
     attempt, _ = attempts.start(quiz, fellow)
     attempts.save(attempt, fellow, {"0": 2})
     attempts.save(attempt, fellow, {"1": True})   # the other tab
@@ -141,8 +141,8 @@ def test_two_tabs_keep_each_others_answers(ctx):
 
 
 def test_time_limit_with_a_minute_of_grace(ctx):
-    _course, quiz = quiz_course(limit=20)
-    fellow = create_user()
+    course, quiz = quiz_course(limit=20)
+    fellow = create_fellow(course)
     start = utcnow()
     attempt, _ = attempts.start(quiz, fellow, now=start)
     assert attempt.deadline == start + timedelta(minutes=20)
@@ -155,8 +155,8 @@ def test_time_limit_with_a_minute_of_grace(ctx):
 
 
 def test_late_submission_is_graded_on_what_was_saved_in_time(ctx):
-    _course, quiz = quiz_course(limit=10)
-    fellow = create_user()
+    course, quiz = quiz_course(limit=10)
+    fellow = create_fellow(course)
     start = utcnow()
     attempt, _ = attempts.start(quiz, fellow, now=start)
     attempts.save(attempt, fellow, {"0": 0, "1": True}, now=start + timedelta(minutes=9))
@@ -164,6 +164,21 @@ def test_late_submission_is_graded_on_what_was_saved_in_time(ctx):
     assert attempt.score == 2 and attempt.submitted_at == start + timedelta(minutes=11)
     with pytest.raises(Conflict):
         attempts.submit(attempt, fellow, now=start + timedelta(hours=4))
+
+
+def session_data(session) -> dict:
+    return {"title": session.title, "year": session.year, "sequence": session.sequence, "seats": session.seats,
+            "starts_on": session.starts_on, "ends_on": session.ends_on, "courses": [c.slug for c in session.courses]}
+
+
+def test_starting_is_for_enrolled_fellows_only(ctx):
+    course, quiz = quiz_course()
+    with pytest.raises(Forbidden, match="Only fellows enrolled"):
+        attempts.start(quiz, create_user())  # a fellow of no session with this course
+    with pytest.raises(Forbidden, match="Only fellows enrolled"):
+        attempts.start(quiz, create_user(roles="admin"))
+    attempt, created = attempts.start(quiz, create_fellow(course))
+    assert created
 
 
 def test_essay_grading_and_completion(ctx):
@@ -183,6 +198,9 @@ def test_essay_grading_and_completion(ctx):
     assert attempts.pending_essays([(course.id, fellow.id)]) == [(attempt, 3)]
     assert attempts.pending_essays([(course.id, admin.id)]) == []
     instructor = create_user(roles="instructor")
+    with pytest.raises(Forbidden):
+        attempts.grade(attempt, 3, 1, "", instructor)  # teaches no session of this fellow
+    training.update_session(session, {**session_data(session), "instructors": [instructor.email]})
     with pytest.raises(Invalid):
         attempts.grade(attempt, 3, 2, "", instructor)  # at most 1 point
     with pytest.raises(Invalid):

@@ -12,7 +12,7 @@ from institute.extensions import db
 from institute.quizzes import attempts
 from institute.quizzes.models import Attempt
 
-from ..builders import course_files, create_user
+from ..builders import course_files, create_fellow, create_user
 from ..training.test_concurrency import committed_app  # noqa: F401 - the fixture
 
 TWO_ESSAYS = "::E1::Describe a straw checkerboard. {}\n\n::E2::Describe a shelterbelt. {}\n\n::TF::Sand moves.{T}\n"
@@ -24,7 +24,7 @@ def test_two_grades_at_once(committed_app, monkeypatch):  # noqa: F811
         files = course_files(quiz=False, extra_front="quizzes:\n  - file: quiz.gift\n    title: Essays\n")
         files["quiz.gift"] = TWO_ESSAYS.encode()
         quiz = import_bundle(Bundle("essays", files), None, publish=True).revision.quizzes[0]
-        fellow = create_user()
+        fellow = create_fellow(quiz.revision.course)
         attempt, _ = attempts.start(quiz, fellow)
         attempts.save(attempt, fellow, {"0": "Squares of straw.", "1": "Rows of trees.", "2": True})
         attempts.submit(attempt, fellow)
@@ -53,7 +53,7 @@ def test_two_grades_at_once(committed_app, monkeypatch):  # noqa: F811
             barrier.wait()
             try:
                 with transaction():
-                    attempts.grade(attempts.get_attempt(attempt_id), question, 1, "ok",
+                    attempts.grade(db.session.get(Attempt, attempt_id), question, 1, "ok",
                                    db.session.get(User, grader_id))
             except Exception as exc:  # noqa: BLE001 - reported by the assertion
                 errors.append(repr(exc))

@@ -3,12 +3,12 @@ import pytest
 from institute.quizzes import attempts
 from institute.quizzes.statistics import quiz_statistics
 
-from ..builders import create_user
+from ..builders import create_fellow
 from .test_attempts import quiz_course
 
 
 def take(quiz, answers):
-    fellow = create_user()
+    fellow = create_fellow(quiz.revision.course)
     attempt, _ = attempts.start(quiz, fellow)
     attempts.save(attempt, fellow, answers)
     attempts.submit(attempt, fellow)

@@ -17,8 +17,8 @@ from ..conftest import bearer, login
 # Every route that writes a CSV, and how it is asked for one. The first test asks every
 # GET route of the app for a CSV, so a new export that is not listed here fails it.
 CSV_ROUTES = {
-    "quizzes.gradebook": "/sessions/{session}/gradebook?format=csv",
-    "quizzes_api.gradebook": "/api/v1/sessions/{session}/gradebook",
+    "training.gradebook": "/sessions/{session}/gradebook?format=csv",
+    "training_api.gradebook": "/api/v1/sessions/{session}/gradebook",
     "training.cohort": "/sessions/{session}/cohort?format=csv",
     "training_api.cohort": "/api/v1/sessions/{session}/cohort",
     "training.applications": "/admin/sessions/{session}/applications?format=csv",

@@ -1,0 +1,99 @@
+"""Quizzes and attempts, each loaded for an actor and a purpose, or refused.
+
+The one place that decides who reads, takes and grades: the web pages, the API and
+the services themselves (``attempts.start``, ``attempts.grade``) all ask here, so a
+refusal reads the same wherever it is met.
+"""
+
+from typing import Literal
+
+from flask_babel import gettext as _
+
+from ..courses.models import Course, Quiz
+from ..courses.services import may_read
+from ..errors import Forbidden, NotFound
+from ..extensions import db
+from . import roster
+from .models import Attempt
+
+QuizPurpose = Literal["read", "take", "statistics"]
+AttemptPurpose = Literal["read", "answer", "grade"]
+
+
+def course_of(quiz: Quiz) -> Course:
+    return quiz.revision.course
+
+
+def may_take(user, quiz: Quiz) -> bool:
+    """Fellows enrolled in a session with the quiz's course take it."""
+    return bool(user is not None and user.is_authenticated and user.has_role("trainee")
+                and roster.studies(user, course_of(quiz).id))
+
+
+def check_may_take(user, quiz: Quiz) -> None:
+    if not may_take(user, quiz):
+        raise Forbidden(_("Only fellows enrolled in a session with this course take its quizzes."))
+
+
+def teaches_quiz(user, quiz: Quiz) -> bool:
+    """Admins, and the teachers of a session with the quiz's course."""
+    return roster.may_grade(user, course_of(quiz).id)
+
+
+def quiz_for(quiz_id: int, actor, purpose: QuizPurpose = "read") -> Quiz:
+    """The quiz, for an actor who may read its revision (a draft's quiz is unknown to
+    others), then take it or see its statistics, as ``purpose`` says."""
+    quiz = db.session.get(Quiz, quiz_id)
+    if quiz is None or not may_read(actor, quiz.revision):
+        raise NotFound(_("No such quiz."))
+    if purpose == "take":
+        check_may_take(actor, quiz)
+    elif purpose == "statistics" and not teaches_quiz(actor, quiz):
+        raise Forbidden(_("Only instructors of a session with this course see its statistics."))
+    return quiz
+
+
+def grades(user, attempt: Attempt) -> bool:
+    """The user grades this attempt: admins, and the teachers of the fellow's session."""
+    return roster.may_grade(user, course_of(attempt.quiz).id, attempt.user_id)
+
+
+def check_grades(user, attempt: Attempt) -> None:
+    if not grades(user, attempt):
+        raise Forbidden(_("Only the instructors of this fellow's session grade it."))
+
+
+def owns(user, attempt: Attempt) -> bool:
+    return user is not None and user.is_authenticated and attempt.user_id == user.id
+
+
+def check_owner(user, attempt: Attempt) -> None:
+    """Only the fellow whose attempt it is answers and submits it."""
+    if not owns(user, attempt):
+        raise Forbidden(_("This is not your attempt."))
+
+
+def attempt_for(attempt_id: int, actor, purpose: AttemptPurpose = "read") -> Attempt:
+    """The attempt, for its fellow (to read and answer) or its graders (to read and grade)."""
+    attempt = db.session.get(Attempt, attempt_id)
+    if attempt is None:
+        raise NotFound(_("No such attempt."))
+    if purpose == "answer":
+        check_owner(actor, attempt)
+    if purpose == "read" and not owns(actor, attempt) and not grades(actor, attempt):
+        raise Forbidden(_("This is not your attempt."))
+    if purpose == "grade":
+        check_grades(actor, attempt)
+    return attempt
+
+
+def grading_scope(user) -> list[tuple[int, int]] | None:
+    """What the user grades, for the list of essays waiting: None for everything."""
+    return roster.grading_scope(user)
+
+
+def check_grader(user) -> None:
+    """Only people who grade someone see the grading queue."""
+    scope = roster.grading_scope(user)
+    if scope is not None and not scope and not user.has_role("instructor"):
+        raise Forbidden(_("Only the instructors of a session grade its fellows."))

@@ -1,0 +1,54 @@
+"""Who studies and who teaches a course: the port through which quizzes asks training.
+
+Training's sessions decide who takes a course's quizzes (their accepted fellows) and
+who grades them (their teachers, and admins). Training is the higher domain (its
+completion rule reads quiz results), so quizzes never imports it: training registers
+itself here when it is imported (``institute/training/__init__.py``). Until then every
+question is answered "no", so nothing opens by accident.
+"""
+
+from typing import Protocol
+
+
+class Roster(Protocol):
+    def studies(self, user, course_id: int) -> bool: ...
+
+    def may_grade(self, user, course_id: int, fellow_id: int | None = None) -> bool: ...
+
+    def grading_scope(self, user) -> list[tuple[int, int]] | None: ...
+
+
+class _Nobody:
+    def studies(self, user, course_id: int) -> bool:
+        return False
+
+    def may_grade(self, user, course_id: int, fellow_id: int | None = None) -> bool:
+        return False
+
+    def grading_scope(self, user) -> list[tuple[int, int]] | None:
+        return []
+
+
+_roster: Roster = _Nobody()
+
+
+def register(roster: Roster) -> None:
+    global _roster
+    _roster = roster
+
+
+def studies(user, course_id: int) -> bool:
+    """The user is an accepted fellow of a session with this course."""
+    return bool(user is not None and user.is_authenticated and _roster.studies(user, course_id))
+
+
+def may_grade(user, course_id: int, fellow_id: int | None = None) -> bool:
+    """The user grades this fellow in this course (without a fellow: teaches the course)."""
+    return bool(user is not None and user.is_authenticated and _roster.may_grade(user, course_id, fellow_id))
+
+
+def grading_scope(user) -> list[tuple[int, int]] | None:
+    """(course id, fellow id) pairs the user grades; None for everything (admins)."""
+    if user is None or not user.is_authenticated:
+        return []
+    return _roster.grading_scope(user)
