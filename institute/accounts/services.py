@@ -179,9 +179,25 @@ def create_user(
     return user
 
 
-def register_trainee(email: str, name: str, password: str, country: str | None = None) -> User:
-    """Self-registration: always and only the trainee role."""
-    return create_user(email, name, password, roles=("trainee",), country=country)
+def register_trainee(email: str, name: str, password: str, country: str | None = None,
+                     locale: str | None = None) -> User:
+    """Self-registration: always and only the trainee role, in the language the visitor chose
+    (kept only if the platform speaks it)."""
+    return create_user(email, name, password, roles=("trainee",), country=country,
+                       locale=locale if is_supported_locale(locale) else None)
+
+
+def is_supported_locale(code: str | None) -> bool:
+    return bool(code) and code in current_app.config["LANGUAGES"]
+
+
+def choose_locale(user: User, code: str) -> User:
+    """The interface language a user chose, kept on their profile."""
+    if not is_supported_locale(code):
+        raise Invalid([{"field": "locale", "message": _("Unsupported language: %(code)s", code=code)}])
+    user.locale = code
+    db.session.flush()
+    return user
 
 
 # A hash to check against when the email is unknown, so both cases take as long.
@@ -206,7 +222,7 @@ def update_profile(user: User, name: str, country: str | None, locale: str | Non
     details: list[dict] = []
     name = _check_name(name, details)
     country = _check_country(country, details)
-    if locale and locale not in current_app.config["LANGUAGES"]:
+    if locale and not is_supported_locale(locale):
         details.append({"field": "locale", "message": _("Unsupported language: %(code)s", code=locale)})
     if details:
         raise Invalid(details)

@@ -84,7 +84,8 @@ def register():
     if form.validate_on_submit():
         try:
             user = services.register_trainee(
-                form.email.data, form.name.data, form.password.data, form.country.data or None
+                form.email.data, form.name.data, form.password.data, form.country.data or None,
+                session.get("locale"),
             )
         except Invalid as exc:
             apply_errors(form, exc)
@@ -94,7 +95,6 @@ def register():
                 _("This account could not be created. If you already have one, log in.")
             )
         else:
-            user.locale = session.get("locale")
             _log_in(user)
             flash(_("Welcome, %(name)s. Your account is ready.", name=user.name), "success")
             return redirect(url_for("home.dashboard"))

@@ -1,12 +1,12 @@
 """The front door and each user's dashboard; later domains add their panels here."""
 
-from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask import Blueprint, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
 from ..access import login_required, public
 from ..accounts.forms import ConfirmForm
+from ..accounts.services import choose_locale, is_supported_locale
 from ..certificates.services import of_user as certificates_of
-from ..extensions import db
 from ..training.progress import completion
 from ..training.services import list_sessions, my_applications, taught_session_ids
 from ..web import safe_next
@@ -37,10 +37,9 @@ def dashboard():
 def language():
     """Choose the interface language: saved on the profile, or in the visitor's session."""
     code = request.form.get("locale", "")
-    if ConfirmForm().validate_on_submit() and code in current_app.config["LANGUAGES"]:
+    if ConfirmForm().validate_on_submit() and is_supported_locale(code):
         if current_user.is_authenticated:
-            current_user.record.locale = code
-            db.session.flush()
+            choose_locale(current_user.record, code)
         else:
             session["locale"] = code
     return redirect(_back())
