@@ -68,9 +68,9 @@ from institute.courses.bundle import find_bundles, read_path
 from institute.courses.importing import import_bundle
 from institute.courses.services import get_course, mark_done
 from institute.database import transaction
-from institute.demo import _answer as right_answer
 from institute.exchanges import services as exchanges
 from institute.extensions import db
+from institute.questions import type_of
 from institute.quizzes import attempts
 from institute.quizzes.models import AttemptAnswer
 from institute.training import services as training
@@ -147,11 +147,11 @@ def complete_session(user, courses, grader) -> None:
             mark_done(user, course, module.slug)
         for quiz in course.published.quizzes:
             attempt, _ = attempts.start(quiz, user)
-            attempts.save(attempt, user, {str(i): right_answer(q, True) for i, q in enumerate(quiz.questions)
-                                          if q["kind"] != "description"})
+            attempts.save(attempt, user, {str(i): type_of(q).demo_answer(q, True) for i, q in enumerate(quiz.questions)
+                                          if type_of(q).answerable})
             attempts.submit(attempt, user)
             for i, q in enumerate(quiz.questions):
-                if q["kind"] == "essay":
+                if type_of(q).graded_by_hand:
                     attempts.grade(attempt, i, 1.0, "A clear, practical plan.", grader)
             if attempt.passed is not True:
                 raise SystemExit(f"set-up: a right attempt at {quiz.title!r} did not pass ({attempt.percent} %)")

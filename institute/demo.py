@@ -20,8 +20,8 @@ from .database import transaction, utcnow
 from .exchanges import services as exchanges
 from .exchanges.models import Exchange
 from .extensions import db
+from .questions import type_of
 from .quizzes import attempts as quiz_attempts
-from .quizzes.types import pairs
 from .training import services as training
 from .training.models import Application, TrainingSession
 
@@ -125,30 +125,6 @@ def load_training(courses: list[str]) -> None:
     })
 
 
-def _answer(question: dict, right: bool):
-    """A right (or a wrong) answer to a question, for demo attempts."""
-    answers, kind = question.get("answers", []), question["kind"]
-    if kind == "multichoice":
-        best = max(range(len(answers)), key=lambda i: answers[i]["fraction"])
-        return best if right else min(range(len(answers)), key=lambda i: answers[i]["fraction"])
-    if kind == "multianswer":
-        return [i for i, a in enumerate(answers) if (a["fraction"] > 0) == right]
-    if kind == "truefalse":
-        return question["correct"] if right else not question["correct"]
-    if kind == "shortanswer":
-        return next(a["text"].replace("*", "") for a in answers if a["fraction"] >= 1) if right else "?"
-    if kind == "numerical":
-        best = next(a for a in answers if a["value"] is not None and a["fraction"] >= 1)
-        value = best["low"] if best["low"] is not None else best["value"]
-        return value if right else value + 1000
-    if kind == "matching":
-        return {str(i): p["match"] for i, p in enumerate(pairs(question))} if right else {}
-    if kind == "essay":
-        return "" if not right else ("In my district we would start with straw checkerboards on the moving dunes, then "
-                "plant Salix and Caragana inside them once the surface is stable.")
-    return None
-
-
 def load_attempts(fellows, outlines) -> None:
     """Quiz attempts at every stage: passed, failed, essays waiting, one in progress."""
     instructor = accounts.user_by_email("instructor@gdi.example")
@@ -159,8 +135,8 @@ def load_attempts(fellows, outlines) -> None:
                 right = index <= 4  # the first four pass, the others fail
                 attempt, _ = quiz_attempts.start(quiz, fellow, now=start)
                 # The failing fellows still get a third of the questions right, and skip the essay.
-                answers = {str(i): _answer(q, right or (i % 3 == 0 and q["kind"] != "essay"))
-                           for i, q in enumerate(quiz.questions) if q["kind"] != "description"}
+                answers = {str(i): type_of(q).demo_answer(q, right or (i % 3 == 0 and not type_of(q).graded_by_hand))
+                           for i, q in enumerate(quiz.questions) if type_of(q).answerable}
                 if index == 7:  # still working on it
                     quiz_attempts.save(attempt, fellow, dict(list(answers.items())[:5]),
                                        now=start + timedelta(minutes=3))
@@ -169,7 +145,7 @@ def load_attempts(fellows, outlines) -> None:
                 quiz_attempts.submit(attempt, fellow, now=start + timedelta(minutes=12))
                 if index <= 2:  # essays graded; the others wait in the instructor's queue
                     for i, q in enumerate(quiz.questions):
-                        if q["kind"] == "essay":
+                        if type_of(q).graded_by_hand:
                             quiz_attempts.grade(attempt, i, 1.0, "A clear, practical plan.", instructor)
 
 

@@ -19,7 +19,8 @@ from ..database import utcnow
 from ..errors import Forbidden, Invalid
 from ..extensions import db
 from ..markdown import plain_text, render
-from ..quizzes.rendering import render_question
+from ..questions import type_of
+from ..questions.rendering import render_question
 from .bundle import Bundle
 from .links import resolve
 from .models import Course, CourseBlob, CourseRevision, Module, Quiz, RevisionFile
@@ -183,7 +184,7 @@ def _render(revision: CourseRevision, bundle: Bundle, parsed: ParsedBundle) -> N
             pass_mark=float(source.pass_mark), max_attempts=source.max_attempts,
             time_limit_minutes=source.time_limit_minutes, shuffle=source.shuffle,
             questions=[render_question(dataclasses.asdict(q)) for q in source.questions],
-            question_count=sum(1 for q in source.questions if q.kind != "description"),
+            question_count=sum(1 for q in source.questions if type_of(q.kind).answerable),
         ))
     revision.search_text = plain_text(" ".join(texts)).lower()
 

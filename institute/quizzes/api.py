@@ -5,6 +5,7 @@ from flask import jsonify
 from ..access import ANY_USER
 from ..api import ApiBlueprint, current_api_user, json_body
 from ..api.schemas import COUNT, DATE_TIME, ID, STRING, array, line, nullable, obj, text
+from ..questions import QuestionKind
 from . import attempts
 from .access import attempt_for, quiz_for
 
@@ -19,13 +20,14 @@ ANSWER = {"anyOf": [
     {"type": "object", "maxProperties": 100, "propertyNames": {"pattern": "^[0-9]{1,4}$"},
      "additionalProperties": line(1000)},
 ]}
+KIND = {"type": "string", "enum": [kind.value for kind in QuestionKind]}
 SUMMARY = obj({"score": nullable(NUMBER), "max_score": nullable(NUMBER), "percent": nullable(NUMBER),
                "passed": nullable({"type": "boolean"}), "pending_grading": {"type": "boolean"}},
               required=["score", "max_score", "percent", "passed", "pending_grading"])
 ATTEMPT = obj({
     "id": ID, "quiz": ID, "number": ID, "title": STRING, "started_at": DATE_TIME, "deadline": nullable(DATE_TIME),
     "seconds_left": nullable(COUNT), "submitted": {"type": "boolean"},
-    "questions": array(obj({"id": STRING, "kind": STRING, "title": STRING, "text": STRING, "answer": {}},
+    "questions": array(obj({"id": STRING, "kind": KIND, "title": STRING, "text": STRING, "answer": {}},
                            required=["id", "kind", "title", "text", "answer"])),
     **SUMMARY["properties"],
 }, required=["id", "quiz", "number", "title", "started_at", "deadline", "seconds_left", "submitted", "questions"])

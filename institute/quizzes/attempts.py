@@ -20,9 +20,9 @@ from ..courses.models import CourseRevision, Quiz
 from ..database import keep_writes, lock_row, utcnow
 from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
+from ..questions import type_of
 from .access import check_grades, check_may_take, check_owner, course_of
 from .models import Attempt, AttemptAnswer
-from .types import TYPES, options, pairs, strategy
 
 GRACE = timedelta(minutes=1)
 
@@ -56,15 +56,9 @@ def _layout(quiz: Quiz) -> dict:
     if quiz.shuffle:
         rng.shuffle(order)
     for index, question in enumerate(quiz.questions):
-        if question["kind"] in ("multichoice", "multianswer"):
-            shown = list(range(len(question["answers"])))
-        elif question["kind"] == "matching":
-            shown = options(question)
-        else:
-            continue
-        if quiz.shuffle or question["kind"] == "matching":
-            rng.shuffle(shown)
-        choices[str(index)] = shown
+        shown = type_of(question).layout(question, quiz.shuffle, rng)
+        if shown is not None:
+            choices[str(index)] = shown
     return {"questions": order, "choices": choices}
 
 
@@ -143,7 +137,7 @@ def save(attempt: Attempt, user: User, answers: dict, now: datetime | None = Non
             continue
         question = {**question, "id": str(index)}
         try:
-            clean[index] = strategy(question).read(question, raw)
+            clean[index] = type_of(question).read(question, raw)
         except Invalid as exc:
             details.extend(exc.details)
     if details:
@@ -186,10 +180,8 @@ def _submit(attempt: Attempt, when: datetime) -> None:
         if row.saved_at > when:
             db.session.delete(row)  # arrived after the time was up: not part of the attempt
             continue
-        result = strategy(question).score(question, row.value)
+        result = type_of(question).score(question, row.value)
         row.fraction, row.feedback = result.fraction, result.feedback
-        if question["kind"] == "essay" and not str(row.value or "").strip():
-            row.fraction = 0.0  # nothing to grade
     attempt.submitted_at = when
     db.session.flush()
     total(attempt)
@@ -202,7 +194,7 @@ def total(attempt: Attempt) -> None:
         AttemptAnswer.attempt_id == attempt.id))}
     score, maximum, pending = 0.0, 0.0, False
     for index, question in enumerate(questions):
-        points = TYPES[question["kind"]].max_points
+        points = type_of(question).max_points
         maximum += points
         row = answers.get(index)
         if row is None:
@@ -229,9 +221,10 @@ def grade(attempt: Attempt, question_index: int, points: float, feedback: str, g
         question = attempt.quiz.questions[int(question_index)]
     except (ValueError, TypeError, IndexError):
         raise Invalid([{"field": "question", "message": _("No such question.")}]) from None
-    if question["kind"] != "essay":
+    question_type = type_of(question)
+    if not question_type.graded_by_hand:
         details.append({"field": "question", "message": _("Only essays are graded by hand.")})
-    maximum = TYPES[question["kind"]].max_points
+    maximum = question_type.max_points
     try:
         points = float(points)
     except (TypeError, ValueError):
@@ -281,20 +274,13 @@ def payload(attempt: Attempt, now: datetime | None = None) -> dict:
     questions = []
     for index in attempt.layout["questions"]:
         question = quiz.questions[index]
+        kind = type_of(question)
         item = {"id": str(index), "kind": question["kind"], "title": question.get("title", ""),
-                "text": question.get("text_html", question["text"])}
-        shown = attempt.layout["choices"].get(str(index))
-        if question["kind"] in ("multichoice", "multianswer"):
-            item["choices"] = [{"id": str(i), "text": question["answers"][i].get("text_html", "")}
-                               for i in shown]
-        elif question["kind"] == "matching":
-            item["items"] = [{"id": str(i), "text": pair.get("text_html", pair["text"])}
-                             for i, pair in enumerate(pairs(question))]
-            item["options"] = list(shown)
+                "text": question.get("text_html", question["text"]),
+                **kind.payload(question, attempt.layout["choices"].get(str(index)))}
         row = saved.get(index)
         item["answer"] = row.value if row else None
         if attempt.submitted:
-            kind = strategy(question)
             item.update({
                 "fraction": row.fraction if row else 0.0,
                 "points": (row.fraction * kind.max_points) if row and row.fraction is not None else None,

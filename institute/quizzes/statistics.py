@@ -12,9 +12,9 @@ import sqlalchemy as sa
 
 from ..courses.models import Quiz
 from ..extensions import db
+from ..questions import type_of
 from .attempts import quiz_key
 from .models import Attempt, AttemptAnswer
-from .types import TYPES
 
 
 @dataclass
@@ -57,7 +57,7 @@ def quiz_statistics(quiz: Quiz) -> QuizStatistics:
     for index, question in enumerate(quiz.questions):
         kind = question["kind"]
         item = QuestionStatistics(index, question.get("title") or question["text"][:60], kind)
-        if TYPES[kind].max_points == 0:
+        if type_of(kind).max_points == 0:
             result.append(item)
             continue
         scores, rests = [], []
@@ -74,7 +74,8 @@ def quiz_statistics(quiz: Quiz) -> QuizStatistics:
             item.facility = round(100 * stats.fmean(scores), 1)
             correlation = _correlation(scores, rests)
             item.discrimination = round(correlation, 2) if correlation is not None else None
-        item.choices = _choices(question, [by_attempt.get(a, {}).get(index, (None, None))[0] for a in ids])
+        item.choices = type_of(kind).choices_picked(
+            question, [by_attempt.get(a, {}).get(index, (None, None))[0] for a in ids])
         result.append(item)
     return QuizStatistics(
         len(ids),
@@ -83,16 +84,3 @@ def quiz_statistics(quiz: Quiz) -> QuizStatistics:
         result,
     )
 
-
-def _choices(question: dict, values: list) -> list[tuple[str, int]]:
-    kind = question["kind"]
-    if kind in ("multichoice", "multianswer"):
-        counts = [0] * len(question["answers"])
-        for value in values:
-            for picked in (value if isinstance(value, list) else [value]):
-                if isinstance(picked, int) and 0 <= picked < len(counts):
-                    counts[picked] += 1
-        return [(a["text"], n) for a, n in zip(question["answers"], counts, strict=True)]
-    if kind == "truefalse":
-        return [("true", sum(1 for v in values if v is True)), ("false", sum(1 for v in values if v is False))]
-    return []

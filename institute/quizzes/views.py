@@ -6,6 +6,8 @@ from flask_login import current_user
 
 from ..access import login_required, roles_required
 from ..errors import Conflict, Invalid
+from ..questions import type_of
+from ..questions.web import question_partials
 from . import attempts
 from .access import attempt_for, check_grader, grades, grading_scope, may_take, quiz_for, teaches_quiz
 from .charts import bar
@@ -13,6 +15,7 @@ from .forms import answers_from_form
 from .statistics import quiz_statistics
 
 quizzes = Blueprint("quizzes", __name__, template_folder="templates")
+quizzes.register_blueprint(question_partials)  # the attempt and result pages show each question by its type
 
 
 @quizzes.route("/quizzes/<int:quiz_id>")
@@ -109,7 +112,7 @@ def grade(attempt_id: int, question: int):
             return redirect(url_for("quizzes.grading"))
     view = attempts.payload(attempt)
     item = next((q for q in view["questions"] if q["id"] == str(question)), None)
-    if item is None or item["kind"] != "essay":
+    if item is None or not type_of(item["kind"]).graded_by_hand:
         raise Invalid([{"field": "question", "message": _("Only essays are graded by hand.")}])
     return render_template("quizzes/grade.html", attempt=attempt, item=item, errors=errors), \
         422 if errors else 200

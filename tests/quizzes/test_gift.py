@@ -2,14 +2,16 @@
 
 import pytest
 
-from institute.quizzes.gift import (
-    QUESTION_KINDS,
+from institute.questions import QuestionKind
+from institute.questions.gift import (
     Answer,
     GiftError,
     ParseResult,
     Question,
     parse_gift,
 )
+
+QUESTION_KINDS = tuple(QuestionKind)
 
 
 def one(source: str) -> Question:

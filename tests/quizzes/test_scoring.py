@@ -5,8 +5,8 @@ import dataclasses
 import pytest
 
 from institute.errors import Invalid
-from institute.quizzes.gift import parse_gift
-from institute.quizzes.types import strategy
+from institute.questions import type_of as strategy
+from institute.questions.gift import parse_gift
 
 
 def question(source: str) -> dict:

@@ -1,4 +1,4 @@
-"""Parser for Moodle's GIFT question format (standard library only).
+"""Parser for Moodle's GIFT question format (the standard library and the question registry).
 
 A GIFT file is a sequence of questions separated by one or more blank lines.
 Lines whose first non-blank characters are ``//`` are comments, and a
@@ -22,6 +22,11 @@ The answer block between ``{`` and ``}`` decides the kind of question:
 * ``{#2.5}``, ``{#3.14:0.01}``, ``{#1..5}``, ``{# =1984:0 =%50%1983:1}`` numerical;
 * ``{=left -> right =left -> right}`` matching; ``{}`` essay;
 * no braces at all: a description (text only, nothing to answer).
+
+This module reads what every question shares (chunks, comments, titles,
+formats, escapes, the block's place, answers' weights and feedback); which kind
+a block is, and what its answers mean, each registered question type decides
+(``claims_gift`` and ``read_gift``, tried in ``gift_order``).
 
 If text follows the closing ``}`` the question is in "missing word" format:
 the text before and after the block form the question text, and the
@@ -53,16 +58,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-QUESTION_KINDS = (
-    "multichoice",
-    "multianswer",
-    "truefalse",
-    "shortanswer",
-    "numerical",
-    "matching",
-    "essay",
-    "description",
-)
+from .registry import gift_readers
+
 TEXT_FORMATS = ("moodle", "markdown", "html", "plain")
 BLANK = "_____"  # marks where the answer block sat in a missing-word question
 
@@ -77,8 +74,7 @@ _NUMBER_RE = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 _WEIGHT_RE = re.compile(r"%([^%\n]*)%")
 _FORMAT_RE = re.compile(r"\[([A-Za-z]+)\]")
 _CATEGORY = "$CATEGORY:"
-_TRUE_FALSE = {"T": True, "TRUE": True, "F": False, "FALSE": False}
-_EPS = 1e-6
+EPS = 1e-6  # weights this close count as equal
 
 
 @dataclass
@@ -95,7 +91,7 @@ class Answer:
 
 @dataclass
 class Question:
-    kind: str  # one of QUESTION_KINDS
+    kind: str  # a registered question type's kind (institute.questions.TYPES)
     text: str  # question text, unescaped; a missing word is marked by BLANK
     line: int  # 1-based line number where the question starts in the file
     title: str = ""
@@ -132,7 +128,7 @@ def parse_gift(source: str) -> ParseResult:
             lines = lines[1:]
         if not lines:
             continue
-        block = _Block(lines)
+        block = GiftBlock(lines)
         question = _parse_question(block, category)
         if block.errors:
             result.errors.extend(block.errors)
@@ -168,7 +164,7 @@ def _plain(text: str) -> str:
     return text.translate(_UNESCAPE).strip()
 
 
-class _Block:
+class GiftBlock:
     """One question's source: escaped text, a map back to file lines, and its errors.
 
     All parsing works on [start, end) spans of ``text`` so that any error can
@@ -199,9 +195,9 @@ class _Block:
         return _plain(self.text[start:end])
 
 
-def _parse_question(block: _Block, category: str) -> Question | None:
+def _parse_question(block: GiftBlock, category: str) -> Question | None:
     start, end = block.strip(0, len(block.text))
-    question = Question(kind="description", text="", line=block.line_at(start), category=category)
+    question = Question(kind="", text="", line=block.line_at(start), category=category)
     body = _parse_title(block, question, start)
     if body is None:
         return None
@@ -212,6 +208,7 @@ def _parse_question(block: _Block, category: str) -> Question | None:
     if opening < 0:
         question.text_format, body = _format_tag(block, body, end, "moodle")
         question.text = block.plain(body, end)
+        _read_answers(block, question, None, -1, -1, -1)
     else:
         question.text_format, body = _format_tag(block, body, opening, "moodle")
         after = block.text[closing + 1 : end]
@@ -224,7 +221,7 @@ def _parse_question(block: _Block, category: str) -> Question | None:
     return question
 
 
-def _parse_title(block: _Block, question: Question, start: int) -> int | None:
+def _parse_title(block: GiftBlock, question: Question, start: int) -> int | None:
     """Read an optional '::title::'; return where the question text starts."""
     if not block.text.startswith("::", start):
         return start
@@ -237,7 +234,7 @@ def _parse_title(block: _Block, question: Question, start: int) -> int | None:
     return closing + 2
 
 
-def _find_answer_block(block: _Block, start: int, end: int) -> tuple[int, int] | None:
+def _find_answer_block(block: GiftBlock, start: int, end: int) -> tuple[int, int] | None:
     """Locate the single '{...}'; (-1, -1) for a description, None after an error."""
     text = block.text
     opening, closing = text.find("{", start, end), text.find("}", start, end)
@@ -260,7 +257,7 @@ def _find_answer_block(block: _Block, start: int, end: int) -> tuple[int, int] |
     return opening, closing
 
 
-def _format_tag(block: _Block, start: int, end: int, default: str) -> tuple[str, int]:
+def _format_tag(block: GiftBlock, start: int, end: int, default: str) -> tuple[str, int]:
     """Read an optional leading '[format]'; return the format and where the text starts."""
     start, end = block.strip(start, end)
     match = _FORMAT_RE.match(block.text, start, end)
@@ -277,40 +274,35 @@ def _format_tag(block: _Block, start: int, end: int, default: str) -> tuple[str,
     return default, start
 
 
-def _formatted(block: _Block, start: int, end: int, default: str) -> str:
+def formatted(block: GiftBlock, start: int, end: int, default: str) -> str:
     """The unescaped text of a span, without its (validated) format tag."""
     _, start = _format_tag(block, start, end, default)
     return block.plain(start, end)
 
 
-def _parse_answer_block(block: _Block, question: Question, opening: int, closing: int) -> None:
-    """Fill in kind, answers and feedback from the span between '{' and '}'.
-
-    The kind is decided in Moodle's order: empty, '#', any '~', '=' with '->',
-    T/F, and anything else is a short answer.
-    """
+def _parse_answer_block(block: GiftBlock, question: Question, opening: int, closing: int) -> None:
+    """Fill in kind, answers and feedback from the span between '{' and '}'."""
     start, end = opening + 1, closing
     general = block.text.rfind("####", start, end)
     if general >= 0:
-        question.general_feedback = _formatted(block, general + 4, end, question.text_format)
+        question.general_feedback = formatted(block, general + 4, end, question.text_format)
         end = general
     start, end = block.strip(start, end)
-    body = block.text[start:end]
-    if not body:
-        question.kind = "essay"
-    elif body[0] == "#":
-        _parse_numerical(block, question, opening, start + 1, end)
-    elif "~" in body:
-        _parse_choice(block, question, opening, start, end)
-    elif "=" in body and "->" in body:
-        _parse_matching(block, question, opening, start, end)
-    elif body.split("#", 1)[0].strip() in _TRUE_FALSE:
-        _parse_truefalse(block, question, start, end)
-    else:
-        _parse_short_answer(block, question, opening, start, end)
+    _read_answers(block, question, block.text[start:end], opening, start, end)
 
 
-def _split(block: _Block, start: int, end: int, markers: str) -> list[tuple[str, int, int]]:
+def _read_answers(block: GiftBlock, question: Question, body: str | None, opening: int,
+                  start: int, end: int) -> None:
+    """The first registered type that claims the block reads it (None: the question has none)."""
+    for question_type in gift_readers():
+        if question_type.claims_gift(body):
+            question.kind = question_type.kind
+            question_type.read_gift(block, question, opening, start, end)
+            return
+    block.error(max(opening, 0), "no question type reads this answer block")
+
+
+def split_answers(block: GiftBlock, start: int, end: int, markers: str) -> list[tuple[str, int, int]]:
     """Cut a span before each marker: (marker, start, end) per answer.
 
     Text before the first marker is kept with marker '' unless it is blank
@@ -328,7 +320,7 @@ def _split(block: _Block, start: int, end: int, markers: str) -> list[tuple[str,
     return pieces
 
 
-def _weight(block: _Block, start: int, end: int) -> tuple[float | None, int]:
+def _weight(block: GiftBlock, start: int, end: int) -> tuple[float | None, int]:
     """Read an optional '%n%' weight; return it as a fraction and where the text starts."""
     match = _WEIGHT_RE.match(block.text, start, end)
     if match is None:
@@ -345,149 +337,28 @@ def _weight(block: _Block, start: int, end: int) -> tuple[float | None, int]:
     return percent / 100, match.end()
 
 
-def _answer(block: _Block, start: int, end: int, fraction: float, text_format: str) -> Answer:
+def read_answer(block: GiftBlock, start: int, end: int, fraction: float, text_format: str) -> Answer:
     """Parse '[%weight%]text[#feedback]' (the leading '~' or '=' already removed)."""
     start, end = block.strip(start, end)
     weight, start = _weight(block, start, end)
-    answer = Answer(fraction=fraction if weight is None else weight)
+    result = Answer(fraction=fraction if weight is None else weight)
     hash_pos = block.text.find("#", start, end)
-    answer.text = _formatted(block, start, end if hash_pos < 0 else hash_pos, text_format)
+    result.text = formatted(block, start, end if hash_pos < 0 else hash_pos, text_format)
     if hash_pos >= 0:
-        answer.feedback = _formatted(block, hash_pos + 1, end, text_format)
-    return answer
+        result.feedback = formatted(block, hash_pos + 1, end, text_format)
+    return result
 
 
-def _parse_choice(block: _Block, question: Question, opening: int, start: int, end: int) -> None:
-    # Like Moodle, every unescaped '=' starts an answer too, even inside feedback.
-    has_equals = False
-    for marker, piece_start, piece_end in _split(block, start, end, "~="):
-        answer = _answer(block, piece_start, piece_end, float(marker == "="), question.text_format)
-        if not answer.text:
-            block.error(piece_start, "empty answer")
-        has_equals = has_equals or marker == "="
-        question.answers.append(answer)
-    if len(question.answers) < 2:
-        block.error(opening, "a multiple-choice question needs at least 2 answers")
-    fractions = [answer.fraction for answer in question.answers]
-    full = sum(1 for fraction in fractions if abs(fraction - 1) < _EPS)
-    positive = sum(fraction for fraction in fractions if fraction > 0)
-    if positive <= 0:
-        block.error(opening, "multiple-choice question without a right answer (use '=' or '~%n%')")
-    elif has_equals or full == 1:
-        question.kind = "multichoice"
-        if not full:
-            block.error(opening, "a multiple-choice question needs an answer worth 100%")
-    else:
-        # No '=': Moodle lets the fellow tick several boxes, so the weights must add up.
-        question.kind = "multianswer"
-        if abs(positive - 1) > 0.005:
-            block.error(opening, f"the positive weights add up to {positive * 100:g}%, not 100%")
-
-
-def _parse_matching(block: _Block, question: Question, opening: int, start: int, end: int) -> None:
-    question.kind = "matching"
-    malformed = False
-    for _, piece_start, piece_end in _split(block, start, end, "="):
-        arrow = block.text.find("->", piece_start, piece_end)
-        if arrow < 0:
-            block.error(piece_start, "a matching pair must be written '=left -> right'")
-            malformed = True
-            continue
-        left = _formatted(block, piece_start, arrow, question.text_format)
-        # As in Moodle the right side is plain text: no format tag, no feedback.
-        right = block.plain(arrow + 2, piece_end)
-        if not right:
-            block.error(piece_start, "a matching pair has nothing after '->'")
-        question.answers.append(Answer(text=left, fraction=1.0, match=right))
-    # Pairs with an empty left side are extra distractors on the right, not pairs.
-    pairs = sum(1 for answer in question.answers if answer.text)
-    if not malformed and pairs < 2:
-        block.error(opening, f"a matching question needs at least 2 pairs, found {pairs}")
-
-
-def _parse_truefalse(block: _Block, question: Question, start: int, end: int) -> None:
-    """'{T#feedback if wrong#feedback if right}', and likewise for F."""
-    question.kind = "truefalse"
-    first = block.text.find("#", start, end)
-    question.correct = _TRUE_FALSE[block.text[start : end if first < 0 else first].strip()]
-    wrong = right = ""
-    if first >= 0:
-        second = block.text.find("#", first + 1, end)
-        wrong = _formatted(block, first + 1, end if second < 0 else second, question.text_format)
-        if second >= 0:
-            right = _formatted(block, second + 1, end, question.text_format)
-    if question.correct:
-        question.feedback_true, question.feedback_false = right, wrong
-    else:
-        question.feedback_true, question.feedback_false = wrong, right
-
-
-def _parse_short_answer(
-    block: _Block, question: Question, opening: int, start: int, end: int
-) -> None:
-    question.kind = "shortanswer"
-    for _, piece_start, piece_end in _split(block, start, end, "="):
-        answer = _answer(block, piece_start, piece_end, 1.0, question.text_format)
-        if not answer.text:
-            block.error(piece_start, "empty answer")
-        question.answers.append(answer)
-    _require_full_credit(block, question, opening)
-
-
-def _parse_numerical(block: _Block, question: Question, opening: int, start: int, end: int) -> None:
-    question.kind = "numerical"
-    other: Answer | None = None
-    tilde = block.text.find("~", start, end)
-    if tilde >= 0:
-        # Moodle: everything from '~' is the feedback for any other (wrong) answer.
-        hash_pos = block.text.find("#", tilde, end)
-        feedback = (
-            "" if hash_pos < 0 else _formatted(block, hash_pos + 1, end, question.text_format)
-        )
-        other = Answer(text="*", feedback=feedback)
-        end = tilde
-    for _, piece_start, piece_end in _split(block, start, end, "="):
-        answer = _answer(block, piece_start, piece_end, 1.0, question.text_format)
-        _read_number(block, piece_start, answer)
-        question.answers.append(answer)
-    _require_full_credit(block, question, opening)
-    if other is not None:
-        question.answers.append(other)
-
-
-def _read_number(block: _Block, pos: int, answer: Answer) -> None:
-    """Fill value/tolerance/low/high from 'value', 'value:tolerance' or 'low..high'."""
-    spec = answer.text
-    if spec == "*":  # Moodle's wildcard: any other answer
-        return
-    try:
-        if spec.find("..") > 0:
-            low, high = (_number(part) for part in spec.split("..", 1))
-            if low > high:
-                block.error(pos, f"numerical range '{spec}' has its low bound above its high bound")
-            answer.low, answer.high = low, high
-            answer.value, answer.tolerance = (low + high) / 2, (high - low) / 2
-        elif spec.find(":") > 0:
-            value, tolerance = spec.split(":", 1)
-            answer.value, answer.tolerance = _number(value), _number(tolerance)
-            if answer.tolerance < 0:
-                block.error(pos, f"numerical answer '{spec}' has a negative tolerance")
-        else:
-            answer.value = _number(spec)
-    except ValueError:
-        block.error(pos, f"invalid numerical answer '{spec}'")
-
-
-def _number(text: str) -> float:
+def parse_number(text: str) -> float:
     # Stricter than float(): no '1_000', 'nan', 'inf' or decimal commas.
     if not _NUMBER_RE.fullmatch(text.strip()):
         raise ValueError(text)
     return float(text)
 
 
-def _require_full_credit(block: _Block, question: Question, opening: int) -> None:
+def require_full_credit(block: GiftBlock, question: Question, opening: int) -> None:
     """Short-answer and numerical questions need an answer, and one worth 100% (as in Moodle)."""
     if not question.answers:
         block.error(opening, f"a {question.kind} question needs at least one answer")
-    elif not any(abs(answer.fraction - 1) < _EPS for answer in question.answers):
+    elif not any(abs(answer.fraction - 1) < EPS for answer in question.answers):
         block.error(opening, f"a {question.kind} question needs an answer worth 100%")

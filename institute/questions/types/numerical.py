@@ -1,0 +1,96 @@
+"""Numerical: the first answer, in the order written, whose value ± tolerance or range
+holds the number earns that answer's weight (Moodle's rule)."""
+
+import math
+
+from ..gift import Answer, formatted, parse_number, read_answer, require_full_credit, split_answers
+from ..registry import QuestionType, Score, bounded
+
+
+def _read_number(block, pos: int, answer: Answer) -> None:
+    """Fill value/tolerance/low/high from 'value', 'value:tolerance' or 'low..high'."""
+    spec = answer.text
+    if spec == "*":  # Moodle's wildcard: any other answer
+        return
+    try:
+        if spec.find("..") > 0:
+            low, high = (parse_number(part) for part in spec.split("..", 1))
+            if low > high:
+                block.error(pos, f"numerical range '{spec}' has its low bound above its high bound")
+            answer.low, answer.high = low, high
+            answer.value, answer.tolerance = (low + high) / 2, (high - low) / 2
+        elif spec.find(":") > 0:
+            value, tolerance = spec.split(":", 1)
+            answer.value, answer.tolerance = parse_number(value), parse_number(tolerance)
+            if answer.tolerance < 0:
+                block.error(pos, f"numerical answer '{spec}' has a negative tolerance")
+        else:
+            answer.value = parse_number(spec)
+    except ValueError:
+        block.error(pos, f"invalid numerical answer '{spec}'")
+
+
+class Numerical(QuestionType):
+    kind = "numerical"
+    gift_order = 20
+
+    def claims_gift(self, body):
+        return body is not None and body.startswith("#")
+
+    def read_gift(self, block, question, opening, start, end):
+        start += 1  # past the '#'
+        other: Answer | None = None
+        tilde = block.text.find("~", start, end)
+        if tilde >= 0:
+            # Moodle: everything from '~' is the feedback for any other (wrong) answer.
+            hash_pos = block.text.find("#", tilde, end)
+            feedback = "" if hash_pos < 0 else formatted(block, hash_pos + 1, end, question.text_format)
+            other = Answer(text="*", feedback=feedback)
+            end = tilde
+        for _, piece_start, piece_end in split_answers(block, start, end, "="):
+            answer = read_answer(block, piece_start, piece_end, 1.0, question.text_format)
+            _read_number(block, piece_start, answer)
+            question.answers.append(answer)
+        require_full_credit(block, question, opening)
+        if other is not None:
+            question.answers.append(other)
+
+    def read(self, question, raw):
+        if isinstance(raw, bool):
+            raise self._invalid(question, "Answer with a number.")
+        if isinstance(raw, str):
+            raw = raw.strip().replace(",", ".") if raw.count(",") == 1 and "." not in raw else raw.strip()
+        try:
+            number = float(raw)
+        except (TypeError, ValueError):
+            raise self._invalid(question, "Answer with a number.") from None
+        if not math.isfinite(number):
+            raise self._invalid(question, "Answer with a number.")
+        return number
+
+    def score(self, question, answer):
+        for candidate in question["answers"]:
+            if candidate["value"] is None:  # "any other answer"
+                return Score(bounded(candidate["fraction"]), candidate.get("feedback", ""))
+            if candidate["low"] is not None and candidate["high"] is not None:
+                hit = candidate["low"] <= answer <= candidate["high"]
+            else:
+                hit = abs(answer - candidate["value"]) <= candidate["tolerance"] + 1e-12
+            if hit:
+                return Score(bounded(candidate["fraction"]), candidate.get("feedback", ""))
+        return Score(0.0)
+
+    def right_answer(self, question):
+        best = max((a for a in question["answers"] if a["value"] is not None),
+                   key=lambda a: a["fraction"])
+        if best["low"] is not None and best["high"] is not None:
+            return f"{best['low']:g}..{best['high']:g}"
+        return f"{best['value']:g}" + (f" ± {best['tolerance']:g}" if best["tolerance"] else "")
+
+    def from_form(self, question, form, name):
+        return form[name] if form.get(name, "").strip() else None  # a blank field is no answer
+
+    def demo_answer(self, question, right):
+        best = next(a for a in question["answers"] if a["value"] is not None and a["fraction"] >= 1)
+        value = best["low"] if best["low"] is not None else best["value"]
+        return value if right else value + 1000

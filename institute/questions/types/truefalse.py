@@ -1,0 +1,49 @@
+"""True/false: all or nothing, with a feedback for each answer."""
+
+from ..gift import formatted
+from ..registry import QuestionType, Score
+
+_TRUE_FALSE = {"T": True, "TRUE": True, "F": False, "FALSE": False}
+
+
+class TrueFalse(QuestionType):
+    kind = "truefalse"
+    gift_order = 50
+
+    def claims_gift(self, body):
+        return body is not None and body.split("#", 1)[0].strip() in _TRUE_FALSE
+
+    def read_gift(self, block, question, opening, start, end):
+        """'{T#feedback if wrong#feedback if right}', and likewise for F."""
+        first = block.text.find("#", start, end)
+        question.correct = _TRUE_FALSE[block.text[start : end if first < 0 else first].strip()]
+        wrong = right = ""
+        if first >= 0:
+            second = block.text.find("#", first + 1, end)
+            wrong = formatted(block, first + 1, end if second < 0 else second, question.text_format)
+            if second >= 0:
+                right = formatted(block, second + 1, end, question.text_format)
+        if question.correct:
+            question.feedback_true, question.feedback_false = right, wrong
+        else:
+            question.feedback_true, question.feedback_false = wrong, right
+
+    def read(self, question, raw):
+        if isinstance(raw, bool):
+            return raw
+        if isinstance(raw, str) and raw.strip().lower() in ("true", "false", "t", "f"):
+            return raw.strip().lower() in ("true", "t")
+        raise self._invalid(question, "Answer true or false.")
+
+    def score(self, question, answer):
+        feedback = question.get("feedback_true" if answer else "feedback_false", "")
+        return Score(1.0 if answer == question["correct"] else 0.0, feedback)
+
+    def right_answer(self, question):
+        return "true" if question["correct"] else "false"
+
+    def choices_picked(self, question, answers):
+        return [("true", sum(1 for v in answers if v is True)), ("false", sum(1 for v in answers if v is False))]
+
+    def demo_answer(self, question, right):
+        return question["correct"] if right else not question["correct"]
