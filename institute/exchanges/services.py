@@ -106,7 +106,7 @@ def attach_file(exchange: Exchange, actor: User, name: str, data: bytes) -> Exch
 
 
 # What each decision needs: the states it leaves from, the state it reaches.
-TRANSITIONS = {
+TRANSITIONS: dict[str, tuple[set[str], str]] = {
     ExchangeDecision.CONFIRM: ({ExchangeStatus.PROPOSED}, ExchangeStatus.CONFIRMED),
     ExchangeDecision.APPROVE: ({ExchangeStatus.CONFIRMED}, ExchangeStatus.APPROVED),
     ExchangeDecision.REJECT: ({ExchangeStatus.PROPOSED, ExchangeStatus.CONFIRMED}, ExchangeStatus.REJECTED),

@@ -29,9 +29,9 @@ from .models import (
     TrainingSession,
 )
 
-DECISIONS = {ApplicationDecision.ACCEPT: ApplicationStatus.ACCEPTED,
-             ApplicationDecision.WAITLIST: ApplicationStatus.WAITLISTED,
-             ApplicationDecision.REJECT: ApplicationStatus.REJECTED}
+DECISIONS: dict[str, ApplicationStatus] = {ApplicationDecision.ACCEPT: ApplicationStatus.ACCEPTED,
+                                           ApplicationDecision.WAITLIST: ApplicationStatus.WAITLISTED,
+                                           ApplicationDecision.REJECT: ApplicationStatus.REJECTED}
 
 
 # ----------------------------------------------------------------- sessions
@@ -376,7 +376,7 @@ def decide_many(session: TrainingSession, application_ids: list[int], decision: 
 
 def _tell_decision(application: Application) -> None:
     session = application.session
-    texts = {
+    texts: dict[str, str] = {
         ApplicationStatus.ACCEPTED: _("You are accepted to %(t)s, %(s)s to %(e)s in %(p)s. Welcome to the cohort."),
         ApplicationStatus.WAITLISTED: _("Your application to %(t)s is on the waiting list. We will tell you if a "
                                         "seat becomes free."),
