@@ -3,6 +3,7 @@
 import re
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from enum import StrEnum
 
 import sqlalchemy as sa
 from flask import Flask, current_app, g, has_app_context
@@ -37,6 +38,16 @@ class UTCDateTime(sa.types.TypeDecorator):
 
 class CreatedMixin:
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+def check_in(column: str, values: type[StrEnum], name: str | None = None) -> sa.CheckConstraint:
+    """A CHECK that ``column`` holds one of the enumeration's values (or NULL), named
+    ``known_<column>`` unless told; the metadata's naming convention prefixes the table.
+
+    The values are written into the SQL, so the database refuses what the code does not
+    know; a test compares the migrated constraints with the enumerations."""
+    listed = ", ".join("'" + member.value.replace("'", "''") + "'" for member in values)
+    return sa.CheckConstraint(f"{column} IN ({listed})", name=name or f"known_{column}", info={"enum": values})
 
 
 def _tune_sqlite(engine: Engine) -> None:

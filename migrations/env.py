@@ -1,4 +1,5 @@
 import logging
+from contextlib import contextmanager, nullcontext
 from logging.config import fileConfig
 
 from alembic import context
@@ -100,14 +101,42 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
-            **conf_args
+            **conf_args,
+            **({"on_version_apply": check_sqlite_foreign_keys} if sqlite else {})
         )
 
-        with context.begin_transaction():
-            context.run_migrations()
+        with sqlite_foreign_keys_off(connection) if sqlite else nullcontext():
+            with context.begin_transaction():
+                context.run_migrations()
+
+
+@contextmanager
+def sqlite_foreign_keys_off(connection):
+    """Batch migrations rebuild a SQLite table by copying it and dropping the old one;
+    with foreign keys enforced, dropping a table others refer to would set their
+    references to NULL or be refused, so SQLite's own procedure turns them off. The
+    pragma is ignored inside a transaction: it is set on the driver's connection
+    before the migrations begin, and back on once they are over."""
+    driver = connection.connection.driver_connection
+    driver.execute("PRAGMA foreign_keys=OFF")
+    try:
+        yield
+    finally:
+        connection.rollback()  # each migration has committed its own transaction
+        driver.execute("PRAGMA foreign_keys=ON")
+        if driver.execute("PRAGMA foreign_keys").fetchone()[0] != 1:
+            connection.invalidate()  # never hand out a connection that does not check
+
+
+def check_sqlite_foreign_keys(ctx, **_kw):
+    """Each migration, before it commits: no reference left without its row."""
+    broken = ctx.connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        raise RuntimeError(f"the migration leaves references without their rows: {broken[:5]}")
 
 
 if context.is_offline_mode():

@@ -9,7 +9,7 @@ anonymous visitor is sent to log in (web) or gets 401 (API).
 import re
 
 from institute.access import ANY_USER, PUBLIC
-from institute.accounts.models import ROLES
+from institute.accounts.models import Role
 
 PLACEHOLDERS = {"int": "999999", "string": "nothing-here", "path": "nothing-here", "default": "x"}
 
@@ -40,7 +40,7 @@ def _arguments(rule):
 def refused_roles(access) -> list[str]:
     if access in (PUBLIC, ANY_USER):
         return []
-    return [role for role in ROLES if role not in access]
+    return [role for role in Role if role not in access]
 
 
 def check_refusals(app, web_clients: dict, api_headers: dict, anonymous, values=None,

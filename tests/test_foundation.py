@@ -130,9 +130,9 @@ def test_demo_has_a_2026_cohort_of_12_at_different_stages(app, runner):
         states = {(a.submitted, a.passed) for a in db.session.scalars(sa.select(Attempt))}
         assert {(False, None), (True, True), (True, False), (True, None)} <= states
         # Exchanges in every state, across several partners; a guest teacher in the cohort's session.
-        from institute.exchanges.models import STATES, Exchange
+        from institute.exchanges.models import Exchange, ExchangeStatus
 
         exchanges = list(db.session.scalars(sa.select(Exchange)))
-        assert {e.status for e in exchanges} == set(STATES)
+        assert {e.status for e in exchanges} == set(ExchangeStatus)
         assert len({e.home.code for e in exchanges} | {e.host.code for e in exchanges}) >= 6
         assert "mehmet.teacher@cica.example" in [u.email for u in session.instructors]

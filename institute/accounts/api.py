@@ -4,11 +4,11 @@ from flask import jsonify
 
 from ..access import ANY_USER, PUBLIC
 from ..api import ApiBlueprint, current_api_user, json_body, token_loader
-from ..api.schemas import COUNTRY, DATE_TIME, EMAIL, ID, PARTNER_CODE, STRING, array, line, nullable, obj, text
+from ..api.schemas import COUNTRY, DATE_TIME, EMAIL, ID, PARTNER_CODE, STRING, array, enum_of, line, nullable, obj, text
 from ..config import Defaults
 from ..errors import Unauthorized
 from . import services
-from .models import ROLES
+from .models import PartnerKind, Role
 from .serializers import partner_json, user_json
 from .throttle import record_failure, throttled
 
@@ -17,10 +17,10 @@ token_loader(services.user_for_token)  # the API knows users only through this
 
 # Any character the door lets through; an installation may ask for longer ones (the service checks).
 PASSWORD = text(200, Defaults.PASSWORD_MIN_LENGTH)
-PARTNER = obj({"id": ID, "code": STRING, "name": STRING, "country": STRING, "kind": STRING},
+PARTNER = obj({"id": ID, "code": STRING, "name": STRING, "country": STRING, "kind": enum_of(PartnerKind)},
               required=["id", "code", "name", "country", "kind"])
 USER = obj({"id": ID, "email": STRING, "name": STRING, "country": nullable(STRING),
-            "roles": array({"enum": list(ROLES)}), "partner": nullable(PARTNER), "active": {"type": "boolean"}},
+            "roles": array(enum_of(Role)), "partner": nullable(PARTNER), "active": {"type": "boolean"}},
            required=["id", "email", "name", "country", "roles", "partner", "active"])
 
 
@@ -60,7 +60,7 @@ def me():
     access=("admin",),
     summary="Create a user",
     body=obj({"email": EMAIL, "name": line(200, 1), "password": PASSWORD,
-              "roles": array({"enum": list(ROLES)}, len(ROLES), minItems=1),
+              "roles": array(enum_of(Role), len(Role), minItems=1),
               "partner": nullable(PARTNER_CODE), "country": nullable(COUNTRY)},
              required=["email", "name", "password", "roles"], additional=False),
     responses={201: "The user", 400: "Malformed", 401: "No or bad token", 403: "Not an admin",

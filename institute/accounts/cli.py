@@ -6,7 +6,7 @@ from flask.cli import AppGroup
 from ..database import transaction
 from ..errors import DomainError
 from . import services
-from .models import ROLES
+from .models import Role
 
 users_cli = AppGroup("users", help="Manage user accounts.")
 
@@ -26,8 +26,9 @@ def fail(exc: DomainError) -> None:
 @click.argument("email")
 @click.option("--name", required=True, help="Full name.")
 @click.option("--password", required=True, help="Initial password.")
-@click.option("--role", "roles", multiple=True, type=click.Choice(ROLES), default=("trainee",),
-              show_default=True, help="Role; repeat for several.")
+# Values, not members: click matches Enum choices by their names.
+@click.option("--role", "roles", multiple=True, type=click.Choice([r.value for r in Role]),
+              default=(Role.TRAINEE.value,), show_default=True, help="Role; repeat for several.")
 @click.option("--partner", default=None, help="Partner institution code, e.g. GDI.")
 @click.option("--country", default=None, help="ISO 3166 country code, e.g. KG.")
 def create_user(email, name, password, roles, partner, country):

@@ -18,14 +18,14 @@ from wtforms import (
 from wtforms.validators import InputRequired, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from .models import PARTNER_KINDS, ROLES
+from .models import PartnerKind, Role
 
 # Marked for extraction so that templates can show ``_(role)`` and ``_(kind)`` translated.
-ROLE_LABELS = {"trainee": _l("trainee"), "partner": _l("partner"),
-               "instructor": _l("instructor"), "admin": _l("admin")}
-KIND_LABELS = {"institute": _l("institute"), "university": _l("university"),
-               "research-centre": _l("research-centre"),
-               "training-centre": _l("training-centre"), "other": _l("other")}
+ROLE_LABELS = {Role.TRAINEE: _l("trainee"), Role.PARTNER: _l("partner"),
+               Role.INSTRUCTOR: _l("instructor"), Role.ADMIN: _l("admin")}
+KIND_LABELS = {PartnerKind.INSTITUTE: _l("institute"), PartnerKind.UNIVERSITY: _l("university"),
+               PartnerKind.RESEARCH_CENTRE: _l("research-centre"),
+               PartnerKind.TRAINING_CENTRE: _l("training-centre"), PartnerKind.OTHER: _l("other")}
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -75,7 +75,7 @@ class ConfirmForm(FlaskForm):
 
 
 class UserEditForm(FlaskForm):
-    roles = MultiCheckboxField(_l("Roles"), choices=[(r, ROLE_LABELS[r]) for r in ROLES])
+    roles = MultiCheckboxField(_l("Roles"), choices=[(r.value, ROLE_LABELS[r]) for r in Role])
     partner = SelectField(_l("Partner institution"), validators=[Optional()])
     active = BooleanField(_l("Active (can log in)"))
     submit = SubmitField(_l("Save user"))
@@ -85,7 +85,8 @@ class UserCreateForm(FlaskForm):
     name = StringField(_l("Full name"))
     email = EmailField(_l("Email"))
     password = PasswordField(_l("Initial password"))
-    roles = MultiCheckboxField(_l("Roles"), choices=[(r, ROLE_LABELS[r]) for r in ROLES], default=["trainee"])
+    roles = MultiCheckboxField(_l("Roles"), choices=[(r.value, ROLE_LABELS[r]) for r in Role],
+                               default=[Role.TRAINEE.value])
     partner = SelectField(_l("Partner institution"), validators=[Optional()])
     country = SelectField(_l("Country"), validators=[Optional()])
     submit = SubmitField(_l("Create user"))
@@ -95,7 +96,7 @@ class PartnerForm(FlaskForm):
     code = StringField(_l("Code"))
     name = StringField(_l("Name"))
     country = SelectField(_l("Country"))
-    kind = SelectField(_l("Kind"), choices=[(k, KIND_LABELS[k]) for k in PARTNER_KINDS])
+    kind = SelectField(_l("Kind"), choices=[(k.value, KIND_LABELS[k]) for k in PartnerKind])
     submit = SubmitField(_l("Save partner"))
 
 

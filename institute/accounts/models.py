@@ -1,22 +1,36 @@
 """Users, their roles, partner institutions and API tokens."""
 
 from datetime import datetime
+from enum import StrEnum
 
 import sqlalchemy as sa
 from flask_login import AnonymousUserMixin, UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..database import CreatedMixin, UTCDateTime, utcnow
+from ..database import CreatedMixin, UTCDateTime, check_in, utcnow
 from ..extensions import db
 
-ROLES = ("trainee", "partner", "instructor", "admin")
-PARTNER_KINDS = ("institute", "university", "research-centre", "training-centre", "other")
+
+class Role(StrEnum):
+    TRAINEE = "trainee"
+    PARTNER = "partner"
+    INSTRUCTOR = "instructor"
+    ADMIN = "admin"
+
+
+class PartnerKind(StrEnum):
+    INSTITUTE = "institute"
+    UNIVERSITY = "university"
+    RESEARCH_CENTRE = "research-centre"
+    TRAINING_CENTRE = "training-centre"
+    OTHER = "other"
 
 
 class Partner(CreatedMixin, db.Model):
     """An institution of the training network; the Institute itself is ``GDI``."""
 
     __tablename__ = "partners"
+    __table_args__ = (check_in("kind", PartnerKind),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(sa.String(20), unique=True)
@@ -36,11 +50,7 @@ class UserRole(db.Model):
     )
     role: Mapped[str] = mapped_column(sa.String(20), primary_key=True)
 
-    __table_args__ = (
-        sa.CheckConstraint(
-            "role IN ('trainee', 'partner', 'instructor', 'admin')", name="known_role"
-        ),
-    )
+    __table_args__ = (check_in("role", Role),)
 
 
 class User(UserMixin, CreatedMixin, db.Model):

@@ -21,7 +21,7 @@ from ..database import utcnow
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
 from .countries import COUNTRY_CODES
-from .models import PARTNER_KINDS, ROLES, ApiToken, Partner, PasswordToken, User, UserRole
+from .models import ApiToken, Partner, PartnerKind, PasswordToken, Role, User, UserRole
 
 PARTNERS_CSV = Path(__file__).with_name("partners.csv")
 
@@ -88,7 +88,7 @@ def _check_country(country: str | None, details: list[dict]) -> str | None:
 
 def _check_roles(roles: Iterable[str], details: list[dict]) -> set[str]:
     roles = set(roles or ())
-    unknown = sorted(r for r in roles if r not in ROLES)
+    unknown = sorted(r for r in roles if r not in set(Role))
     if unknown:
         details.append({"field": "roles", "message": _("Unknown role: %(roles)s", roles=", ".join(unknown))})
     if not roles:
@@ -144,7 +144,7 @@ def create_user(
     email: str,
     name: str,
     password: str,
-    roles: Iterable[str] = ("trainee",),
+    roles: Iterable[str] = (Role.TRAINEE,),
     partner: str | None = None,
     country: str | None = None,
     locale: str | None = None,
@@ -183,7 +183,7 @@ def register_trainee(email: str, name: str, password: str, country: str | None =
                      locale: str | None = None) -> User:
     """Self-registration: always and only the trainee role, in the language the visitor chose
     (kept only if the platform speaks it)."""
-    return create_user(email, name, password, roles=("trainee",), country=country,
+    return create_user(email, name, password, roles=(Role.TRAINEE,), country=country,
                        locale=locale if is_supported_locale(locale) else None)
 
 
@@ -267,7 +267,7 @@ def update_user(
     partner_row = _check_partner(partner, details)
     if details:
         raise Invalid(details)
-    if user.id == admin.id and ("admin" not in roles or not active):
+    if user.id == admin.id and (Role.ADMIN not in roles or not active):
         # Nobody locks themselves out; another admin must do it.
         raise Forbidden(_("You cannot remove your own admin role or deactivate yourself."))
     current = {r.role: r for r in user.role_rows}
@@ -326,9 +326,9 @@ def _check_partner_fields(code: str, name: str, country: str, kind: str) -> tupl
     country = _check_country(country, details)
     if not country:
         details.append({"field": "country", "message": _("A country is required.")})
-    if kind not in PARTNER_KINDS:
+    if kind not in set(PartnerKind):
         details.append({"field": "kind",
-                        "message": _("Kind must be one of %(kinds)s.", kinds=", ".join(PARTNER_KINDS))})
+                        "message": _("Kind must be one of %(kinds)s.", kinds=", ".join(PartnerKind))})
     if details:
         raise Invalid(details)
     return code, name, country, kind
@@ -430,13 +430,13 @@ def revoke_all_tokens(user: User) -> None:
 PASSWORD_LINK_DAYS = 14
 
 
-def invite_user(email: str, name: str, roles: Iterable[str] = ("trainee",),
+def invite_user(email: str, name: str, roles: Iterable[str] = (Role.TRAINEE,),
                 partner: str | None = None, country: str | None = None) -> tuple[User, str]:
     """An account without a usable password, and the raw token of a link to set one."""
     return invite_users([{"email": email, "name": name, "partner": partner, "country": country}], roles)[0]
 
 
-def invite_users(people: Iterable[dict], roles: Iterable[str] = ("trainee",)) -> list[tuple[User, str]]:
+def invite_users(people: Iterable[dict], roles: Iterable[str] = (Role.TRAINEE,)) -> list[tuple[User, str]]:
     """Accounts without a usable password, each with the raw token of a link to set one.
 
     ``people`` are dicts of email, name, partner (a code or nothing) and country. Every

@@ -6,6 +6,8 @@ wrong type never reaches a service (422, one ``{field, message}`` per problem).
 The services still check the rules. The same schemas are the OpenAPI document's.
 """
 
+from enum import StrEnum
+
 from jsonschema import Draft202012Validator, FormatChecker
 
 from ..door import DB_INT_MAX
@@ -25,6 +27,11 @@ def line(max_length: int, min_length: int = 0, **extra) -> dict:
     """Text of one line (a name, a title, a code)."""
     return {"type": "string", "minLength": min_length, "maxLength": max_length, "pattern": LINE_PATTERN,
             **extra}
+
+
+def enum_of(values: type[StrEnum]) -> dict:
+    """One of an enumeration's values: the same list the database's CHECK holds."""
+    return {"enum": [member.value for member in values]}
 
 
 def nullable(schema: dict) -> dict:

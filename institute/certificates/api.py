@@ -4,16 +4,18 @@ from flask import Response, jsonify
 
 from ..access import ANY_USER, PUBLIC
 from ..api import ApiBlueprint, current_api_user, json_body
-from ..api.schemas import DATE, DATE_TIME, STRING, array, nullable, obj, text
+from ..api.schemas import DATE, DATE_TIME, STRING, array, enum_of, nullable, obj, text
 from ..errors import Forbidden
 from ..training.services import get_session
 from . import services
+from .models import CertificateKind
 
 certificates_api = ApiBlueprint("certificates_api", __name__)
 
 METADATA = obj({
-    "serial": STRING, "kind": STRING, "holder": STRING, "email": STRING, "title": STRING, "starts_on": DATE,
-    "ends_on": DATE, "hours": nullable({"type": "number"}), "courses": array(STRING), "issued_at": DATE_TIME,
+    "serial": STRING, "kind": enum_of(CertificateKind), "holder": STRING, "email": STRING, "title": STRING,
+    "starts_on": DATE, "ends_on": DATE, "hours": nullable({"type": "number"}), "courses": array(STRING),
+    "issued_at": DATE_TIME,
     "pdf_sha256": STRING, "status": {"enum": ["valid", "revoked"]}, "revoked_at": nullable(DATE_TIME),
     "revocation_reason": nullable(STRING),
 }, required=["serial", "kind", "holder", "email", "title", "starts_on", "ends_on", "hours", "courses",

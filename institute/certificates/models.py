@@ -6,13 +6,19 @@ PDF is stored with its hash; re-rendering keeps the old file.
 """
 
 from datetime import date, datetime
+from enum import StrEnum
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import User
-from ..database import CreatedMixin, UTCDateTime
+from ..database import CreatedMixin, UTCDateTime, check_in
 from ..extensions import db
+
+
+class CertificateKind(StrEnum):
+    SESSION = "session"  # a fellow completed a training session
+    TEACHING = "teaching"  # a teacher completed an exchange
 
 
 class Certificate(db.Model):
@@ -20,7 +26,7 @@ class Certificate(db.Model):
     __table_args__ = (
         sa.UniqueConstraint("session_id", "user_id"),  # one per fellow and session
         sa.UniqueConstraint("exchange_id"),  # one per exchange
-        sa.CheckConstraint("kind IN ('session', 'teaching')", name="known_kind"),
+        check_in("kind", CertificateKind),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

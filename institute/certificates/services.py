@@ -21,14 +21,14 @@ from flask_babel import gettext as _
 from ..accounts.models import User
 from ..database import lock_row, utcnow
 from ..errors import Conflict, Invalid, NotFound
-from ..exchanges.models import Exchange
+from ..exchanges.models import Exchange, ExchangeStatus
 from ..extensions import db
 from ..links import external_url
 from ..notifications.services import notify
 from ..training.models import TrainingSession
 from ..training.progress import FellowProgress, cohort_progress
 from . import credential as credentials
-from .models import Certificate, CertificateFile
+from .models import Certificate, CertificateFile, CertificateKind
 from .pdf import CertificatePage, render, render_many
 from .signing import private_key
 
@@ -68,7 +68,7 @@ def _facts(serial: str, number: int, holder: User, title: str, starts, ends, hou
 
 def _html(facts: dict, kind: str) -> CertificatePage:
     verify_url = _verify_url(facts)
-    if kind == "session":
+    if kind == CertificateKind.SESSION:
         heading, lead = "Certificate of Completion", "This certifies that"
         statement = "has completed the training session of the Global Desert Institute"
     else:
@@ -127,13 +127,14 @@ def issue_session(session: TrainingSession, admin: User | None, processes: int |
 
     def jobs():  # prepared here while the workers render the ones before
         for _user, facts in facts_list:
-            signed, page, document = _prepare(facts, "session")
+            signed, page, document = _prepare(facts, CertificateKind.SESSION)
             signed_credentials.append(signed)
             yield page, document, _verify_url(facts)
 
     pdfs = render_many(jobs(), processes, count=len(facts_list))
     for (user, facts), signed, pdf in zip(facts_list, signed_credentials, pdfs, strict=True):
-        result.issued.append(_store(facts, "session", user, signed, pdf, admin, session_id=session.id))
+        result.issued.append(_store(facts, CertificateKind.SESSION, user, signed, pdf, admin,
+                                    session_id=session.id))
     _flush_or_conflict()
     for certificate in result.issued:
         _tell(certificate)
@@ -142,7 +143,7 @@ def issue_session(session: TrainingSession, admin: User | None, processes: int |
 
 def issue_teaching(exchange: Exchange, admin: User | None) -> Certificate:
     """A certificate of teaching for a completed exchange (one per exchange)."""
-    if exchange.status != "completed":
+    if exchange.status != ExchangeStatus.COMPLETED:
         raise Conflict(_("Only a completed exchange earns a certificate of teaching."))
     existing = db.session.scalar(sa.select(Certificate).where(Certificate.exchange_id == exchange.id))
     if existing is not None:
@@ -151,14 +152,14 @@ def issue_teaching(exchange: Exchange, admin: User | None) -> Certificate:
     prefix = f"GDI-{year}-T-"
     lock_row(User, exchange.teacher_id)  # two admins issuing at once number in turn
     number = (db.session.scalar(sa.select(sa.func.max(Certificate.number)).where(
-        Certificate.kind == "teaching", Certificate.serial.like(prefix + "%"))) or 0) + 1
+        Certificate.kind == CertificateKind.TEACHING, Certificate.serial.like(prefix + "%"))) or 0) + 1
     facts = _facts(f"{prefix}{number:04d}", number, exchange.teacher,
                    f"Teacher exchange {exchange.home.code} → {exchange.host.code}", exchange.starts_on,
                    exchange.ends_on, None, [c.slug for c in exchange.courses], f"exchanges/{exchange.id}",
                    f"Teaching at {exchange.host.name} in the teacher exchange programme.",
                    "An approved exchange completed with the teacher's report.")
-    signed, html, document = _prepare(facts, "teaching")
-    certificate = _store(facts, "teaching", exchange.teacher, signed,
+    signed, html, document = _prepare(facts, CertificateKind.TEACHING)
+    certificate = _store(facts, CertificateKind.TEACHING, exchange.teacher, signed,
                          render(html, document, _verify_url(facts)), admin, exchange_id=exchange.id)
     _flush_or_conflict()
     _tell(certificate)

@@ -15,6 +15,7 @@ from ..api.schemas import (
     SLUG,
     STRING,
     array,
+    enum_of,
     nullable,
     obj,
     query_number,
@@ -23,17 +24,18 @@ from ..api.schemas import (
 from ..door import YEARS, query_int
 from ..errors import Forbidden
 from . import services
-from .models import STATES
+from .models import ExchangeDecision, ExchangeStatus
 from .serializers import exchange_json
 
 exchanges_api = ApiBlueprint("exchanges_api", __name__)
 
 EXCHANGE = obj({
-    "id": ID, "status": {"enum": list(STATES)}, "teacher": STRING, "teacher_name": STRING, "home": STRING,
+    "id": ID, "status": enum_of(ExchangeStatus), "teacher": STRING, "teacher_name": STRING, "home": STRING,
     "host": STRING, "starts_on": DATE, "ends_on": DATE, "days": COUNT, "courses": array(STRING),
     "purpose": STRING, "report": nullable(STRING),
     "files": array(obj({"id": ID, "name": STRING, "size": COUNT}, required=["id", "name", "size"])),
-    "history": array(obj({"at": DATE_TIME, "by": nullable(STRING), "from": nullable(STRING), "to": STRING,
+    "history": array(obj({"at": DATE_TIME, "by": nullable(STRING), "from": nullable(enum_of(ExchangeStatus)),
+                          "to": enum_of(ExchangeStatus),
                           "note": nullable(STRING)}, required=["at", "by", "from", "to", "note"])),
 }, required=["id", "status", "teacher", "teacher_name", "home", "host", "starts_on", "ends_on", "days",
              "courses", "purpose", "report", "files"])
@@ -60,7 +62,7 @@ def propose():
 @exchanges_api.endpoint(
     "/exchanges/<int:exchange_id>/decision", ["POST"], access=("partner", "instructor", "admin"),
     summary="Move an exchange: confirm (host staff), approve (admin), reject, cancel, complete (with report)",
-    body=obj({"decision": {"enum": ["confirm", "approve", "reject", "cancel", "complete"]},
+    body=obj({"decision": enum_of(ExchangeDecision),
               "report": text(20_000)}, required=["decision"], additional=False),
     responses={200: "The exchange in its new state", 400: "Malformed", 401: "No or bad token",
                403: "Not yours to decide", 404: "Unknown", 409: "Wrong state or overlapping approval",

@@ -1,16 +1,35 @@
 """Teacher exchanges between partner institutions, their teaching materials and history."""
 
 from datetime import date, datetime
+from enum import StrEnum
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import Partner, User
 from ..courses.models import Course
-from ..database import CreatedMixin, UTCDateTime
+from ..database import CreatedMixin, UTCDateTime, check_in
 from ..extensions import db
 
-STATES = ("proposed", "confirmed", "approved", "rejected", "completed", "cancelled")
+
+class ExchangeStatus(StrEnum):
+    PROPOSED = "proposed"
+    CONFIRMED = "confirmed"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+
+
+class ExchangeDecision(StrEnum):
+    """What staff and admins decide on an exchange; each leads to a status
+    (``services.TRANSITIONS``). Not stored: the history keeps the statuses."""
+
+    CONFIRM = "confirm"
+    APPROVE = "approve"
+    REJECT = "reject"
+    CANCEL = "cancel"
+    COMPLETE = "complete"
 
 
 class Exchange(CreatedMixin, db.Model):
@@ -18,9 +37,7 @@ class Exchange(CreatedMixin, db.Model):
     __table_args__ = (
         sa.CheckConstraint("home_partner_id <> host_partner_id", name="home_is_not_host"),
         sa.CheckConstraint("ends_on >= starts_on", name="dates_ordered"),
-        sa.CheckConstraint(
-            "status IN ('proposed', 'confirmed', 'approved', 'rejected', 'completed', 'cancelled')",
-            name="known_status"),
+        check_in("status", ExchangeStatus),
         sa.Index("ix_exchanges_teacher_status", "teacher_id", "status"),
     )
 
@@ -31,7 +48,7 @@ class Exchange(CreatedMixin, db.Model):
     starts_on: Mapped[date]
     ends_on: Mapped[date]
     purpose: Mapped[str] = mapped_column(sa.Text)
-    status: Mapped[str] = mapped_column(sa.String(20), default="proposed")
+    status: Mapped[str] = mapped_column(sa.String(20), default=ExchangeStatus.PROPOSED)
     report: Mapped[str] = mapped_column(sa.Text, default="")
     proposed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
 
@@ -83,6 +100,7 @@ class ExchangeEvent(db.Model):
     """Every change of an exchange: who, when, from which state to which."""
 
     __tablename__ = "exchange_events"
+    __table_args__ = (check_in("from_status", ExchangeStatus), check_in("to_status", ExchangeStatus))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     exchange_id: Mapped[int] = mapped_column(sa.ForeignKey("exchanges.id", ondelete="CASCADE"),

@@ -13,14 +13,14 @@ from datetime import date
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from ..accounts.models import User, UserRole
+from ..accounts.models import Role, User, UserRole
 from ..accounts.services import partner_by_code, user_by_email
 from ..courses.models import Course
 from ..database import lock_row, utcnow
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
 from ..notifications.services import notify
-from .models import Exchange, ExchangeCourse, ExchangeEvent, ExchangeFile
+from .models import Exchange, ExchangeCourse, ExchangeDecision, ExchangeEvent, ExchangeFile, ExchangeStatus
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 ALLOWED_FILE_TYPES = {".pdf", ".zip", ".md", ".txt", ".csv", ".png", ".jpg", ".jpeg", ".pptx",
@@ -83,7 +83,7 @@ def propose(actor: User, teacher: str, home: str, host: str, starts_on, ends_on,
                         course_links=[ExchangeCourse(course=c) for c in course_rows])
     db.session.add(exchange)
     db.session.flush()
-    _record(exchange, actor, None, "proposed")
+    _record(exchange, actor, None, ExchangeStatus.PROPOSED)
     return exchange
 
 
@@ -106,12 +106,12 @@ def attach_file(exchange: Exchange, actor: User, name: str, data: bytes) -> Exch
 
 
 # What each decision needs: the states it leaves from, the state it reaches.
-TRANSITIONS = {
-    "confirm": ({"proposed"}, "confirmed"),
-    "approve": ({"confirmed"}, "approved"),
-    "reject": ({"proposed", "confirmed"}, "rejected"),
-    "cancel": ({"approved"}, "cancelled"),
-    "complete": ({"approved"}, "completed"),
+TRANSITIONS: dict[str, tuple[set[str], str]] = {
+    ExchangeDecision.CONFIRM: ({ExchangeStatus.PROPOSED}, ExchangeStatus.CONFIRMED),
+    ExchangeDecision.APPROVE: ({ExchangeStatus.CONFIRMED}, ExchangeStatus.APPROVED),
+    ExchangeDecision.REJECT: ({ExchangeStatus.PROPOSED, ExchangeStatus.CONFIRMED}, ExchangeStatus.REJECTED),
+    ExchangeDecision.CANCEL: ({ExchangeStatus.APPROVED}, ExchangeStatus.CANCELLED),
+    ExchangeDecision.COMPLETE: ({ExchangeStatus.APPROVED}, ExchangeStatus.COMPLETED),
 }
 
 
@@ -120,15 +120,15 @@ def may_decide(decision: str, exchange: Exchange, actor: User) -> bool:
     host_staff = _staff_of(actor, exchange.host_partner_id)
     home_staff = _staff_of(actor, exchange.home_partner_id)
     admin = actor.has_role("admin")
-    if decision == "confirm":
+    if decision == ExchangeDecision.CONFIRM:
         return host_staff  # only the host institution's staff speak for the host
-    if decision == "approve":
+    if decision == ExchangeDecision.APPROVE:
         return admin
-    if decision == "reject":
-        return admin or (host_staff and exchange.status == "proposed")
-    if decision == "cancel":
+    if decision == ExchangeDecision.REJECT:
+        return admin or (host_staff and exchange.status == ExchangeStatus.PROPOSED)
+    if decision == ExchangeDecision.CANCEL:
         return admin or host_staff or home_staff
-    if decision == "complete":
+    if decision == ExchangeDecision.COMPLETE:
         return admin or home_staff or actor.id == exchange.teacher_id
     return False
 
@@ -136,7 +136,7 @@ def may_decide(decision: str, exchange: Exchange, actor: User) -> bool:
 def overlapping(teacher_id: int, starts_on: date, ends_on: date, exclude: int | None = None) -> list[Exchange]:
     """The teacher's approved exchanges that overlap these dates."""
     stmt = sa.select(Exchange).where(
-        Exchange.teacher_id == teacher_id, Exchange.status == "approved",
+        Exchange.teacher_id == teacher_id, Exchange.status == ExchangeStatus.APPROVED,
         Exchange.starts_on <= ends_on, Exchange.ends_on >= starts_on)
     if exclude is not None:
         stmt = stmt.where(Exchange.id != exclude)
@@ -158,12 +158,12 @@ def decide(exchange: Exchange, decision: str, actor: User, report: str = "",
     db.session.refresh(exchange)
     if exchange.status not in sources:
         raise Conflict(_("A %(s)s exchange cannot be moved to %(t)s.", s=_(exchange.status), t=_(target)))
-    if decision == "approve":
+    if decision == ExchangeDecision.APPROVE:
         clash = overlapping(exchange.teacher_id, exchange.starts_on, exchange.ends_on, exclude=exchange.id)
         if clash:
             raise Conflict(_("%(n)s already has an approved exchange from %(s)s to %(e)s.",
                              n=exchange.teacher.name, s=clash[0].starts_on, e=clash[0].ends_on))
-    if decision == "complete":
+    if decision == ExchangeDecision.COMPLETE:
         if not (report or "").strip():
             raise Invalid([{"field": "report", "message": _("A completed exchange carries the teacher's report.")}])
         if today < exchange.starts_on:
@@ -172,7 +172,7 @@ def decide(exchange: Exchange, decision: str, actor: User, report: str = "",
     previous = exchange.status
     exchange.status = target
     db.session.flush()
-    _record(exchange, actor, previous, target, report if decision == "complete" else "")
+    _record(exchange, actor, previous, target, report if decision == ExchangeDecision.COMPLETE else "")
     return exchange
 
 
@@ -182,7 +182,7 @@ def _record(exchange: Exchange, actor: User, before: str | None, after: str, not
     db.session.flush()
     recipients = {exchange.teacher.email} | set(db.session.scalars(
         sa.select(User.email).join(UserRole, UserRole.user_id == User.id).where(
-            UserRole.role == "partner", User.active.is_(True),
+            UserRole.role == Role.PARTNER, User.active.is_(True),
             User.partner_id.in_([exchange.home_partner_id, exchange.host_partner_id]))))
     subject = _("Teacher exchange %(home)s → %(host)s: %(state)s", home=exchange.home.code,
                 host=exchange.host.code, state=_(after))
@@ -233,12 +233,12 @@ def visible(user: User, year: int | None = None, partner: str | None = None,
 
 def admin_queue() -> list[Exchange]:
     return list(db.session.scalars(sa.select(Exchange).where(
-        Exchange.status.in_(["proposed", "confirmed"])).order_by(Exchange.starts_on)))
+        Exchange.status.in_([ExchangeStatus.PROPOSED, ExchangeStatus.CONFIRMED])).order_by(Exchange.starts_on)))
 
 
 def statistics(year: int | None = None) -> list[dict]:
     """Per partner: exchanges sent and received and teaching days (approved or completed)."""
-    stmt = sa.select(Exchange).where(Exchange.status.in_(["approved", "completed"]))
+    stmt = sa.select(Exchange).where(Exchange.status.in_([ExchangeStatus.APPROVED, ExchangeStatus.COMPLETED]))
     if year:
         stmt = stmt.where(Exchange.starts_on <= date(year, 12, 31), Exchange.ends_on >= date(year, 1, 1))
     rows: dict[int, dict] = {}

@@ -16,6 +16,7 @@ from ..api.schemas import (
     STRING,
     TEXT_PATTERN,
     array,
+    enum_of,
     line,
     nullable,
     obj,
@@ -28,6 +29,7 @@ from . import services
 from .enrolment import enrol_csv
 from .exports import cohort_csv
 from .gradebook import gradebook_csv, gradebook_rows
+from .models import ApplicationDecision, ApplicationStatus
 from .progress import cohort_progress
 from .serializers import application_json, fellow_json, session_json
 
@@ -52,7 +54,7 @@ SESSION = obj({
              "applications_open", "applications_close", "closed", "courses", "instructors"])
 APPLICATION = obj({
     "id": ID, "session": ID, "user": STRING,
-    "status": {"enum": ["applied", "accepted", "waitlisted", "rejected", "withdrawn"]},
+    "status": enum_of(ApplicationStatus),
     "country": nullable(STRING), "institution": STRING, "created_at": DATE_TIME,
 }, required=["id", "session", "user", "status", "country", "institution", "created_at"])
 FELLOW = obj({
@@ -116,7 +118,7 @@ def apply(session_id: int):
 @training_api.endpoint(
     "/applications/<int:application_id>/decision", ["POST"], access=("admin",),
     summary="Accept, waitlist or reject an application",
-    body=obj({"decision": {"enum": ["accept", "waitlist", "reject"]}}, required=["decision"], additional=False),
+    body=obj({"decision": enum_of(ApplicationDecision)}, required=["decision"], additional=False),
     responses={200: "{status}", 401: "No or bad token", 403: "Not an admin", 404: "Unknown",
                409: "The session is full, or the application withdrawn", 422: "Unknown decision"},
     returns=APPLICATION,

@@ -16,7 +16,7 @@ from ..errors import Conflict, Invalid
 from ..extensions import db
 from ..links import external_url
 from ..notifications.services import notify
-from .models import Application, TrainingSession
+from .models import Application, ApplicationStatus, TrainingSession
 from .services import _lock, accepted_count
 
 COLUMNS = ("email", "name", "country", "partner")
@@ -58,7 +58,7 @@ def check_csv(session: TrainingSession, data: bytes | str) -> list[dict]:
     _lock(session)
     cohort = set(db.session.scalars(sa.select(User.email).join(Application, Application.user_id == User.id)
                                     .where(Application.session_id == session.id,
-                                           Application.status == "accepted")))
+                                           Application.status == ApplicationStatus.ACCEPTED)))
     partners = partners_by_code(row["partner"] for _line, row in rows if row["partner"])
     seen: dict[str, int] = {}
     for line, row in rows:
@@ -128,7 +128,7 @@ def _enrol(session: TrainingSession, user: User, row: dict, admin: User, applica
                                   institution=user.partner.name if user.partner else "",
                                   motivation=_("Enrolled by the institute."))
         db.session.add(application)
-    application.status = "accepted"
+    application.status = ApplicationStatus.ACCEPTED
     application.decided_at = utcnow()
     application.decided_by_id = admin.id
     body = _("You are enrolled in %(t)s, %(s)s to %(e)s.", t=session.title, s=session.starts_on,

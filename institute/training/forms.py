@@ -7,6 +7,7 @@ from wtforms import DateField, IntegerField, SelectField, StringField, SubmitFie
 from wtforms.validators import Optional
 
 from ..accounts.forms import MultiCheckboxField
+from .models import ApplicationStatus
 
 
 class SessionForm(FlaskForm):
@@ -38,6 +39,6 @@ class EnrolForm(FlaskForm):
 
 
 # Marked for extraction: templates show ``_(application.status)``.
-STATUS_LABELS = {"applied": _l("applied"), "accepted": _l("accepted"),
-                 "waitlisted": _l("waitlisted"), "rejected": _l("rejected"),
-                 "withdrawn": _l("withdrawn")}
+STATUS_LABELS = {ApplicationStatus.APPLIED: _l("applied"), ApplicationStatus.ACCEPTED: _l("accepted"),
+                 ApplicationStatus.WAITLISTED: _l("waitlisted"), ApplicationStatus.REJECTED: _l("rejected"),
+                 ApplicationStatus.WITHDRAWN: _l("withdrawn")}

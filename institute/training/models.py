@@ -5,16 +5,32 @@ accepted applications too, so one table answers "who is in the cohort".
 """
 
 from datetime import date, datetime
+from enum import StrEnum
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import User
 from ..courses.models import Course
-from ..database import CreatedMixin, UTCDateTime
+from ..database import CreatedMixin, UTCDateTime, check_in
 from ..extensions import db
 
-APPLICATION_STATES = ("applied", "accepted", "waitlisted", "rejected", "withdrawn")
+
+class ApplicationStatus(StrEnum):
+    APPLIED = "applied"
+    ACCEPTED = "accepted"  # in the cohort
+    WAITLISTED = "waitlisted"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+
+
+class ApplicationDecision(StrEnum):
+    """What an admin decides on an application; each leads to a status
+    (``services.DECISIONS``). Not stored."""
+
+    ACCEPT = "accept"
+    WAITLIST = "waitlist"
+    REJECT = "reject"
 
 
 class TrainingSession(CreatedMixin, db.Model):
@@ -96,10 +112,7 @@ class Application(CreatedMixin, db.Model):
     __table_args__ = (
         sa.UniqueConstraint("session_id", "user_id"),
         sa.Index("ix_applications_session_status", "session_id", "status"),
-        sa.CheckConstraint(
-            "status IN ('applied', 'accepted', 'waitlisted', 'rejected', 'withdrawn')",
-            name="known_status",
-        ),
+        check_in("status", ApplicationStatus),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -110,7 +123,7 @@ class Application(CreatedMixin, db.Model):
     motivation: Mapped[str] = mapped_column(sa.Text, default="")
     country: Mapped[str | None] = mapped_column(sa.String(2))
     institution: Mapped[str] = mapped_column(sa.String(200), default="")
-    status: Mapped[str] = mapped_column(sa.String(20), default="applied")
+    status: Mapped[str] = mapped_column(sa.String(20), default=ApplicationStatus.APPLIED)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
 

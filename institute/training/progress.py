@@ -14,7 +14,7 @@ from ..accounts.models import User
 from ..courses.models import CourseRevision, Module, ModuleCompletion, Quiz
 from ..extensions import db
 from ..quizzes.results import passed_quizzes, pending_quizzes
-from .models import Application, TrainingSession
+from .models import Application, ApplicationStatus, TrainingSession
 
 
 @dataclass
@@ -108,7 +108,7 @@ def cohort_progress(session: TrainingSession, user_ids: list[int] | None = None)
     """Every accepted fellow (or those of ``user_ids``) with progress in each course."""
     # Joined, not selectin: selectin loads users 500 at a time, so its query count grows.
     stmt = (sa.select(Application).options(sa.orm.joinedload(Application.user))
-            .where(Application.session_id == session.id, Application.status == "accepted")
+            .where(Application.session_id == session.id, Application.status == ApplicationStatus.ACCEPTED)
             .order_by(Application.created_at, Application.id))
     if user_ids is not None:
         stmt = stmt.where(Application.user_id.in_(user_ids))

@@ -13,18 +13,27 @@ from flask_babel import gettext as _
 
 from ..access import role_refusal
 from ..accounts.countries import COUNTRY_CODES
-from ..accounts.models import User, UserRole
+from ..accounts.models import Role, User, UserRole
 from ..accounts.services import user_by_email
 from ..courses.models import Course
 from ..database import lock_row, utcnow
 from ..errors import Conflict, Forbidden, Invalid, NotFound
-from ..exchanges.models import Exchange
+from ..exchanges.models import Exchange, ExchangeStatus
 from ..exchanges.services import overlapping
 from ..extensions import db
 from ..notifications.services import notify
-from .models import Application, SessionCourse, SessionInstructor, TrainingSession
+from .models import (
+    Application,
+    ApplicationDecision,
+    ApplicationStatus,
+    SessionCourse,
+    SessionInstructor,
+    TrainingSession,
+)
 
-DECISIONS = {"accept": "accepted", "waitlist": "waitlisted", "reject": "rejected"}
+DECISIONS: dict[str, ApplicationStatus] = {ApplicationDecision.ACCEPT: ApplicationStatus.ACCEPTED,
+                                           ApplicationDecision.WAITLIST: ApplicationStatus.WAITLISTED,
+                                           ApplicationDecision.REJECT: ApplicationStatus.REJECTED}
 
 
 # ----------------------------------------------------------------- sessions
@@ -132,14 +141,15 @@ def teacher_candidates(session: TrainingSession | None = None,
     institute's instructors; guest teachers on an approved exchange that overlaps the
     session (that has not ended, for a new session); whoever teaches it already."""
     today = today or date.today()
-    exchanges = sa.select(Exchange).where(Exchange.status == "approved", Exchange.ends_on >= today)
+    exchanges = sa.select(Exchange).where(Exchange.status == ExchangeStatus.APPROVED, Exchange.ends_on >= today)
     if session is not None:
-        exchanges = sa.select(Exchange).where(Exchange.status == "approved", Exchange.ends_on >= session.starts_on,
+        exchanges = sa.select(Exchange).where(Exchange.status == ExchangeStatus.APPROVED,
+                                              Exchange.ends_on >= session.starts_on,
                                               Exchange.starts_on <= session.ends_on)
     guest_exchanges = {e.teacher_id: e for e in db.session.scalars(exchanges.order_by(Exchange.starts_on))}
     chosen = sa.select(SessionInstructor.user_id).where(
         SessionInstructor.session_id == (session.id if session else None))
-    instructors = sa.select(UserRole.user_id).where(UserRole.role == "instructor")
+    instructors = sa.select(UserRole.user_id).where(UserRole.role == Role.INSTRUCTOR)
     users = db.session.scalars(sa.select(User).where(
         User.active.is_(True),
         sa.or_(User.id.in_(instructors), User.id.in_(list(guest_exchanges)), User.id.in_(chosen)))
@@ -223,7 +233,7 @@ def _teaching_links(user_id: int, today: date | None = None):
     teaches; every right over a session's cohort, gradebook and grading follows it."""
     today = today or date.today()
     exchange_in_force = sa.select(Exchange.id).where(
-        Exchange.status == "approved", Exchange.starts_on <= today, Exchange.ends_on >= today)
+        Exchange.status == ExchangeStatus.APPROVED, Exchange.starts_on <= today, Exchange.ends_on >= today)
     return sa.select(SessionInstructor.session_id).where(
         SessionInstructor.user_id == user_id,
         sa.or_(SessionInstructor.exchange_id.is_(None), SessionInstructor.exchange_id.in_(exchange_in_force)))
@@ -273,7 +283,7 @@ def fellow_progress_for(session: TrainingSession, fellow_id: int, actor: User | 
 
 def accepted_count(session: TrainingSession) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(Application).where(
-        Application.session_id == session.id, Application.status == "accepted"))
+        Application.session_id == session.id, Application.status == ApplicationStatus.ACCEPTED))
 
 
 def _lock(session: TrainingSession) -> TrainingSession:
@@ -382,14 +392,14 @@ def decide_many(session: TrainingSession, application_ids: list[int], decision: 
     if len(applications) != len(set(application_ids)):
         raise NotFound(_("No such application in this session."))
     status = DECISIONS[decision]
-    if any(a.status == "withdrawn" for a in applications):
+    if any(a.status == ApplicationStatus.WITHDRAWN for a in applications):
         raise Conflict(_("A withdrawn application cannot be decided."))
     changing = [a for a in applications if a.status != status]
-    if status == "accepted":
+    if status == ApplicationStatus.ACCEPTED:
         left = session.seats - accepted_count(session)
         if len(changing) > left:
             raise Conflict(_("The session is full: %(n)s seat(s) left.", n=max(left, 0)))
-    freed = sum(1 for a in changing if a.status == "accepted")
+    freed = sum(1 for a in changing if a.status == ApplicationStatus.ACCEPTED)
     for application in changing:
         application.status = status
         application.decided_at = utcnow()
@@ -403,11 +413,11 @@ def decide_many(session: TrainingSession, application_ids: list[int], decision: 
 
 def _tell_decision(application: Application) -> None:
     session = application.session
-    texts = {
-        "accepted": _("You are accepted to %(t)s, %(s)s to %(e)s in %(p)s. Welcome to the cohort."),
-        "waitlisted": _("Your application to %(t)s is on the waiting list. We will tell you if a "
-                        "seat becomes free."),
-        "rejected": _("We are sorry: your application to %(t)s could not be accepted this time."),
+    texts: dict[str, str] = {
+        ApplicationStatus.ACCEPTED: _("You are accepted to %(t)s, %(s)s to %(e)s in %(p)s. Welcome to the cohort."),
+        ApplicationStatus.WAITLISTED: _("Your application to %(t)s is on the waiting list. We will tell you if a "
+                                        "seat becomes free."),
+        ApplicationStatus.REJECTED: _("We are sorry: your application to %(t)s could not be accepted this time."),
     }
     notify(application.user.email, _("Your application to %(t)s", t=session.title),
            texts[application.status] % {"t": session.title, "s": session.starts_on,
@@ -420,11 +430,11 @@ def _promote(session: TrainingSession) -> Application | None:
     if accepted_count(session) >= session.seats:
         return None
     oldest = db.session.scalar(sa.select(Application).where(
-        Application.session_id == session.id, Application.status == "waitlisted")
+        Application.session_id == session.id, Application.status == ApplicationStatus.WAITLISTED)
         .order_by(Application.created_at, Application.id).limit(1))
     if oldest is None:
         return None
-    oldest.status = "accepted"
+    oldest.status = ApplicationStatus.ACCEPTED
     oldest.decided_at = utcnow()
     db.session.flush()
     notify(oldest.user.email, _("A seat is free for you: %(t)s", t=session.title),
@@ -439,10 +449,10 @@ def withdraw(application: Application, actor: User) -> Application:
     check_may_withdraw(actor, application)
     session = _lock(application.session)
     db.session.refresh(application)
-    if application.status in ("withdrawn", "rejected"):
+    if application.status in (ApplicationStatus.WITHDRAWN, ApplicationStatus.REJECTED):
         raise Conflict(_("This application is already %(s)s.", s=_(application.status)))
-    was_accepted = application.status == "accepted"
-    application.status = "withdrawn"
+    was_accepted = application.status == ApplicationStatus.ACCEPTED
+    application.status = ApplicationStatus.WITHDRAWN
     application.decided_at = utcnow()
     db.session.flush()
     if was_accepted:
@@ -457,7 +467,7 @@ def studies(user: User, course_id: int) -> bool:
     """The user is an accepted fellow of a session that has this course."""
     return db.session.scalar(sa.select(sa.func.count()).select_from(Application).join(
         SessionCourse, SessionCourse.session_id == Application.session_id).where(
-        Application.user_id == user.id, Application.status == "accepted",
+        Application.user_id == user.id, Application.status == ApplicationStatus.ACCEPTED,
         SessionCourse.course_id == course_id)) > 0
 
 
@@ -477,7 +487,8 @@ def grading_scope(user: User) -> list[tuple[int, int]] | None:
     return [tuple(row) for row in db.session.execute(
         sa.select(SessionCourse.course_id, Application.user_id).distinct()
         .join(Application, Application.session_id == SessionCourse.session_id)
-        .where(SessionCourse.session_id.in_(_teaching_links(user.id)), Application.status == "accepted"))]
+        .where(SessionCourse.session_id.in_(_teaching_links(user.id)),
+               Application.status == ApplicationStatus.ACCEPTED))]
 
 
 def may_grade(user: User, course_id: int, fellow_id: int | None = None) -> bool:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from institute.accounts.models import ROLES
+from institute.accounts.models import Role
 
 from ..access import check_refusals, declared_routes
 from ..builders import PASSWORD
@@ -81,7 +81,7 @@ def test_every_route_declares_who_may_reach_it(app):
 def role_clients(app, make_user):
     """A logged-in web client and API headers for a user of each single role."""
     clients, headers = {}, {}
-    for role in ROLES:
+    for role in Role:
         email = f"only-{role}@example.org"
         make_user(email=email, roles=role, partner="GDI" if role == "partner" else None)
         clients[role] = app.test_client()
