@@ -109,7 +109,7 @@ def attach(exchange_id: int):
     upload = request.files.get("file")
     try:
         if not upload or not upload.filename:
-            raise Invalid([{"field": "file", "message": _("Choose a file.")}])
+            raise Invalid(details=[{"field": "file", "message": _("Choose a file.")}])
         services.attach_file(exchange, current_user, upload.filename, upload.read(services.MAX_FILE_BYTES + 1))
     except Invalid as exc:
         flash(exc.details[0]["message"], "error")

@@ -49,7 +49,7 @@ class QuestionType:
         return ""
 
     def _invalid(self, question: dict, message: str) -> Invalid:
-        return Invalid([{"field": str(question.get("id", "")), "message": message}])
+        return Invalid(details=[{"field": str(question.get("id", "")), "message": message}])
 
 
 def _weights_ok(fraction: float) -> float:

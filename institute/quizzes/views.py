@@ -126,7 +126,7 @@ def grade(attempt_id: int, question: int):
     view = attempts.payload(attempt)
     item = next((q for q in view["questions"] if q["id"] == str(question)), None)
     if item is None or item["kind"] != "essay":
-        raise Invalid([{"field": "question", "message": _("Only essays are graded by hand.")}])
+        raise Invalid(details=[{"field": "question", "message": _("Only essays are graded by hand.")}])
     return render_template("quizzes/grade.html", attempt=attempt, item=item, errors=errors), \
         422 if errors else 200
 
