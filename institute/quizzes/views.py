@@ -9,6 +9,7 @@ from ..errors import Conflict, Forbidden, Invalid
 from ..spreadsheets import csv_response
 from ..training import services as training
 from ..training.gradebook import gradebook_csv, gradebook_rows
+from ..web import error_messages, flash_error, wants_json
 from . import attempts
 from .charts import bar
 from .forms import answers_from_form
@@ -42,7 +43,7 @@ def start(quiz_id: int):
     try:
         attempt, _created = attempts.start(quiz, current_user)
     except Conflict as exc:
-        flash(exc.message, "error")
+        flash_error(exc)
         return redirect(url_for("quizzes.quiz", quiz_id=quiz.id))
     return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
 
@@ -68,16 +69,14 @@ def _save_form(attempt) -> int:
 @roles_required("trainee")
 def save(attempt_id: int):
     attempt = attempts.get_attempt(attempt_id)
-    wants_json = request.accept_mimetypes.best == "application/json"  # the autosave script
     try:
         saved = _save_form(attempt)
     except (Conflict, Invalid) as exc:
-        if wants_json:
-            return jsonify({"error": exc.message}), exc.status
-        flash(exc.message if isinstance(exc, Conflict) else
-              "; ".join(d["message"] for d in exc.details), "error")
+        if wants_json():  # the autosave script reads the one error envelope
+            raise
+        flash_error(exc)
     else:
-        if wants_json:
+        if wants_json():
             return jsonify({"saved": saved})
         flash(_("Your answers are saved."), "success")
     return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
@@ -91,10 +90,8 @@ def submit(attempt_id: int):
         if not attempts.expire_if_due(attempt):
             _save_form(attempt)
             attempts.submit(attempt, current_user)
-    except Invalid as exc:
-        flash("; ".join(d["message"] for d in exc.details), "error")
-    except Conflict as exc:
-        flash(exc.message, "error")
+    except (Conflict, Invalid) as exc:
+        flash_error(exc)
     return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
 
 
@@ -119,7 +116,7 @@ def grade(attempt_id: int, question: int):
             attempts.grade(attempt, question, request.form.get("points"), request.form.get("feedback", ""),
                            current_user)
         except (Invalid, Conflict) as exc:
-            errors = [d["message"] for d in exc.details] or [exc.message]
+            errors = error_messages(exc)
         else:
             flash(_("The grade is saved; the attempt's score is %(p)s%%.", p=attempt.percent), "success")
             return redirect(url_for("quizzes.grading"))
