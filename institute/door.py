@@ -133,7 +133,7 @@ class Unreadable(BadRequest):
 
 def _refuse(where: str, message: str, error: type[BadRequest] = BadRequest):
     where = _NAME_FORBIDDEN.sub("\ufffd", where)  # the answer must not carry what it refuses
-    raise error(message, [{"field": where, "message": message}])
+    raise error(message, details=[{"field": where, "message": message}])
 
 
 def _check_text(value: str, where: str, pattern: re.Pattern = _TEXT_FORBIDDEN) -> None:
@@ -202,7 +202,7 @@ def _check_text_body() -> None:
     found = _TEXT_FORBIDDEN.search(body)
     if found:
         message = "Contains a control character or a NUL byte."
-        raise Unreadable(message, [{"line": body.count("\n", 0, found.start()) + 1, "message": message}])
+        raise Unreadable(message, details=[{"line": body.count("\n", 0, found.start()) + 1, "message": message}])
 
 
 # ------------------------------------------------------------------ query strings

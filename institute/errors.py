@@ -1,4 +1,8 @@
-"""Domain errors raised by services; the web and API layers turn them into responses."""
+"""Domain errors raised by services; the web and API layers turn them into responses.
+
+Every error is built the same way: the message first, the details by keyword —
+``Conflict(_("…"))``, ``Invalid(details=[{"field": …, "message": …}])``.
+"""
 
 
 class DomainError(Exception):
@@ -10,7 +14,10 @@ class DomainError(Exception):
     # errors whose message is meant for programs; None: the page shows message and details.
     page_message = None
 
-    def __init__(self, message: str, details: list[dict] | None = None):
+    def __init__(self, message: str, *, details: list[dict] | None = None):
+        if isinstance(message, (list, tuple, dict)):
+            # Invalid took its details first until issue 14: fail loudly on a call in the old order.
+            raise TypeError(f"{type(self).__name__}(message, *, details=[...]): the message comes first")
         super().__init__(message)
         self.message = message
         self.details = details or []
@@ -52,8 +59,8 @@ class Invalid(DomainError):
     status = 422
     code = "invalid"
 
-    def __init__(self, details: list[dict], message: str = "The data is not valid."):
-        super().__init__(message, details)
+    def __init__(self, message: str = "The data is not valid.", *, details: list[dict]):
+        super().__init__(message, details=details)
 
     def for_field(self, field: str) -> list[str]:
         return [d["message"] for d in self.details if d.get("field") == field]

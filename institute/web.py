@@ -1,16 +1,18 @@
-"""What the web pages share: error pages, security headers, form error mapping."""
+"""What the web pages share: error pages, security headers, and the one bridge from domain
+errors to forms, flashes and JSON, and from ``next`` to a redirect."""
 
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, g, render_template, request, session
+from flask import Flask, current_app, flash, g, redirect, render_template, request, session
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.wrappers import Response
 
 from .api import errors as api_errors
-from .errors import DomainError, Invalid
+from .errors import DomainError
 
 # No inline script or style anywhere: pages work without JavaScript and load nothing
 # from another host.
@@ -21,15 +23,34 @@ CONTENT_SECURITY_POLICY = (
 )
 
 
-def apply_errors(form: FlaskForm, exc: Invalid) -> None:
-    """Show a service's field errors next to the form's fields (others on the form)."""
+def error_messages(exc: DomainError) -> list[str]:
+    """What a page says of a refusal: each detail's message, else the error's own message."""
+    if exc.page_message is not None:
+        return [str(exc.page_message)]
+    return [d["message"] for d in exc.details if d.get("message")] or [exc.message]
+
+
+def flash_error(exc: DomainError) -> None:
+    """Say a refusal on the next page, the same way on every page."""
+    flash("; ".join(error_messages(exc)), "error")
+
+
+def apply_errors(form: FlaskForm, exc: DomainError, field: str | None = None) -> None:
+    """Show a refusal on a form: each detail under the field it names (others above the form);
+    an error without details under ``field``, or above the form."""
+    if not exc.details or exc.page_message is not None:
+        _form_error(form, field, error_messages(exc)[0])
+        return
     for detail in exc.details:
-        field = getattr(form, detail.get("field") or "", None)
-        message = detail.get("message", exc.message)
-        if field is not None and hasattr(field, "errors"):
-            field.errors = list(field.errors) + [message]
-        else:
-            form.form_errors.append(message)
+        _form_error(form, detail.get("field"), detail.get("message", exc.message))
+
+
+def _form_error(form: FlaskForm, name: str | None, message: str) -> None:
+    field = getattr(form, name or "", None)
+    if field is not None and hasattr(field, "errors"):
+        field.errors = list(field.errors) + [message]
+    else:
+        form.form_errors.append(message)
 
 
 def safe_next(target: str | None, fallback: str) -> str:
@@ -45,8 +66,14 @@ def safe_next(target: str | None, fallback: str) -> str:
     return fallback
 
 
-def _is_api() -> bool:
-    return request.path.startswith("/api/")
+def redirect_next(fallback: str) -> Response:
+    """Redirect to the request's ``next`` (query or form) if it is a path on this site, else to ``fallback``."""
+    return redirect(safe_next(request.values.get("next"), fallback))
+
+
+def wants_json() -> bool:
+    """Whether the client asked for JSON (the API, or a page's own script such as the autosave)."""
+    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
 
 def _page(status: int, title: str, message: str, details=None, headers=None):
@@ -94,11 +121,12 @@ def _title(status: int) -> str:
 
 
 def register_error_handlers(app: Flask) -> None:
-    """One place for web pages and one (``api.errors``) for the API turn errors into answers."""
+    """One place for web pages and one (``api.errors``) for JSON turn errors into answers: whoever
+    asks for JSON (the API, the autosave) gets the one error envelope, whatever the route."""
 
     @app.errorhandler(DomainError)
     def domain_error(exc: DomainError):
-        if _is_api():
+        if wants_json():
             return api_errors.domain_error(exc)
         if exc.page_message is not None:
             return _page(exc.status, _title(exc.status), str(exc.page_message))
@@ -106,6 +134,8 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc: CSRFError):
+        if wants_json():  # the autosave of a page left open past its token
+            return api_errors.http_error(exc)
         return _page(
             400,
             _("The form could not be accepted"),
@@ -115,7 +145,7 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
-        if _is_api():
+        if wants_json():
             return api_errors.http_error(exc)
         status = exc.code or 500
         message = str(MESSAGES[status]) if status in MESSAGES else _("The request could not be completed. "
@@ -124,7 +154,7 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(InternalServerError)
     def server_error(exc):
-        if _is_api():
+        if wants_json():
             return api_errors.server_error()
         return _page(500, _title(500), str(MESSAGES[500]))
 

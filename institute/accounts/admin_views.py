@@ -41,10 +41,8 @@ def create_user():
                 form.email.data, form.name.data, form.password.data, form.roles.data,
                 form.partner.data or None, form.country.data or None,
             )
-        except Invalid as exc:
-            apply_errors(form, exc)
-        except Conflict as exc:
-            form.email.errors = list(form.email.errors) + [exc.message]
+        except (Conflict, Invalid) as exc:
+            apply_errors(form, exc, field="email")
         else:
             flash(_("The user %(email)s is created.", email=user.email), "success")
             return redirect(url_for("accounts_admin.users"))
@@ -88,10 +86,8 @@ def create_partner():
             partner = services.create_partner(
                 form.code.data, form.name.data, form.country.data, form.kind.data
             )
-        except Invalid as exc:
-            apply_errors(form, exc)
-        except Conflict as exc:
-            form.code.errors = list(form.code.errors) + [exc.message]
+        except (Conflict, Invalid) as exc:
+            apply_errors(form, exc, field="code")
         else:
             flash(_("The partner %(code)s is added.", code=partner.code), "success")
             return redirect(url_for("accounts_admin.partners"))

@@ -158,9 +158,9 @@ def create_user(
     partner_row = _check_partner(partner, details)
     country = _check_country(country, details)
     if details:
-        raise Invalid(details)
+        raise Invalid(details=details)
     if user_by_email(email) is not None:
-        raise Conflict(_("An account with this email already exists."), [{"field": "email"}])
+        raise Conflict(_("An account with this email already exists."), details=[{"field": "email"}])
     user = User(
         email=email,
         name=name,
@@ -194,7 +194,7 @@ def is_supported_locale(code: str | None) -> bool:
 def choose_locale(user: User, code: str) -> User:
     """The interface language a user chose, kept on their profile."""
     if not is_supported_locale(code):
-        raise Invalid([{"field": "locale", "message": _("Unsupported language: %(code)s", code=code)}])
+        raise Invalid(details=[{"field": "locale", "message": _("Unsupported language: %(code)s", code=code)}])
     user.locale = code
     db.session.flush()
     return user
@@ -225,7 +225,7 @@ def update_profile(user: User, name: str, country: str | None, locale: str | Non
     if locale and not is_supported_locale(locale):
         details.append({"field": "locale", "message": _("Unsupported language: %(code)s", code=locale)})
     if details:
-        raise Invalid(details)
+        raise Invalid(details=details)
     user.name, user.country, user.locale = name, country, locale or None
     db.session.flush()
     return user
@@ -238,7 +238,7 @@ def change_password(user: User, current: str, new: str) -> None:
         details.append({"field": "current_password", "message": _("The current password is wrong.")})
     _check_password(new, details, field="new_password")
     if details:
-        raise Invalid(details)
+        raise Invalid(details=details)
     user.password_hash = hash_password(new)
     user.session_version += 1
     revoke_all_tokens(user)
@@ -266,7 +266,7 @@ def update_user(
     roles = _check_roles(roles, details)
     partner_row = _check_partner(partner, details)
     if details:
-        raise Invalid(details)
+        raise Invalid(details=details)
     if user.id == admin.id and (Role.ADMIN not in roles or not active):
         # Nobody locks themselves out; another admin must do it.
         raise Forbidden(_("You cannot remove your own admin role or deactivate yourself."))
@@ -330,14 +330,14 @@ def _check_partner_fields(code: str, name: str, country: str, kind: str) -> tupl
         details.append({"field": "kind",
                         "message": _("Kind must be one of %(kinds)s.", kinds=", ".join(PartnerKind))})
     if details:
-        raise Invalid(details)
+        raise Invalid(details=details)
     return code, name, country, kind
 
 
 def create_partner(code: str, name: str, country: str, kind: str) -> Partner:
     code, name, country, kind = _check_partner_fields(code, name, country, kind)
     if partner_by_code(code) is not None:
-        raise Conflict(_("A partner with code %(code)s already exists.", code=code), [{"field": "code"}])
+        raise Conflict(_("A partner with code %(code)s already exists.", code=code), details=[{"field": "code"}])
     partner = Partner(code=code, name=name, country=country, kind=kind)
     db.session.add(partner)
     db.session.flush()
@@ -455,10 +455,10 @@ def invite_users(people: Iterable[dict], roles: Iterable[str] = (Role.TRAINEE,))
         checked.append((_check_email(person["email"], details), _check_name(person["name"], details),
                         partners.get(code), _check_country(person.get("country"), details)))
     if details:
-        raise Invalid(details)
+        raise Invalid(details=details)
     emails = [email for email, *_rest in checked]
     if len(set(emails)) < len(emails) or users_by_email(emails):
-        raise Conflict(_("An account with this email already exists."), [{"field": "email"}])
+        raise Conflict(_("An account with this email already exists."), details=[{"field": "email"}])
     users = [User(email=email, name=name, password_hash=UNUSABLE_PASSWORD, partner=partner, country=country,
                   role_rows=[UserRole(role=r) for r in sorted(roles)])
              for email, name, partner, country in checked]
@@ -493,7 +493,7 @@ def set_password_with_token(raw: str, password: str) -> User:
     details: list[dict] = []
     _check_password(password, details)
     if details:
-        raise Invalid(details)
+        raise Invalid(details=details)
     user.password_hash = hash_password(password)
     user.session_version += 1
     db.session.execute(sa.update(PasswordToken).where(PasswordToken.user_id == user.id,

@@ -1,6 +1,6 @@
 """Web pages of accounts: log in and out, register, profile, password, API tokens."""
 
-from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, g, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
@@ -8,7 +8,7 @@ from ..access import login_required, public
 from ..errors import Conflict, Invalid
 from ..extensions import login_manager
 from ..i18n import language_choices
-from ..web import apply_errors, safe_next
+from ..web import apply_errors, redirect_next
 from . import logins, services
 from .countries import country_choices
 from .forms import ConfirmForm, LoginForm, PasswordForm, ProfileForm, RegisterForm, SetPasswordForm, TokenForm
@@ -38,12 +38,6 @@ def _log_in(user, remember: bool = False) -> None:
     login_user(SessionUser.of(user, session_id), remember=remember)
 
 
-def _safe_next(target: str | None) -> str:
-    """Only a path on this site: never an open redirect to another host."""
-    return safe_next(target, url_for("home.dashboard"))
-
-
-
 @accounts.route("/login", methods=["GET", "POST"])
 @public
 @throttled
@@ -59,7 +53,7 @@ def login():
             form.form_errors.append(_("The email or password is wrong."))
         else:
             _log_in(user, remember=form.remember.data)
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect_next(url_for("home.dashboard"))
     return render_template("accounts/login.html", form=form)
 
 

@@ -54,7 +54,7 @@ def _check_body(check) -> None:
         raise BadRequest("The request body must be JSON (Content-Type: application/json).")
     found = problems(check, data)
     if found:
-        raise Invalid(found)
+        raise Invalid(details=found)
 
 
 class ApiBlueprint(Blueprint):

@@ -243,7 +243,7 @@ def zip_of_session(session: TrainingSession) -> bytes:
 def revoke(certificate: Certificate, admin: User, reason: str) -> Certificate:
     reason = (reason or "").strip()
     if not reason:
-        raise Invalid([{"field": "reason", "message": _("Say why the certificate is revoked.")}])
+        raise Invalid(details=[{"field": "reason", "message": _("Say why the certificate is revoked.")}])
     if certificate.revoked:
         raise Conflict(_("This certificate is already revoked."))
     certificate.revoked_at, certificate.revoked_by_id = utcnow(), admin.id

@@ -8,7 +8,7 @@ from ..access import login_required, public, roles_required
 from ..errors import Conflict, Forbidden, Invalid
 from ..exchanges.services import get_exchange
 from ..training.services import get_session
-from ..web import safe_next
+from ..web import flash_error, redirect_next
 from . import jobs, services
 from .credential import issuer_profile
 from .signing import private_key
@@ -76,7 +76,7 @@ def issue(session_id: int):
     try:
         result = services.issue_session(session, current_user)
     except Conflict as exc:
-        flash(exc.message, "error")
+        flash_error(exc)
     else:
         flash(_("%(n)s certificate(s) issued; %(i)s fellow(s) not eligible.", n=len(result.issued),
                 i=len(result.ineligible)), "success")
@@ -98,11 +98,10 @@ def revoke(serial: str):
     try:
         services.revoke(certificate, current_user, request.form.get("reason", ""))
     except (Invalid, Conflict) as exc:
-        flash(exc.details[0]["message"] if isinstance(exc, Invalid) else exc.message, "error")
+        flash_error(exc)
     else:
         flash(_("%(s)s is revoked.", s=serial), "success")
-    return redirect(safe_next(request.form.get("next"),
-                              url_for("certificates.verify_page", code=certificate.code)))
+    return redirect_next(url_for("certificates.verify_page", code=certificate.code))
 
 
 @certificates.route("/certificates/<serial>/rerender", methods=["POST"])
@@ -120,7 +119,7 @@ def teaching(exchange_id: int):
     try:
         certificate = services.issue_teaching(get_exchange(exchange_id), current_user)
     except Conflict as exc:
-        flash(exc.message, "error")
+        flash_error(exc)
     else:
         flash(_("Certificate of teaching %(s)s issued.", s=certificate.serial), "success")
     return redirect(url_for("exchanges.detail", exchange_id=exchange_id))

@@ -53,9 +53,8 @@ def content_hash(files: dict[str, bytes]) -> str:
 
 def _raise_problems(parsed: ParsedBundle) -> None:
     if parsed.problems:
-        raise Invalid([p.as_detail() for p in parsed.problems],
-                      _("The bundle has %(n)s problem(s); nothing was imported.",
-                        n=len(parsed.problems)))
+        raise Invalid(_("The bundle has %(n)s problem(s); nothing was imported.", n=len(parsed.problems)),
+                      details=[p.as_detail() for p in parsed.problems])
 
 
 def _check_may_import(author: User | None, course: Course | None, partner_code: str) -> None:

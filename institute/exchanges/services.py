@@ -75,7 +75,7 @@ def propose(actor: User, teacher: str, home: str, host: str, starts_on, ends_on,
     if len(purpose) < 20:
         details.append({"field": "purpose", "message": _("Describe the purpose (20 characters at least).")})
     if details:
-        raise Invalid(details)
+        raise Invalid(details=details)
     if not (actor.has_role("admin") or _staff_of(actor, home_partner.id)):
         raise Forbidden(_("Only the home institution's staff or an admin propose an exchange."))
     exchange = Exchange(teacher=teacher_user, home=home_partner, host=host_partner, starts_on=start,
@@ -95,9 +95,9 @@ def attach_file(exchange: Exchange, actor: User, name: str, data: bytes) -> Exch
     name = (name or "").replace("\\", "/").rsplit("/", 1)[-1].strip()[:200]
     suffix = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
     if not name or suffix not in ALLOWED_FILE_TYPES:
-        raise Invalid([{"field": "file", "message": _("Files of this type are not accepted.")}])
+        raise Invalid(details=[{"field": "file", "message": _("Files of this type are not accepted.")}])
     if len(data) > MAX_FILE_BYTES:
-        raise Invalid([{"field": "file", "message": _("The file is larger than 20 MB.")}])
+        raise Invalid(details=[{"field": "file", "message": _("The file is larger than 20 MB.")}])
     item = ExchangeFile(exchange_id=exchange.id, name=name, size=len(data), data=data,
                         content_type=mimetypes.guess_type(name)[0] or "application/octet-stream")
     db.session.add(item)
@@ -148,7 +148,7 @@ def decide(exchange: Exchange, decision: str, actor: User, report: str = "",
     """Move an exchange to its next state, if the actor may and the rules allow."""
     today = today or date.today()
     if decision not in TRANSITIONS:
-        raise Invalid([{"field": "decision",
+        raise Invalid(details=[{"field": "decision",
                         "message": _("Decide confirm, approve, reject, cancel or complete.")}])
     sources, target = TRANSITIONS[decision]
     if not may_decide(decision, exchange, actor):
@@ -165,7 +165,8 @@ def decide(exchange: Exchange, decision: str, actor: User, report: str = "",
                              n=exchange.teacher.name, s=clash[0].starts_on, e=clash[0].ends_on))
     if decision == ExchangeDecision.COMPLETE:
         if not (report or "").strip():
-            raise Invalid([{"field": "report", "message": _("A completed exchange carries the teacher's report.")}])
+            raise Invalid(details=[{"field": "report",
+                                    "message": _("A completed exchange carries the teacher's report.")}])
         if today < exchange.starts_on:
             raise Conflict(_("An exchange cannot be completed before it starts."))
         exchange.report = report.strip()[:20_000]

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -11,7 +11,8 @@ from ..access import login_required, roles_required
 from ..accounts.services import list_partners, search_users
 from ..courses.services import catalogue
 from ..door import YEARS, query_int
-from ..errors import Conflict, Forbidden, Invalid
+from ..errors import Conflict, Forbidden, Invalid, NotFound
+from ..web import error_messages, flash_error
 from . import services
 from .charts import COLOURS, statistics_chart, timeline
 
@@ -62,11 +63,9 @@ def propose():
             if upload and upload.filename:
                 services.attach_file(exchange, current_user, upload.filename,
                                      upload.read(services.MAX_FILE_BYTES + 1))
-        except Invalid as exc:
-            return render_template("exchanges/propose.html",
-                                   **_form_context(form, [d["message"] for d in exc.details])), 422
-        except Forbidden as exc:
-            return render_template("exchanges/propose.html", **_form_context(form, [exc.message])), 403
+        except (Forbidden, Invalid) as exc:
+            return render_template("exchanges/propose.html", **_form_context(form, error_messages(exc))), \
+                exc.status
         flash(_("The exchange is proposed; the host institution will confirm it."), "success")
         return redirect(url_for("exchanges.detail", exchange_id=exchange.id))
     return render_template("exchanges/propose.html", **_form_context())
@@ -96,7 +95,7 @@ def decide(exchange_id: int):
         services.decide(exchange, request.form.get("decision", ""), current_user,
                         request.form.get("report", ""))
     except (Conflict, Invalid) as exc:
-        flash(exc.message if isinstance(exc, Conflict) else exc.details[0]["message"], "error")
+        flash_error(exc)
     else:
         flash(_("The exchange is now %(s)s.", s=_(exchange.status)), "success")
     return redirect(url_for("exchanges.detail", exchange_id=exchange.id))
@@ -109,10 +108,10 @@ def attach(exchange_id: int):
     upload = request.files.get("file")
     try:
         if not upload or not upload.filename:
-            raise Invalid([{"field": "file", "message": _("Choose a file.")}])
+            raise Invalid(details=[{"field": "file", "message": _("Choose a file.")}])
         services.attach_file(exchange, current_user, upload.filename, upload.read(services.MAX_FILE_BYTES + 1))
     except Invalid as exc:
-        flash(exc.details[0]["message"], "error")
+        flash_error(exc)
     else:
         flash(_("The material is attached."), "success")
     return redirect(url_for("exchanges.detail", exchange_id=exchange.id))
@@ -124,7 +123,7 @@ def download(exchange_id: int, file_id: int):
     exchange = _visible(exchange_id)
     item = next((f for f in exchange.files if f.id == file_id), None)
     if item is None:
-        abort(404)
+        raise NotFound(_("This exchange has no such file."))
     return Response(item.data, mimetype=item.content_type,
                     headers={"Content-Disposition": f'attachment; filename="{item.name}"'})
 
@@ -133,7 +132,8 @@ def download(exchange_id: int, file_id: int):
 @roles_required(*STAFF)
 def year(year: int):
     if not YEARS[0] <= year <= YEARS[1]:
-        abort(404)  # no exchange falls in that year, and dates cannot hold some of them
+        # no exchange falls in that year, and dates cannot hold some of them
+        raise NotFound(_("There are no exchanges in %(year)s.", year=year))
     rows = services.visible(current_user, year=year)
     return render_template("exchanges/year.html", year=year, exchanges=rows,
                            chart=timeline(rows, year), colours=COLOURS)

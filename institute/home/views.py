@@ -1,6 +1,6 @@
 """The front door and each user's dashboard; later domains add their panels here."""
 
-from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask import Blueprint, render_template, request, session, url_for
 from flask_login import current_user
 
 from ..access import login_required, public
@@ -10,7 +10,7 @@ from ..certificates.services import of_user as certificates_of
 from ..training.models import ApplicationStatus
 from ..training.progress import completion
 from ..training.services import list_sessions, my_applications, taught_session_ids
-from ..web import safe_next
+from ..web import redirect_next
 
 home = Blueprint("home", __name__, template_folder="templates")
 
@@ -43,8 +43,4 @@ def language():
             choose_locale(current_user.record, code)
         else:
             session["locale"] = code
-    return redirect(_back())
-
-
-def _back() -> str:
-    return safe_next(request.form.get("next"), url_for("home.index"))
+    return redirect_next(url_for("home.index"))

@@ -70,7 +70,7 @@ class QuestionType:
         return ""
 
     def _invalid(self, question: dict, message: str) -> Invalid:
-        return Invalid([{"field": str(question.get("id", "")), "message": message}])
+        return Invalid(details=[{"field": str(question.get("id", "")), "message": message}])
 
     # ---------------------------------------------------------------- attempts
 

@@ -123,7 +123,7 @@ def save(attempt: Attempt, user: User, answers: dict, now: datetime | None = Non
     if attempt.submitted:
         raise Conflict(_("This attempt is already submitted."))
     if not isinstance(answers, dict):
-        raise Invalid([{"field": "answers", "message": _("Answers are {question id: value}.")}])
+        raise Invalid(details=[{"field": "answers", "message": _("Answers are {question id: value}.")}])
     clean, details = {}, []
     for key, raw in answers.items():
         try:
@@ -141,7 +141,7 @@ def save(attempt: Attempt, user: User, answers: dict, now: datetime | None = Non
         except Invalid as exc:
             details.extend(exc.details)
     if details:
-        raise Invalid(details)
+        raise Invalid(details=details)
     if clean:
         # One statement whatever the number of answers; a question saved by the other
         # tab meanwhile is simply overwritten by this newer value.
@@ -220,7 +220,7 @@ def grade(attempt: Attempt, question_index: int, points: float, feedback: str, g
     try:
         question = attempt.quiz.questions[int(question_index)]
     except (ValueError, TypeError, IndexError):
-        raise Invalid([{"field": "question", "message": _("No such question.")}]) from None
+        raise Invalid(details=[{"field": "question", "message": _("No such question.")}]) from None
     question_type = type_of(question)
     if not question_type.graded_by_hand:
         details.append({"field": "question", "message": _("Only essays are graded by hand.")})
@@ -232,7 +232,7 @@ def grade(attempt: Attempt, question_index: int, points: float, feedback: str, g
     if not 0 <= points <= maximum:
         details.append({"field": "points", "message": _("Points are between 0 and %(m)s.", m=maximum)})
     if details:
-        raise Invalid(details)
+        raise Invalid(details=details)
     row = db.session.scalar(sa.select(AttemptAnswer).where(
         AttemptAnswer.attempt_id == attempt.id, AttemptAnswer.question == int(question_index)))
     if row is None:

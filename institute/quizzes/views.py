@@ -8,6 +8,7 @@ from ..access import login_required, roles_required
 from ..errors import Conflict, Invalid
 from ..questions import type_of
 from ..questions.web import question_partials
+from ..web import error_messages, flash_error, wants_json
 from . import attempts
 from .access import attempt_for, check_grader, grades, grading_scope, may_take, quiz_for, teaches_quiz
 from .charts import bar
@@ -35,7 +36,7 @@ def start(quiz_id: int):
     try:
         attempt, _created = attempts.start(quiz, current_user)
     except Conflict as exc:
-        flash(exc.message, "error")
+        flash_error(exc)
         return redirect(url_for("quizzes.quiz", quiz_id=quiz.id))
     return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
 
@@ -59,16 +60,14 @@ def _save_form(attempt) -> int:
 @roles_required("trainee")
 def save(attempt_id: int):
     attempt = attempt_for(attempt_id, current_user, "answer")
-    wants_json = request.accept_mimetypes.best == "application/json"  # the autosave script
     try:
         saved = _save_form(attempt)
     except (Conflict, Invalid) as exc:
-        if wants_json:
-            return jsonify({"error": exc.message}), exc.status
-        flash(exc.message if isinstance(exc, Conflict) else
-              "; ".join(d["message"] for d in exc.details), "error")
+        if wants_json():  # the autosave script reads the one error envelope
+            raise
+        flash_error(exc)
     else:
-        if wants_json:
+        if wants_json():
             return jsonify({"saved": saved})
         flash(_("Your answers are saved."), "success")
     return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
@@ -82,10 +81,8 @@ def submit(attempt_id: int):
         if not attempts.expire_if_due(attempt):
             _save_form(attempt)
             attempts.submit(attempt, current_user)
-    except Invalid as exc:
-        flash("; ".join(d["message"] for d in exc.details), "error")
-    except Conflict as exc:
-        flash(exc.message, "error")
+    except (Conflict, Invalid) as exc:
+        flash_error(exc)
     return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
 
 
@@ -106,14 +103,14 @@ def grade(attempt_id: int, question: int):
             attempts.grade(attempt, question, request.form.get("points"), request.form.get("feedback", ""),
                            current_user)
         except (Invalid, Conflict) as exc:
-            errors = [d["message"] for d in exc.details] or [exc.message]
+            errors = error_messages(exc)
         else:
             flash(_("The grade is saved; the attempt's score is %(p)s%%.", p=attempt.percent), "success")
             return redirect(url_for("quizzes.grading"))
     view = attempts.payload(attempt)
     item = next((q for q in view["questions"] if q["id"] == str(question)), None)
     if item is None or not type_of(item["kind"]).graded_by_hand:
-        raise Invalid([{"field": "question", "message": _("Only essays are graded by hand.")}])
+        raise Invalid(details=[{"field": "question", "message": _("Only essays are graded by hand.")}])
     return render_template("quizzes/grade.html", attempt=attempt, item=item, errors=errors), \
         422 if errors else 200
 

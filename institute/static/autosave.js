@@ -6,6 +6,13 @@
   if (!form) { return; }
   var status = document.getElementById("autosave-status");
   var dirty = false;
+  // A refusal is the site's one error envelope, {"error": {code, message, details}}; say it
+  // as a page's flash does (institute/web.py error_messages): the details, else the message.
+  function refusal(body) {
+    var error = (body && body.error) || {};
+    var said = (error.details || []).map(function (d) { return d.message; }).filter(Boolean);
+    return said.length ? said.join("; ") : (error.message || "Not saved");
+  }
   function save() {
     if (!dirty) { return; }
     dirty = false;
@@ -13,9 +20,13 @@
       method: "POST", body: new FormData(form), credentials: "same-origin",
       headers: { "Accept": "application/json" }
     }).then(function (response) {
+      var type = response.headers.get("Content-Type") || "";
+      if (type.indexOf("application/json") !== 0) {  // e.g. the login page after the session ended
+        dirty = true; status.textContent = "Not saved: reload the page"; return;
+      }
       return response.json().then(function (body) {
         if (response.ok) { status.textContent = "Saved " + new Date().toLocaleTimeString(); }
-        else { status.textContent = body.error || "Not saved"; }
+        else { status.textContent = refusal(body); }
       });
     }).catch(function () { dirty = true; status.textContent = "Not saved: offline?"; });
   }

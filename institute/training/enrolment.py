@@ -52,7 +52,7 @@ def check_csv(session: TrainingSession, data: bytes | str) -> list[dict]:
     try:
         text = data.decode("utf-8") if isinstance(data, bytes) else data
     except UnicodeDecodeError as exc:
-        raise Invalid([{"file": FILE, "line": data[:exc.start].count(b"\n") + 1,
+        raise Invalid(details=[{"file": FILE, "line": data[:exc.start].count(b"\n") + 1,
                         "message": _("The file is not UTF-8 text.")}]) from exc
     rows, problems = _rows(text)
     _lock(session)
@@ -88,8 +88,8 @@ def check_csv(session: TrainingSession, data: bytes | str) -> list[dict]:
         problems.append({"file": FILE, "line": None,
                          "message": _("%(n)s fellows to enrol but %(l)s seat(s) left.", n=new, l=left)})
     if problems:
-        raise Invalid(sorted(problems, key=lambda p: p["line"] or 0),
-                      _("%(n)s problem(s) in the file; nobody was enrolled.", n=len(problems)))
+        raise Invalid(_("%(n)s problem(s) in the file; nobody was enrolled.", n=len(problems)),
+                      details=sorted(problems, key=lambda p: p["line"] or 0))
     return [row for _line, row in rows]
 
 

@@ -90,7 +90,7 @@ def _session_values(data: dict) -> tuple[dict, list[Course], list[User]]:
     courses = _courses(data.get("courses") or [], details)
     instructors = _instructors(data.get("instructors") or [], details, starts, ends)
     if details:
-        raise Invalid(details)
+        raise Invalid(details=details)
     values = dict(title=title[:200], year=year, sequence=sequence, seats=seats, starts_on=starts,
                   ends_on=ends, applications_open=opens, applications_close=closes,
                   place=str(data.get("place") or "").strip()[:200],
@@ -163,7 +163,7 @@ def create_session(data: dict) -> TrainingSession:
     if db.session.scalar(sa.select(TrainingSession.id).where(
             TrainingSession.year == values["year"], TrainingSession.sequence == values["sequence"])):
         raise Conflict(_("Session %(y)s-%(s)s already exists.", y=values["year"], s=values["sequence"]),
-                       [{"field": "sequence"}])
+                       details=[{"field": "sequence"}])
     session = TrainingSession(**values)
     _set_links(session, courses, instructors)
     db.session.add(session)
@@ -351,7 +351,7 @@ def apply(session: TrainingSession, user: User, motivation: str, country: str | 
     if country and country not in COUNTRY_CODES:
         details.append({"field": "country", "message": _("Unknown country code: %(code)s", code=country)})
     if details:
-        raise Invalid(details)
+        raise Invalid(details=details)
     if db.session.scalar(sa.select(Application.id).where(
             Application.session_id == session.id, Application.user_id == user.id)):
         raise Conflict(_("You have already applied to this session."))
@@ -380,7 +380,7 @@ def decide_many(session: TrainingSession, application_ids: list[int], decision: 
                 admin: User) -> list[Application]:
     """Decide several applications of one session at once, all or none."""
     if decision not in DECISIONS:
-        raise Invalid([{"field": "decision", "message": _("Decide accept, waitlist or reject.")}])
+        raise Invalid(details=[{"field": "decision", "message": _("Decide accept, waitlist or reject.")}])
     if session.closed_at is not None:
         raise Conflict(_("This session is closed."))
     _lock(session)

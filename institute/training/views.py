@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -10,9 +10,9 @@ from flask_login import current_user
 from ..access import login_required, public, roles_required
 from ..accounts.countries import country_choices
 from ..courses.services import catalogue
-from ..errors import Conflict, Invalid
+from ..errors import Conflict, Invalid, NotFound
 from ..spreadsheets import csv_response
-from ..web import apply_errors
+from ..web import apply_errors, flash_error
 from . import services
 from .charts import progress_chart
 from .enrolment import enrol_csv
@@ -65,7 +65,7 @@ def apply(session_id: int):
         except Invalid as exc:
             apply_errors(form, exc)
         except Conflict as exc:
-            flash(exc.message, "error")  # shown whatever the page shows in place of the form
+            flash_error(exc)  # shown whatever the page shows in place of the form
             status = 409
         else:
             flash(_("Your application is received. We will write to you when it is decided."), "success")
@@ -115,7 +115,7 @@ def fellow(session_id: int, user_id: int):
     services.fellow_progress_for(session, user_id, current_user)
     found = cohort_progress(session, [user_id])
     if not found:
-        abort(404)
+        raise NotFound(_("This person is not a fellow of this session."))
     return render_template("training/fellow.html", session=session, fellow=found[0])
 
 
@@ -162,10 +162,8 @@ def create_session():
     if form.validate_on_submit():
         try:
             session = services.create_session(_form_data(form))
-        except Invalid as exc:
+        except (Conflict, Invalid) as exc:
             apply_errors(form, exc)
-        except Conflict as exc:
-            form.form_errors.append(exc.message)
         else:
             flash(_("The session %(t)s is created.", t=session.title), "success")
             return redirect(url_for("training.applications", session_id=session.id))
@@ -180,10 +178,8 @@ def edit_session(session_id: int):
     if form.validate_on_submit():
         try:
             services.update_session(session, _form_data(form))
-        except Invalid as exc:
+        except (Conflict, Invalid) as exc:
             apply_errors(form, exc)
-        except Conflict as exc:
-            form.form_errors.append(exc.message)
         else:
             flash(_("The session is saved."), "success")
             return redirect(url_for("training.applications", session_id=session.id))
@@ -211,7 +207,7 @@ def applications(session_id: int):
             try:
                 services.decide_many(session, ids, decision, current_user)
             except (Conflict, Invalid) as exc:
-                flash(exc.message if isinstance(exc, Conflict) else exc.details[0]["message"], "error")
+                flash_error(exc)
             else:
                 flash(ngettext("%(num)d application decided.", "%(num)d applications decided.",
                                len(ids)), "success")
@@ -236,7 +232,7 @@ def enrol(session_id: int):
         except Invalid as exc:
             problems = exc.details
         except Conflict as exc:
-            form.form_errors.append(exc.message)
+            apply_errors(form, exc)
         else:
             flash(_("%(n)s fellows enrolled; %(i)s new people were sent a link to set a password.",
                     n=len(result.enrolled), i=len(result.invited)), "success")
