@@ -45,8 +45,9 @@ class Certificate(db.Model):
     courses: Mapped[list] = mapped_column(sa.JSON)  # titles as they were at issue
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime())
     issued_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
-    credential: Mapped[dict] = mapped_column(sa.JSON)  # the signed Open Badges 3.0 credential
-    pdf: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    # The credential and the PDF are read only to be downloaded: lists leave them behind.
+    credential: Mapped[dict] = mapped_column(sa.JSON, deferred=True)  # the signed Open Badges 3.0 credential
+    pdf: Mapped[bytes] = mapped_column(sa.LargeBinary, deferred=True)
     pdf_sha256: Mapped[str] = mapped_column(sa.String(64))
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     revocation_reason: Mapped[str] = mapped_column(sa.Text, default="")
@@ -67,6 +68,6 @@ class CertificateFile(CreatedMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     certificate_id: Mapped[int] = mapped_column(sa.ForeignKey("certificates.id", ondelete="CASCADE"),
                                                 index=True)
-    pdf: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    pdf: Mapped[bytes] = mapped_column(sa.LargeBinary, deferred=True)
     pdf_sha256: Mapped[str] = mapped_column(sa.String(64))
     replaced_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))

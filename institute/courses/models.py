@@ -56,7 +56,7 @@ class CourseBlob(db.Model):
 
     sha256: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
     size: Mapped[int]
-    data: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    data: Mapped[bytes] = mapped_column(sa.LargeBinary, deferred=True)  # services read it by column
 
 
 class CourseRevision(CreatedMixin, db.Model):
@@ -84,8 +84,9 @@ class CourseRevision(CreatedMixin, db.Model):
     topics: Mapped[list] = mapped_column(sa.JSON, default=list)
     hours: Mapped[float | None]
     overview_html: Mapped[str] = mapped_column(sa.Text, default="")
-    # Lower-cased title, summary, topics and module text: what catalogue search reads.
-    search_text: Mapped[str] = mapped_column(sa.Text, default="")
+    # Lower-cased title, summary, topics and module text: what catalogue search reads, in
+    # SQL only; as long as the course, so never loaded with a revision.
+    search_text: Mapped[str] = mapped_column(sa.Text, default="", deferred=True)
 
     course: Mapped[Course] = relationship(foreign_keys=[course_id])
     author: Mapped[User | None] = relationship(foreign_keys=[author_id])

@@ -235,7 +235,7 @@ def catalogue(user: User | None, query: str = "", partner: str = "", language: s
         sa.select(Course, CourseRevision)
         .join(CourseRevision, CourseRevision.id == shown)
         .join(Partner, Partner.id == Course.partner_id)
-        .options(joinedload(Course.partner))
+        .options(joinedload(Course.partner), sa.orm.selectinload(Course.derived_from))
     )
     if partner:
         stmt = stmt.where(Partner.code == partner.upper())
@@ -276,6 +276,7 @@ def review_queue() -> list[Course]:
         sa.select(Course).where(Course.latest_revision_id.is_not(None),
                                 sa.or_(Course.published_revision_id.is_(None),
                                        Course.published_revision_id != Course.latest_revision_id))
+        .options(sa.orm.selectinload(Course.latest), sa.orm.selectinload(Course.published))
         .order_by(Course.slug)
     ))
 

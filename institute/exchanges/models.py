@@ -93,7 +93,7 @@ class ExchangeFile(CreatedMixin, db.Model):
     name: Mapped[str] = mapped_column(sa.String(200))
     content_type: Mapped[str] = mapped_column(sa.String(100))
     size: Mapped[int]
-    data: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    data: Mapped[bytes] = mapped_column(sa.LargeBinary, deferred=True)  # read only to be downloaded
 
 
 class ExchangeEvent(db.Model):

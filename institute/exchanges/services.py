@@ -64,9 +64,12 @@ def propose(actor: User, teacher: str, home: str, host: str, starts_on, ends_on,
         details.append({"field": "ends_on", "message": _("The exchange cannot end before it starts.")})
     if start and start <= today:
         details.append({"field": "starts_on", "message": _("A proposed exchange starts in the future.")})
+    slugs = [str(slug) for slug in ([courses] if isinstance(courses, str) else courses or [])]
+    found = {c.slug: c for c in db.session.scalars(sa.select(Course).where(Course.slug.in_(set(slugs))))} \
+        if slugs else {}
     course_rows = []
-    for slug in ([courses] if isinstance(courses, str) else courses or []):
-        course = db.session.scalar(sa.select(Course).where(Course.slug == str(slug)))
+    for slug in slugs:
+        course = found.get(slug)
         if course is None:
             details.append({"field": "courses", "message": _("Unknown course: %(s)s", s=slug)})
         elif course not in course_rows:
@@ -143,6 +146,16 @@ def overlapping(teacher_id: int, starts_on: date, ends_on: date, exclude: int | 
     return list(db.session.scalars(stmt))
 
 
+def overlapping_of(teacher_ids: list[int], starts_on: date, ends_on: date) -> dict[int, list[Exchange]]:
+    """Each of these teachers' approved exchanges that overlap these dates, in one statement."""
+    found: dict[int, list[Exchange]] = {}
+    for exchange in db.session.scalars(sa.select(Exchange).where(
+            Exchange.teacher_id.in_(teacher_ids), Exchange.status == "approved",
+            Exchange.starts_on <= ends_on, Exchange.ends_on >= starts_on).order_by(Exchange.id)):
+        found.setdefault(exchange.teacher_id, []).append(exchange)
+    return found
+
+
 def decide(exchange: Exchange, decision: str, actor: User, report: str = "",
            today: date | None = None) -> Exchange:
     """Move an exchange to its next state, if the actor may and the rules allow."""
@@ -204,6 +217,15 @@ def get_exchange(exchange_id: int) -> Exchange:
     return exchange
 
 
+def teacher_candidates(actor: User) -> list[User]:
+    """Whom ``actor`` may name as the teacher of a proposal: anyone of a partner
+    institution for an admin; their own institution's people for partner staff."""
+    stmt = sa.select(User).where(User.partner_id.is_not(None)).order_by(User.created_at.desc(), User.id.desc())
+    if not actor.has_role("admin"):
+        stmt = stmt.where(User.partner_id == actor.partner_id)
+    return list(db.session.scalars(stmt.limit(1000)).unique())
+
+
 def may_see(user: User, exchange: Exchange) -> bool:
     return (user.has_role("admin", "instructor") or user.id == exchange.teacher_id
             or (user.partner_id in (exchange.home_partner_id, exchange.host_partner_id)
@@ -214,7 +236,9 @@ def visible(user: User, year: int | None = None, partner: str | None = None,
             status: str | None = None) -> list[Exchange]:
     """The exchanges the user may see: all for admins and instructors; their
     institution's for partner staff; their own for teachers."""
-    stmt = sa.select(Exchange).order_by(Exchange.starts_on, Exchange.id)
+    # The files' names and sizes come with the list (the API shows them); their bytes stay
+    # behind (deferred on the model) until one is downloaded.
+    stmt = sa.select(Exchange).options(sa.orm.selectinload(Exchange.files)).order_by(Exchange.starts_on, Exchange.id)
     if not user.has_role("admin", "instructor"):
         mine = Exchange.teacher_id == user.id
         if user.has_role("partner") and user.partner_id:

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..access import login_required, roles_required
-from ..accounts.services import list_partners, search_users
+from ..accounts.services import list_partners
 from ..courses.services import catalogue
 from ..door import YEARS, query_int
 from ..errors import Conflict, Forbidden, Invalid, NotFound
@@ -41,8 +41,7 @@ def index():
 
 def _form_context(values=None, errors=None):
     partners = list_partners()
-    teachers = [u for u in search_users("", 1, 1000).items
-                if u.partner_id and (current_user.has_role("admin") or u.partner_id == current_user.partner_id)]
+    teachers = services.teacher_candidates(current_user)
     chosen = values.getlist("courses") if hasattr(values, "getlist") else []
     return {"partners": partners, "teachers": teachers, "courses": catalogue(current_user),
             "values": values or {}, "chosen": chosen, "errors": errors or []}

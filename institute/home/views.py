@@ -7,8 +7,7 @@ from ..access import login_required, public
 from ..accounts.forms import ConfirmForm
 from ..accounts.services import choose_locale, is_supported_locale
 from ..certificates.services import of_user as certificates_of
-from ..training.models import ApplicationStatus
-from ..training.progress import completion
+from ..training.progress import completions
 from ..training.services import list_sessions, my_applications, taught_session_ids
 from ..web import redirect_next
 
@@ -25,10 +24,9 @@ def index():
 @login_required
 def dashboard():
     applications = my_applications(current_user) if current_user.has_role("trainee") else []
-    studies = [(a.session, completion(a.session, current_user))
-               for a in applications if a.status == ApplicationStatus.ACCEPTED]
+    studies = completions(current_user, applications)
     taught = taught_session_ids(current_user)
-    teaching = [s for s in list_sessions() if s.id in taught] if taught else []
+    teaching = list_sessions(ids=taught) if taught else []
     return render_template("home/dashboard.html", applications=applications, studies=studies,
                            teaching=teaching, certificates=certificates_of(current_user))
 

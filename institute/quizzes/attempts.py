@@ -250,8 +250,10 @@ def grade(attempt: Attempt, question_index: int, points: float, feedback: str, g
 def pending_essays(scope: list[tuple[int, int]] | None) -> list[tuple[Attempt, int]]:
     """Submitted essay answers waiting for a grade, within ``scope``: (course id, fellow id)
     pairs as ``training.grading_scope`` gives them; all when None."""
+    # The fellows and quizzes the list names come with it, not one lookup per row.
     stmt = (sa.select(AttemptAnswer, Attempt)
             .join(Attempt, Attempt.id == AttemptAnswer.attempt_id)
+            .options(sa.orm.joinedload(Attempt.user), sa.orm.selectinload(Attempt.quiz))
             .where(Attempt.submitted_at.is_not(None), AttemptAnswer.fraction.is_(None))
             .order_by(Attempt.submitted_at))
     if scope is not None:
@@ -260,7 +262,7 @@ def pending_essays(scope: list[tuple[int, int]] | None) -> list[tuple[Attempt, i
         stmt = (stmt.join(Quiz, Quiz.id == Attempt.quiz_id)
                 .join(CourseRevision, CourseRevision.id == Quiz.revision_id)
                 .where(sa.tuple_(CourseRevision.course_id, Attempt.user_id).in_(scope)))
-    return [(attempt, answer.question) for answer, attempt in db.session.execute(stmt)]
+    return [(attempt, answer.question) for answer, attempt in db.session.execute(stmt).unique()]
 
 
 # ------------------------------------------------------------ what is shown

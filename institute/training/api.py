@@ -74,7 +74,8 @@ FELLOW = obj({
 )
 def list_sessions():
     sessions = services.list_sessions(upcoming_only=request.args.get("upcoming") == "1")
-    return jsonify({"sessions": [session_json(s) for s in sessions]})
+    left = services.seats_left_of(sessions)
+    return jsonify({"sessions": [session_json(s, left[s.id]) for s in sessions]})
 
 
 @training_api.endpoint(

@@ -17,7 +17,7 @@ from ..extensions import db
 from ..links import external_url
 from ..notifications.services import notify
 from .models import Application, ApplicationStatus, TrainingSession
-from .services import _lock, accepted_count
+from .services import _lock, seats_left
 
 COLUMNS = ("email", "name", "country", "partner")
 FILE = "enrolment.csv"
@@ -83,7 +83,7 @@ def check_csv(session: TrainingSession, data: bytes | str) -> list[dict]:
             problem(_("%(e)s is already in the cohort", e=email))
         row["email"] = email
     new = len({r["email"] for _l, r in rows} - cohort)
-    left = session.seats - accepted_count(session)
+    left = seats_left(session)
     if new > left:
         problems.append({"file": FILE, "line": None,
                          "message": _("%(n)s fellows to enrol but %(l)s seat(s) left.", n=new, l=left)})

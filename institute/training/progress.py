@@ -85,9 +85,10 @@ class FellowProgress:
         return reasons
 
 
-def _course_outlines(session: TrainingSession):
-    courses = [link.course for link in session.course_links]
-    revision_ids = [c.published_revision_id for c in courses if c.published_revision_id]
+def _course_outlines(sessions: list[TrainingSession]) -> dict[int, list[tuple]]:
+    """Each session's courses with their published titles, modules and quizzes."""
+    courses = [link.course for session in sessions for link in session.course_links]
+    revision_ids = sorted({c.published_revision_id for c in courses if c.published_revision_id})
     modules: dict[int, list[tuple[str, str]]] = {r: [] for r in revision_ids}
     for revision_id, slug, title in db.session.execute(
             sa.select(Module.revision_id, Module.slug, Module.title)
@@ -100,8 +101,38 @@ def _course_outlines(session: TrainingSession):
         quizzes[revision_id].append((quiz_id, title))
     titles = {revision_id: title for revision_id, title in db.session.execute(
         sa.select(CourseRevision.id, CourseRevision.title).where(CourseRevision.id.in_(revision_ids)))}
-    return [(c, titles.get(c.published_revision_id, c.slug), modules.get(c.published_revision_id, []),
-             quizzes.get(c.published_revision_id, [])) for c in courses]
+    return {session.id: [(c, titles.get(c.published_revision_id, c.slug), modules.get(c.published_revision_id, []),
+                          quizzes.get(c.published_revision_id, []))
+                         for c in (link.course for link in session.course_links)]
+            for session in sessions}
+
+
+def _progress(sessions: list[TrainingSession], applications: list[Application]) -> dict[int, list[FellowProgress]]:
+    """The progress of each accepted application, by session: the same fixed number of
+    statements for one session or many, one fellow or a whole cohort."""
+    outlines = _course_outlines(sessions)
+    fellow_ids = sorted({a.user_id for a in applications})
+    course_ids = sorted({c.id for outline in outlines.values() for c, *_ in outline})
+    done: dict[tuple[int, int], set[str]] = {}
+    if fellow_ids and course_ids:
+        for user_id, course_id, slug in db.session.execute(
+                sa.select(ModuleCompletion.user_id, ModuleCompletion.course_id, ModuleCompletion.module_slug)
+                .where(ModuleCompletion.user_id.in_(fellow_ids), ModuleCompletion.course_id.in_(course_ids))):
+            done.setdefault((user_id, course_id), set()).add(slug)
+    quiz_ids = sorted({q for outline in outlines.values() for *_, quizzes in outline for q, _t in quizzes})
+    passed = passed_quizzes(fellow_ids, quiz_ids)
+    pending = pending_quizzes(fellow_ids, quiz_ids)
+    result: dict[int, list[FellowProgress]] = {session.id: [] for session in sessions}
+    for application in applications:
+        fellow = FellowProgress(application.user, application)
+        for course, title, modules, quizzes in outlines[application.session_id]:
+            fellow.courses.append(CourseProgress(
+                course.slug, title, modules,
+                done.get((application.user_id, course.id), set()), quizzes,
+                {q for q, _t in quizzes if (application.user_id, q) in passed},
+                {q for q, _t in quizzes if (application.user_id, q) in pending}))
+        result[application.session_id].append(fellow)
+    return result
 
 
 def cohort_progress(session: TrainingSession, user_ids: list[int] | None = None) -> list[FellowProgress]:
@@ -112,33 +143,18 @@ def cohort_progress(session: TrainingSession, user_ids: list[int] | None = None)
             .order_by(Application.created_at, Application.id))
     if user_ids is not None:
         stmt = stmt.where(Application.user_id.in_(user_ids))
-    applications = list(db.session.scalars(stmt).unique())
-    outlines = _course_outlines(session)
-    fellow_ids = [a.user_id for a in applications]
-    done: dict[tuple[int, int], set[str]] = {}
-    if fellow_ids and outlines:
-        for user_id, course_id, slug in db.session.execute(
-                sa.select(ModuleCompletion.user_id, ModuleCompletion.course_id, ModuleCompletion.module_slug)
-                .where(ModuleCompletion.user_id.in_(fellow_ids),
-                       ModuleCompletion.course_id.in_([c.id for c, *_ in outlines]))):
-            done.setdefault((user_id, course_id), set()).add(slug)
-    quiz_ids = [q for *_, quizzes in outlines for q, _t in quizzes]
-    passed = passed_quizzes(fellow_ids, quiz_ids)
-    pending = pending_quizzes(fellow_ids, quiz_ids)
-    result = []
-    for application in applications:
-        fellow = FellowProgress(application.user, application)
-        for course, title, modules, quizzes in outlines:
-            fellow.courses.append(CourseProgress(
-                course.slug, title, modules,
-                done.get((application.user_id, course.id), set()), quizzes,
-                {q for q, _t in quizzes if (application.user_id, q) in passed},
-                {q for q, _t in quizzes if (application.user_id, q) in pending}))
-        result.append(fellow)
-    return result
+    return _progress([session], list(db.session.scalars(stmt).unique()))[session.id]
 
 
 def completion(session: TrainingSession, user: User) -> FellowProgress | None:
     """The fellow's progress in the session, or None when not in its cohort."""
     found = cohort_progress(session, [user.id])
     return found[0] if found else None
+
+
+def completions(user: User, applications: list[Application]) -> list[tuple[TrainingSession, FellowProgress]]:
+    """The user's progress in the session of each of their accepted applications, at once
+    (the dashboard's list of studies)."""
+    accepted = [a for a in applications if a.user_id == user.id and a.status == ApplicationStatus.ACCEPTED]
+    progress = _progress([a.session for a in accepted], accepted)
+    return [(a.session, progress[a.session_id][0]) for a in accepted]

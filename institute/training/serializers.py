@@ -2,10 +2,11 @@
 
 from .models import Application, TrainingSession
 from .progress import FellowProgress
-from .services import accepted_count, window
+from .services import seats_left, window
 
 
-def session_json(session: TrainingSession) -> dict:
+def session_json(session: TrainingSession, left: int | None = None) -> dict:
+    """A session; lists pass ``left`` from ``seats_left_of`` rather than count per session."""
     opens, closes = window(session)
     return {
         "id": session.id,
@@ -16,7 +17,7 @@ def session_json(session: TrainingSession) -> dict:
         "ends_on": session.ends_on.isoformat(),
         "place": session.place,
         "seats": session.seats,
-        "seats_left": max(session.seats - accepted_count(session), 0),
+        "seats_left": seats_left(session) if left is None else left,
         "applications_open": opens.isoformat() if opens else None,
         "applications_close": closes.isoformat(),
         "closed": session.closed_at is not None,

@@ -14,12 +14,12 @@ from flask_babel import gettext as _
 from ..access import role_refusal
 from ..accounts.countries import COUNTRY_CODES
 from ..accounts.models import Role, User, UserRole
-from ..accounts.services import user_by_email
+from ..accounts.services import users_by_email
 from ..courses.models import Course
 from ..database import lock_row, utcnow
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..exchanges.models import Exchange, ExchangeStatus
-from ..exchanges.services import overlapping
+from ..exchanges.services import overlapping_of
 from ..extensions import db
 from ..notifications.services import notify
 from .models import (
@@ -101,9 +101,13 @@ def _session_values(data: dict) -> tuple[dict, list[Course], list[User]]:
 def _courses(slugs, details: list[dict]) -> list[Course]:
     if isinstance(slugs, str):
         slugs = [s for s in slugs.replace(",", " ").split() if s]
+    slugs = [str(slug) for slug in slugs]
+    # One statement for all of them, then the checks in the order given.
+    found = {c.slug: c for c in db.session.scalars(sa.select(Course).where(Course.slug.in_(set(slugs))))} \
+        if slugs else {}
     courses = []
     for slug in slugs:
-        course = db.session.scalar(sa.select(Course).where(Course.slug == str(slug)))
+        course = found.get(slug)
         if course is None:
             details.append({"field": "courses", "message": _("Unknown course: %(s)s", s=slug)})
         elif course.published_revision_id is None:
@@ -119,13 +123,19 @@ def _instructors(emails, details: list[dict], starts: date | None = None,
     instructors and admins, the approved exchange overlapping the session for a guest."""
     if isinstance(emails, str):
         emails = [e for e in emails.replace(",", " ").split() if e]
+    emails = [str(email) for email in emails]
+    # A fixed number of statements whatever the number of teachers: the accounts, then
+    # the guests' approved exchanges over the session's dates.
+    users = users_by_email(emails)
+    guests = [u.id for u in users.values() if not u.has_role("instructor", "admin")]
+    exchanges = overlapping_of(guests, starts, ends) if guests and starts and ends else {}
     teachers: list[tuple[User, int | None]] = []
     for email in emails:
-        user = user_by_email(str(email))
+        user = users.get(email)
         staff = user is not None and user.has_role("instructor", "admin")
         exchange = None
-        if user is not None and not staff and starts and ends:
-            exchange = next(iter(overlapping(user.id, starts, ends)), None)
+        if user is not None and not staff:
+            exchange = next(iter(exchanges.get(user.id, ())), None)
         if user is None or not (staff or exchange):
             details.append({"field": "instructors",
                             "message": _("%(e)s is neither an instructor nor a guest teacher on an "
@@ -146,13 +156,18 @@ def teacher_candidates(session: TrainingSession | None = None,
         exchanges = sa.select(Exchange).where(Exchange.status == ExchangeStatus.APPROVED,
                                               Exchange.ends_on >= session.starts_on,
                                               Exchange.starts_on <= session.ends_on)
-    guest_exchanges = {e.teacher_id: e for e in db.session.scalars(exchanges.order_by(Exchange.starts_on))}
+    # The database picks the candidates (a subquery each, no list of ids passed back and
+    # forth); the exchanges come without their teachers, who are the users read next.
+    guests = exchanges.with_only_columns(Exchange.teacher_id)
+    guest_exchanges = {e.teacher_id: e for e in db.session.scalars(
+        exchanges.options(sa.orm.lazyload(Exchange.teacher), sa.orm.lazyload(Exchange.course_links))
+        .order_by(Exchange.starts_on))}
     chosen = sa.select(SessionInstructor.user_id).where(
         SessionInstructor.session_id == (session.id if session else None))
     instructors = sa.select(UserRole.user_id).where(UserRole.role == Role.INSTRUCTOR)
     users = db.session.scalars(sa.select(User).where(
         User.active.is_(True),
-        sa.or_(User.id.in_(instructors), User.id.in_(list(guest_exchanges)), User.id.in_(chosen)))
+        sa.or_(User.id.in_(instructors), User.id.in_(guests), User.id.in_(chosen)))
         .order_by(User.name)).unique()
     return [(user, None if user.has_role("instructor", "admin") else guest_exchanges.get(user.id))
             for user in users]
@@ -208,8 +223,15 @@ def get_session(session_id: int) -> TrainingSession:
     return session
 
 
-def list_sessions(upcoming_only: bool = False, today: date | None = None) -> list[TrainingSession]:
-    stmt = sa.select(TrainingSession).order_by(TrainingSession.starts_on.desc())
+def list_sessions(upcoming_only: bool = False, today: date | None = None,
+                  ids: set[int] | None = None) -> list[TrainingSession]:
+    """Sessions, newest first (those not over and not closed; those of ``ids``), with their
+    courses' published revisions: the lists show each course's title."""
+    stmt = (sa.select(TrainingSession).order_by(TrainingSession.starts_on.desc())
+            .options(sa.orm.selectinload(TrainingSession.course_links).joinedload(SessionCourse.course)
+                     .selectinload(Course.published)))
+    if ids is not None:
+        stmt = stmt.where(TrainingSession.id.in_(ids))
     if upcoming_only:
         stmt = stmt.where(TrainingSession.ends_on >= (today or date.today()),
                           TrainingSession.closed_at.is_(None))
@@ -286,6 +308,27 @@ def accepted_count(session: TrainingSession) -> int:
         Application.session_id == session.id, Application.status == ApplicationStatus.ACCEPTED))
 
 
+def accepted_counts(sessions: list[TrainingSession]) -> dict[int, int]:
+    """The size of each session's cohort, in one statement."""
+    ids = [s.id for s in sessions]
+    counts = dict(db.session.execute(
+        sa.select(Application.session_id, sa.func.count()).where(
+            Application.session_id.in_(ids), Application.status == ApplicationStatus.ACCEPTED)
+        .group_by(Application.session_id)).all()) if ids else {}
+    return {session_id: counts.get(session_id, 0) for session_id in ids}
+
+
+def seats_left(session: TrainingSession) -> int:
+    """The seats not taken by accepted fellows: what pages show and accepting may fill."""
+    return max(session.seats - accepted_count(session), 0)
+
+
+def seats_left_of(sessions: list[TrainingSession]) -> dict[int, int]:
+    """``seats_left`` of each session, in one statement: for lists."""
+    counts = accepted_counts(sessions)
+    return {s.id: max(s.seats - counts[s.id], 0) for s in sessions}
+
+
 def _lock(session: TrainingSession) -> TrainingSession:
     """Serialise changes to one session's cohort (see the module's docstring)."""
     lock_row(TrainingSession, session.id)
@@ -327,7 +370,9 @@ def applications_of(session: TrainingSession) -> list[Application]:
 
 
 def my_applications(user: User) -> list[Application]:
+    """The user's applications, newest first, with their sessions (the dashboard names them)."""
     return list(db.session.scalars(sa.select(Application).where(Application.user_id == user.id)
+                                   .options(sa.orm.selectinload(Application.session))
                                    .order_by(Application.created_at.desc())))
 
 
@@ -396,9 +441,9 @@ def decide_many(session: TrainingSession, application_ids: list[int], decision: 
         raise Conflict(_("A withdrawn application cannot be decided."))
     changing = [a for a in applications if a.status != status]
     if status == ApplicationStatus.ACCEPTED:
-        left = session.seats - accepted_count(session)
+        left = seats_left(session)
         if len(changing) > left:
-            raise Conflict(_("The session is full: %(n)s seat(s) left.", n=max(left, 0)))
+            raise Conflict(_("The session is full: %(n)s seat(s) left.", n=left))
     freed = sum(1 for a in changing if a.status == ApplicationStatus.ACCEPTED)
     for application in changing:
         application.status = status
@@ -427,7 +472,7 @@ def _tell_decision(application: Application) -> None:
 
 def _promote(session: TrainingSession) -> Application | None:
     """Give a free seat to the oldest waitlisted application, and tell that fellow."""
-    if accepted_count(session) >= session.seats:
+    if seats_left(session) == 0:
         return None
     oldest = db.session.scalar(sa.select(Application).where(
         Application.session_id == session.id, Application.status == ApplicationStatus.WAITLISTED)

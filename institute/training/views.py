@@ -47,7 +47,7 @@ def session(session_id: int):
     return render_template("training/session.html", session=session, form=form,
                            application=_my_application(session), open=services.is_open(session),
                            window=services.window(session),
-                           seats_left=max(session.seats - services.accepted_count(session), 0),
+                           seats_left=services.seats_left(session),
                            teaches=services.teaches(current_user, session))
 
 
@@ -73,7 +73,7 @@ def apply(session_id: int):
     return render_template("training/session.html", session=session, form=form,
                            application=_my_application(session), open=services.is_open(session),
                            window=services.window(session),
-                           seats_left=max(session.seats - services.accepted_count(session), 0),
+                           seats_left=services.seats_left(session),
                            teaches=False), status
 
 
@@ -125,8 +125,9 @@ def fellow(session_id: int, user_id: int):
 @training.route("/admin/sessions")
 @roles_required("admin")
 def admin_sessions():
-    return render_template("training/admin_sessions.html", sessions=services.list_sessions(),
-                           accepted=services.accepted_count)
+    sessions = services.list_sessions()
+    return render_template("training/admin_sessions.html", sessions=sessions,
+                           accepted=services.accepted_counts(sessions))
 
 
 def _session_form(obj=None) -> SessionForm:
@@ -216,7 +217,7 @@ def applications(session_id: int):
         return csv_response(applications_csv(session), f"applications-{session.code}.csv")
     apps = services.applications_of(session)
     return render_template("training/applications.html", session=session, applications=apps,
-                           seats_left=max(session.seats - services.accepted_count(session), 0))
+                           seats_left=services.seats_left(session))
 
 
 @training.route("/admin/sessions/<int:session_id>/enrol", methods=["GET", "POST"])

@@ -1,0 +1,234 @@
+"""List pages and list API routes run as many statements for 20 rows as for 2.
+
+Each case builds a world with a few rows, counts the statements of one request,
+grows the world to many rows and counts again. A count that grows means a lookup
+per row (a lazy load, a count per session, a query in a loop).
+"""
+
+import re
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from institute.accounts.services import partner_by_code, user_by_email
+from institute.certificates.models import Certificate
+from institute.courses.services import get_course, mark_done
+from institute.database import utcnow
+from institute.exchanges.models import Exchange, ExchangeFile
+from institute.extensions import db
+from institute.notifications.services import notify
+from institute.quizzes import attempts
+from institute.training.models import Application
+from institute.training.services import get_session
+
+from .builders import create_course, create_session, create_user
+from .conftest import bearer, login
+
+TODAY = date.today()
+FEW, MANY = 2, 20
+
+
+@contextmanager
+def counted(app):
+    """The statements sent to the database inside the block."""
+    seen: list[str] = []
+    with app.app_context():
+        engine = db.engine
+
+    def before_cursor_execute(conn, cursor, statement, parameters, context, executemany):
+        seen.append(statement)
+
+    sa.event.listen(engine, "before_cursor_execute", before_cursor_execute)
+    try:
+        yield seen
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", before_cursor_execute)
+
+
+# ------------------------------------------------------------ growing worlds
+# Each grows its rows to ``n`` (called with FEW, then MANY) and keeps its people.
+
+
+class World:
+    def __init__(self, app):
+        self.app = app
+        self.n = 0
+        with app.app_context():
+            create_user(email="admin@example.org", roles="admin")
+            create_user(email="teacher@example.org", roles="instructor")
+            create_user(email="fellow@example.org")
+            create_user(email="staff@uca.example", roles="partner", partner="UCA")
+            create_course(slug="base", quiz=True)
+            self.setup()
+            db.session.commit()
+
+    def setup(self):
+        pass
+
+    def grow(self, n: int) -> None:
+        with self.app.app_context():
+            for i in range(self.n, n):
+                self.add(i)
+            db.session.commit()
+        self.n = n
+
+
+class Sessions(World):
+    """Sessions, each with a course of its own, a teacher and accepted fellows; the
+    fellow of the dashboard applies to each, the teacher teaches each."""
+
+    def add(self, i):
+        create_course(slug=f"course-{i}", quiz=False)
+        session = create_session(title=f"Session {i}", year=2030 + i, courses=["base", f"course-{i}"],
+                                 instructors=["teacher@example.org"], seats=10)
+        fellow = user_by_email("fellow@example.org")
+        db.session.add_all([Application(session_id=session.id, user=fellow, status="accepted",
+                                        motivation="m"),
+                            *(Application(session_id=session.id, user=create_user(), status="accepted",
+                                          motivation="m") for _ in range(2))])
+        db.session.flush()
+
+
+class Cohort(World):
+    """One session with its fellows (accepted, some progress) and their certificates."""
+
+    def setup(self):
+        self.session_id = create_session(courses=["base"], seats=100,
+                                         instructors=["teacher@example.org"]).id
+
+    def add(self, i):
+        session = get_session(self.session_id)
+        user = create_user(email=f"f{i}@example.org", partner="UCA")
+        db.session.add(Application(session_id=session.id, user=user, status="accepted",
+                                   motivation="I restore rangeland.", country="KG"))
+        db.session.add(Certificate(
+            serial=f"GDI-2026-1-{i + 1:04d}", code=f"code-{i}", kind="session", session_id=session.id,
+            user_id=user.id, number=i + 1, holder_name=user.name, title=session.title,
+            starts_on=session.starts_on, ends_on=session.ends_on, hours=2, courses=["Test Course"],
+            issued_at=utcnow(), credential={"proof": "x" * 2000}, pdf=b"%PDF" + b"x" * 200_000,
+            pdf_sha256="0" * 64))
+        db.session.flush()
+        mark_done(user, get_course("base"), "module-1")
+        quiz = get_course("base").published.quizzes[0]
+        attempt, _new = attempts.start(quiz, user)
+        attempts.save(attempt, user, {"0": 0, "2": "Straw checkerboards hold the sand in place."})
+        attempts.submit(attempt, user)
+        notify(user.email, "Welcome", "A message in the outbox.")
+
+
+class Exchanges(World):
+    """Approved exchanges from UCA to CICA, each with a course and a 200 kB file."""
+
+    def add(self, i):
+        teacher = create_user(email=f"t{i}@uca.example", roles="partner", partner="UCA")
+        start = date(TODAY.year, 1, 1) + timedelta(days=3 * i)
+        exchange = Exchange(teacher=teacher, home=partner_by_code("UCA"), host=partner_by_code("CICA"),
+                            starts_on=start, ends_on=start + timedelta(days=2), status="approved",
+                            purpose="Teach remote sensing practicals.")
+        db.session.add(exchange)
+        db.session.flush()
+        db.session.add(ExchangeFile(exchange_id=exchange.id, name="syllabus.pdf",
+                                    content_type="application/pdf", size=200_000, data=b"x" * 200_000))
+        db.session.flush()
+
+
+class Courses(World):
+    """Published courses, each with a draft waiting and each derived from a course of its
+    own that is no more than a draft (so not in a fellow's catalogue)."""
+
+    def add(self, i):
+        origin = create_course(slug=f"origin-{i}", quiz=False, publish=False).course
+        result = create_course(slug=f"course-{i}", quiz=False)
+        result.course.derived_from = origin
+        create_course(slug=f"course-{i}", quiz=False, publish=False, body="A new paragraph.")
+
+
+class Guests(World):
+    """Partner staff and guest teachers on approved exchanges: candidates on the forms."""
+
+    def add(self, i):
+        teacher = create_user(email=f"g{i}@uca.example", roles="partner", partner="UCA")
+        create_user(email=f"other{i}@cica.example", roles="partner", partner="CICA")
+        create_user(email=f"i{i}@example.org", roles="instructor")
+        start = TODAY + timedelta(days=50 + i)
+        db.session.add(Exchange(teacher=teacher, home=partner_by_code("UCA"), host=partner_by_code("CICA"),
+                                starts_on=start, ends_on=start + timedelta(days=40), status="approved",
+                                purpose="Teach remote sensing practicals."))
+        db.session.flush()
+
+
+# Large columns a list never reads: each is read only to be downloaded.
+PDF, CREDENTIAL = r"certificates\.pdf\b", r"certificates\.credential\b"
+FILE_BYTES, SEARCH_TEXT = r"exchange_files\.data\b", r"course_revisions\.search_text\b"
+
+
+@dataclass
+class Case:
+    world: type
+    who: str
+    url: str  # may name {session}
+    api: bool = False
+    never: tuple[str, ...] = ()  # patterns no statement of the page may match
+
+
+CASES = {
+    "sessions page": Case(Sessions, "fellow@example.org", "/sessions", never=(SEARCH_TEXT,)),
+    "sessions api": Case(Sessions, "fellow@example.org", "/api/v1/sessions", api=True),
+    "admin sessions": Case(Sessions, "admin@example.org", "/admin/sessions"),
+    "fellow dashboard": Case(Sessions, "fellow@example.org", "/dashboard", never=(SEARCH_TEXT,)),
+    "teacher dashboard": Case(Sessions, "teacher@example.org", "/dashboard"),
+    "applications": Case(Cohort, "admin@example.org", "/admin/sessions/{session}/applications"),
+    "session page": Case(Cohort, "admin@example.org", "/sessions/{session}"),
+    "session api": Case(Cohort, "admin@example.org", "/api/v1/sessions/{session}", api=True),
+    "cohort": Case(Cohort, "teacher@example.org", "/sessions/{session}/cohort"),
+    "cohort api": Case(Cohort, "teacher@example.org", "/api/v1/sessions/{session}/cohort", api=True),
+    "gradebook": Case(Cohort, "teacher@example.org", "/sessions/{session}/gradebook"),
+    "certificates": Case(Cohort, "admin@example.org", "/admin/sessions/{session}/certificates",
+                         never=(PDF, CREDENTIAL)),
+    "grading": Case(Cohort, "teacher@example.org", "/grading"),
+    "gradebook api": Case(Cohort, "teacher@example.org", "/api/v1/sessions/{session}/gradebook", api=True),
+    "users": Case(Cohort, "admin@example.org", "/admin/users"),
+    "partners api": Case(Cohort, "admin@example.org", "/api/v1/partners", api=True),
+    "outbox": Case(Cohort, "admin@example.org", "/admin/outbox"),
+    "exchanges": Case(Exchanges, "admin@example.org", "/exchanges", never=(FILE_BYTES,)),
+    "exchanges of a partner": Case(Exchanges, "staff@uca.example", "/exchanges"),
+    "exchange year": Case(Exchanges, "admin@example.org", f"/exchanges/year/{TODAY.year}"),
+    "exchange statistics": Case(Exchanges, "admin@example.org", "/exchanges/statistics"),
+    "exchanges api": Case(Exchanges, "admin@example.org", "/api/v1/exchanges", api=True, never=(FILE_BYTES,)),
+    "catalogue": Case(Courses, "fellow@example.org", "/courses", never=(SEARCH_TEXT,)),
+    "catalogue with drafts": Case(Courses, "admin@example.org", "/courses?drafts=1"),
+    "catalogue api": Case(Courses, "fellow@example.org", "/api/v1/courses", api=True, never=(SEARCH_TEXT,)),
+    "review queue": Case(Courses, "admin@example.org", "/courses/review", never=(SEARCH_TEXT,)),
+    "new session form": Case(Guests, "admin@example.org", "/admin/sessions/new"),
+    "propose exchange form": Case(Guests, "admin@example.org", "/exchanges/new"),
+    "propose exchange form (partner)": Case(Guests, "staff@uca.example", "/exchanges/new"),
+}
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_statements_do_not_grow_with_rows(app, name):
+    case = CASES[name]
+    world = case.world(app)
+    client = app.test_client()
+    headers = {}
+    if case.api:
+        headers = bearer(client, case.who)
+    else:
+        login(client, case.who)
+    url = case.url.format(session=getattr(world, "session_id", None))
+
+    def statements(n):
+        world.grow(n)
+        assert client.get(url, headers=headers).status_code == 200  # warm caches
+        with counted(app) as seen:
+            assert client.get(url, headers=headers).status_code == 200
+        return seen
+
+    few = statements(FEW)
+    many = statements(MANY)
+    assert len(many) == len(few), "\n".join(many)
+    for pattern in case.never:
+        assert not [s for s in many if re.search(pattern, s)], pattern
