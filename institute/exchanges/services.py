@@ -9,6 +9,7 @@ teacher and the staff of both institutions.
 
 import mimetypes
 from datetime import date
+from typing import IO
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -31,6 +32,14 @@ def _staff_of(user: User, partner_id: int) -> bool:
     return user.has_role("partner") and user.partner_id == partner_id
 
 
+def proposer_home(actor: User, home: str | None = None) -> str:
+    """The home institution an exchange is proposed from: the one an admin names; for
+    partner staff, their own unless they name another (which ``propose`` refuses)."""
+    if (home or "").strip() or actor.has_role("admin"):
+        return (home or "").strip()
+    return actor.partner.code if actor.has_role("partner") and actor.partner else ""
+
+
 def _date(value, field: str, details: list[dict]) -> date | None:
     if isinstance(value, date):
         return value
@@ -43,10 +52,12 @@ def _date(value, field: str, details: list[dict]) -> date | None:
 
 def propose(actor: User, teacher: str, home: str, host: str, starts_on, ends_on,
             courses: list[str], purpose: str, today: date | None = None) -> Exchange:
-    """Propose an exchange; every field is checked before anything is written."""
+    """Propose an exchange; every field is checked before anything is written. ``home``
+    may be left empty: the proposer's home institution (:func:`proposer_home`)."""
     today = today or date.today()
     details: list[dict] = []
     teacher_user = user_by_email(teacher or "")
+    home = proposer_home(actor, home)
     home_partner = partner_by_code(home or "")
     host_partner = partner_by_code(host or "")
     if home_partner is None:
@@ -87,11 +98,14 @@ def propose(actor: User, teacher: str, home: str, host: str, starts_on, ends_on,
     return exchange
 
 
-def attach_file(exchange: Exchange, actor: User, name: str, data: bytes) -> ExchangeFile:
-    """Teaching material for the exchange, from its proposer's side."""
-    if not (actor.has_role("admin") or _staff_of(actor, exchange.home_partner_id)
-            or actor.id == exchange.teacher_id):
-        raise Forbidden(_("Only the home institution's staff, the teacher or an admin add material."))
+def attach_file(exchange: Exchange, actor: User, name: str, data: bytes | IO[bytes]) -> ExchangeFile:
+    """Teaching material for the exchange, from its proposer's side, while it is under way;
+    an uploaded file is read no further than ``MAX_FILE_BYTES``."""
+    refusal = _attach_refusal(exchange, actor)
+    if refusal is not None:
+        raise refusal
+    if not isinstance(data, bytes):
+        data = data.read(MAX_FILE_BYTES + 1)
     name = (name or "").replace("\\", "/").rsplit("/", 1)[-1].strip()[:200]
     suffix = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
     if not name or suffix not in ALLOWED_FILE_TYPES:
@@ -133,6 +147,40 @@ def may_decide(decision: str, exchange: Exchange, actor: User) -> bool:
     return False
 
 
+def _decision_refusal(decision: str, exchange: Exchange, actor: User) -> Forbidden | Conflict | None:
+    """Why ``actor`` may not take ``decision`` on the exchange as it stands; None: they may."""
+    sources, target = TRANSITIONS[decision]
+    if not may_decide(decision, exchange, actor):
+        return Forbidden(_("You may not %(d)s this exchange.", d=_(decision)))
+    if exchange.status not in sources:
+        return Conflict(_("A %(s)s exchange cannot be moved to %(t)s.", s=_(exchange.status), t=_(target)))
+    return None
+
+
+def allowed_decisions(exchange: Exchange, actor: User) -> list[str]:
+    """The decisions ``actor`` may take on the exchange now: the page shows these, and
+    ``decide`` refuses every other one for the same reasons."""
+    return [d for d in TRANSITIONS if _decision_refusal(d, exchange, actor) is None]
+
+
+# Material is added while the exchange is still to happen or under way.
+OPEN_FOR_MATERIAL = ("proposed", "confirmed", "approved")
+
+
+def _attach_refusal(exchange: Exchange, actor: User) -> Forbidden | Conflict | None:
+    if not (actor.has_role("admin") or _staff_of(actor, exchange.home_partner_id)
+            or actor.id == exchange.teacher_id):
+        return Forbidden(_("Only the home institution's staff, the teacher or an admin add material."))
+    if exchange.status not in OPEN_FOR_MATERIAL:
+        return Conflict(_("Material is added to a proposed, confirmed or approved exchange only."))
+    return None
+
+
+def may_attach(exchange: Exchange, actor: User) -> bool:
+    """Whether the page offers ``actor`` to add material (``attach_file`` accepts it)."""
+    return _attach_refusal(exchange, actor) is None
+
+
 def overlapping(teacher_id: int, starts_on: date, ends_on: date, exclude: int | None = None) -> list[Exchange]:
     """The teacher's approved exchanges that overlap these dates."""
     stmt = sa.select(Exchange).where(
@@ -150,14 +198,14 @@ def decide(exchange: Exchange, decision: str, actor: User, report: str = "",
     if decision not in TRANSITIONS:
         raise Invalid([{"field": "decision",
                         "message": _("Decide confirm, approve, reject, cancel or complete.")}])
-    sources, target = TRANSITIONS[decision]
-    if not may_decide(decision, exchange, actor):
-        raise Forbidden(_("You may not %(d)s this exchange.", d=_(decision)))
     # Lock the teacher's row: two admins approving overlapping exchanges at once queue up.
+    # Who may decide is then judged on the state as it is, not as the caller last saw it.
     lock_row(User, exchange.teacher_id)
     db.session.refresh(exchange)
-    if exchange.status not in sources:
-        raise Conflict(_("A %(s)s exchange cannot be moved to %(t)s.", s=_(exchange.status), t=_(target)))
+    refusal = _decision_refusal(decision, exchange, actor)
+    if refusal is not None:
+        raise refusal
+    target = TRANSITIONS[decision][1]
     if decision == "approve":
         clash = overlapping(exchange.teacher_id, exchange.starts_on, exchange.ends_on, exclude=exchange.id)
         if clash:
@@ -197,6 +245,7 @@ def _record(exchange: Exchange, actor: User, before: str | None, after: str, not
 
 
 def get_exchange(exchange_id: int) -> Exchange:
+    """The exchange, for no one in particular (jobs, tests); requests use ``exchange_for``."""
     exchange = db.session.get(Exchange, exchange_id)
     if exchange is None:
         raise NotFound(_("No such exchange."))
@@ -204,9 +253,31 @@ def get_exchange(exchange_id: int) -> Exchange:
 
 
 def may_see(user: User, exchange: Exchange) -> bool:
+    """Admins and instructors see every exchange; the teacher theirs; partner staff their
+    institution's, sent or hosted (the same rule as :func:`visible`, for one exchange)."""
     return (user.has_role("admin", "instructor") or user.id == exchange.teacher_id
             or (user.partner_id in (exchange.home_partner_id, exchange.host_partner_id)
                 and user.has_role("partner")))
+
+
+PURPOSES = ("read", "decide", "attach")
+
+
+def exchange_for(exchange_id: int, actor: User, purpose: str = "read") -> Exchange:
+    """The exchange, loaded for ``actor`` to ``read``, ``decide`` on or ``attach`` material
+    to: NotFound when there is none, Forbidden when it is not theirs to see. For ``attach``
+    the actor must also be one who adds material; ``decide`` says which decision is refused
+    and why, for it depends on the decision."""
+    if purpose not in PURPOSES:
+        raise ValueError(f"unknown purpose: {purpose}")
+    exchange = get_exchange(exchange_id)
+    if not may_see(actor, exchange):
+        raise Forbidden(_("You may not see this exchange."))
+    if purpose == "attach":
+        refusal = _attach_refusal(exchange, actor)
+        if isinstance(refusal, Forbidden):
+            raise refusal
+    return exchange
 
 
 def visible(user: User, year: int | None = None, partner: str | None = None,
