@@ -252,12 +252,16 @@ def get_exchange(exchange_id: int) -> Exchange:
     return exchange
 
 
-def may_see(user: User, exchange: Exchange) -> bool:
-    """Admins and instructors see every exchange; the teacher theirs; partner staff their
-    institution's, sent or hosted (the same rule as :func:`visible`, for one exchange)."""
-    return (user.has_role("admin", "instructor") or user.id == exchange.teacher_id
-            or (user.partner_id in (exchange.home_partner_id, exchange.host_partner_id)
-                and user.has_role("partner")))
+def _seen_by(user: User) -> sa.ColumnElement[bool]:
+    """Who sees an exchange, as a condition on it, for one exchange and for lists: admins and
+    instructors every one; the teacher theirs; partner staff their institution's, sent or hosted."""
+    if user.has_role("admin", "instructor"):
+        return sa.true()
+    mine = Exchange.teacher_id == user.id
+    if user.has_role("partner") and user.partner_id:
+        mine = sa.or_(mine, Exchange.home_partner_id == user.partner_id,
+                      Exchange.host_partner_id == user.partner_id)
+    return mine
 
 
 PURPOSES = ("read", "decide", "attach")
@@ -270,8 +274,11 @@ def exchange_for(exchange_id: int, actor: User, purpose: str = "read") -> Exchan
     and why, for it depends on the decision."""
     if purpose not in PURPOSES:
         raise ValueError(f"unknown purpose: {purpose}")
-    exchange = get_exchange(exchange_id)
-    if not may_see(actor, exchange):
+    row = db.session.execute(sa.select(Exchange, _seen_by(actor)).where(Exchange.id == exchange_id)).one_or_none()
+    if row is None:
+        raise NotFound(_("No such exchange."))
+    exchange, seen = row
+    if not seen:
         raise Forbidden(_("You may not see this exchange."))
     if purpose == "attach":
         refusal = _attach_refusal(exchange, actor)
@@ -285,12 +292,7 @@ def visible(user: User, year: int | None = None, partner: str | None = None,
     """The exchanges the user may see: all for admins and instructors; their
     institution's for partner staff; their own for teachers."""
     stmt = sa.select(Exchange).order_by(Exchange.starts_on, Exchange.id)
-    if not user.has_role("admin", "instructor"):
-        mine = Exchange.teacher_id == user.id
-        if user.has_role("partner") and user.partner_id:
-            mine = sa.or_(mine, Exchange.home_partner_id == user.partner_id,
-                          Exchange.host_partner_id == user.partner_id)
-        stmt = stmt.where(mine)
+    stmt = stmt.where(_seen_by(user))
     if year:
         stmt = stmt.where(Exchange.starts_on <= date(year, 12, 31), Exchange.ends_on >= date(year, 1, 1))
     if partner:

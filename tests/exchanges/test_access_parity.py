@@ -134,8 +134,9 @@ def test_the_home_institution_is_the_proposers_on_both_channels(app):
         assert services.proposer_home(user_by_email("staff@uca.example")) == "UCA"
         assert services.proposer_home(user_by_email("admin@gdi.example")) == ""
     refused = "Only the home institution&#39;s staff or an admin propose an exchange."
-    forged = client.post("/exchanges/new", data={**form, "teacher": "staff@cica.example", "home": "CICA", "host": "UCA"})
+    other = {"teacher": "staff@cica.example", "home": "CICA", "host": "UCA"}
+    forged = client.post("/exchanges/new", data={**form, **other})
     assert forged.status_code == 403 and refused in forged.get_data(as_text=True)
     api = client.post("/api/v1/exchanges", headers=bearer(client, "staff@uca.example"),
-                      json={**form, "teacher": "staff@cica.example", "home": "CICA", "host": "UCA", "courses": []})
+                      json={**form, **other, "courses": []})
     assert api_refusal(api) == (403, "Only the home institution's staff or an admin propose an exchange.")
