@@ -49,8 +49,9 @@ def may_publish(user: User | None) -> bool:
     return user is not None and user.is_authenticated and user.has_role("admin", "instructor")
 
 
-# Who downloads a course as a bundle (DESIGN §2: partners adapt published courses).
-BUNDLE_ROLES = ("partner", "instructor", "admin")
+def may_export(user: "User | Institute | None") -> bool:
+    """Who downloads a course as a bundle (DESIGN §2: partners adapt published courses)."""
+    return user is not None and user.is_authenticated and user.has_role("partner", "instructor", "admin")
 
 
 class Institute:
@@ -107,8 +108,7 @@ def revision_for(slug: str, actor: "User | Institute | None", purpose: str = "re
     course = get_course(slug)
     if purpose == "review" and not sees_drafts(actor, course):
         raise Forbidden(_("Only reviewers and the owning institution see revision diffs."))
-    if purpose == "export" and not (actor is not None and actor.is_authenticated
-                                    and actor.has_role(*BUNDLE_ROLES)):
+    if purpose == "export" and not may_export(actor):
         raise Forbidden(_("Only partner staff, instructors and admins download course bundles."))
     return visible_revision(course, actor, number)
 

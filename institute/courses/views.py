@@ -81,6 +81,7 @@ def course(slug: str):
         done=services.done_modules(viewer, course),
         may_publish=services.may_publish(viewer) and course.has_draft,
         may_edit=services.may_edit(viewer, course),
+        may_export=services.may_export(viewer),
     )
 
 
