@@ -52,11 +52,11 @@ QUEUED = obj({"job": STRING, "status": STRING, "done": COUNT, "total": COUNT},
 )
 def issue(session_id: int):
     issuing = jobs.issue_for_session(get_session(session_id), current_api_user())
-    if issuing.job is not None:
-        job = issuing.job
+    result = issuing.result
+    if result is None:
+        job = issuing.job or {}
         return jsonify({"job": job["id"], "status": job.get("status", "queued"), "done": job.get("done", 0),
                         "total": job.get("total", 0)}), 202
-    result = issuing.result
     return jsonify({"issued": [c.serial for c in result.issued],
                     "already_issued": [c.serial for c in result.already],
                     "ineligible": [{"email": u.email, "reasons": r} for u, r in result.ineligible]})

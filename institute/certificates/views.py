@@ -66,7 +66,7 @@ def issue(session_id: int):
     except Conflict as exc:
         flash(exc.message, "error")
     else:
-        if issuing.job is not None:
+        if issuing.result is None:
             flash(_("The certificates are being issued in the background; this page shows how far it is."),
                   "info")
         else:

@@ -4,7 +4,7 @@ import difflib
 import re
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import IO
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -18,10 +18,13 @@ from .bundle import MAX_TOTAL_BYTES, Bundle, read_zip, write_zip
 from .importing import ImportResult, import_bundle, publish_revision
 from .models import Course, CourseBlob, CourseRevision, Module, ModuleCompletion, Quiz, RevisionFile
 
+if TYPE_CHECKING:
+    from _typeshed import SupportsRead
+
 # ------------------------------------------------------------------ who may
 
 
-def sees_drafts(user: User | None, course: "Course | CourseRef") -> bool:
+def sees_drafts(user: "User | Institute | None", course: "Course | CourseRef") -> bool:
     """Instructors and admins review drafts; partner staff see their institution's."""
     if user is None or not user.is_authenticated:
         return False
@@ -80,7 +83,7 @@ def get_course(slug: str) -> Course:
     return course
 
 
-def visible_revision(course: Course, user: User | None, number: int | None = None) -> CourseRevision:
+def visible_revision(course: Course, user: "User | Institute | None", number: int | None = None) -> CourseRevision:
     """The revision ``user`` may read: the published one, or for reviewers any (the newest)."""
     if sees_drafts(user, course):
         if number is None:
@@ -373,7 +376,7 @@ def upload(bundle: Bundle, user: User, message: str = "") -> ImportResult:
     return import_bundle(bundle, user, message, publish=False)
 
 
-def read_upload(stream: IO[bytes], filename: str = "") -> Bundle:
+def read_upload(stream: "SupportsRead[bytes]", filename: str = "") -> Bundle:
     """An uploaded zip as a bundle, read no further than the bundle's size limit: larger
     than that is refused (TooLarge) before anything is unpacked."""
     data = stream.read(MAX_TOTAL_BYTES + 1)

@@ -9,7 +9,7 @@ teacher and the staff of both institutions.
 
 import mimetypes
 from datetime import date
-from typing import IO
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -22,6 +22,9 @@ from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
 from ..notifications.services import notify
 from .models import Exchange, ExchangeCourse, ExchangeEvent, ExchangeFile
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsRead
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 ALLOWED_FILE_TYPES = {".pdf", ".zip", ".md", ".txt", ".csv", ".png", ".jpg", ".jpeg", ".pptx",
@@ -98,7 +101,7 @@ def propose(actor: User, teacher: str, home: str, host: str, starts_on, ends_on,
     return exchange
 
 
-def attach_file(exchange: Exchange, actor: User, name: str, data: bytes | IO[bytes]) -> ExchangeFile:
+def attach_file(exchange: Exchange, actor: User, name: str, data: "bytes | SupportsRead[bytes]") -> ExchangeFile:
     """Teaching material for the exchange, from its proposer's side, while it is under way;
     an uploaded file is read no further than ``MAX_FILE_BYTES``."""
     refusal = _attach_refusal(exchange, actor)

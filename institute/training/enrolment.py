@@ -3,7 +3,7 @@
 import csv
 import io
 from dataclasses import dataclass, field
-from typing import IO
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
@@ -19,6 +19,9 @@ from ..links import external_url
 from ..notifications.services import notify
 from .models import Application, TrainingSession
 from .services import _lock, accepted_count
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsRead
 
 COLUMNS = ("email", "name", "country", "partner")
 FILE = "enrolment.csv"
@@ -47,7 +50,7 @@ def _rows(text: str) -> tuple[list[tuple[int, dict]], list[dict]]:
     return rows, problems
 
 
-def check_csv(session: TrainingSession, data: bytes | str | IO[bytes]) -> list[dict]:
+def check_csv(session: TrainingSession, data: "bytes | str | SupportsRead[bytes]") -> list[dict]:
     """The file's rows, each checked against the rules and the session; writes nothing.
     An uploaded file is read no further than ``MAX_BYTES``; a larger one is refused."""
     if session.closed_at is not None:
@@ -100,7 +103,7 @@ def check_csv(session: TrainingSession, data: bytes | str | IO[bytes]) -> list[d
     return [row for _line, row in rows]
 
 
-def enrol_csv(session: TrainingSession, data: bytes | str | IO[bytes], admin: User) -> EnrolmentResult:
+def enrol_csv(session: TrainingSession, data: "bytes | str | SupportsRead[bytes]", admin: User) -> EnrolmentResult:
     """Enrol every row's fellow (inviting new people), after checking every row."""
     rows = check_csv(session, data)
     # A fixed number of queries whatever the file's length: accounts, invitations and
