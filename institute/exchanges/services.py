@@ -166,8 +166,9 @@ def allowed_decisions(exchange: Exchange, actor: User) -> list[str]:
     return [d for d in TRANSITIONS if _decision_refusal(d, exchange, actor) is None]
 
 
-# Material is added while the exchange is still to happen or under way.
-OPEN_FOR_MATERIAL = ("proposed", "confirmed", "approved")
+# Material is added while the exchange is to happen, under way, or done (the slides taught
+# go with the report); not to one rejected or cancelled.
+OPEN_FOR_MATERIAL = ("proposed", "confirmed", "approved", "completed")
 
 
 def _attach_refusal(exchange: Exchange, actor: User) -> Forbidden | Conflict | None:
@@ -175,7 +176,7 @@ def _attach_refusal(exchange: Exchange, actor: User) -> Forbidden | Conflict | N
             or actor.id == exchange.teacher_id):
         return Forbidden(_("Only the home institution's staff, the teacher or an admin add material."))
     if exchange.status not in OPEN_FOR_MATERIAL:
-        return Conflict(_("Material is added to a proposed, confirmed or approved exchange only."))
+        return Conflict(_("Material is not added to a rejected or cancelled exchange."))
     return None
 
 

@@ -140,3 +140,17 @@ def test_the_home_institution_is_the_proposers_on_both_channels(app):
     api = client.post("/api/v1/exchanges", headers=bearer(client, "staff@uca.example"),
                       json={**form, **other, "courses": []})
     assert api_refusal(api) == (403, "Only the home institution's staff or an admin propose an exchange.")
+
+
+def test_the_material_form_shown_is_the_material_accepted(ctx):
+    home = create_user(email="staff@uca.example", roles="partner", partner="UCA")
+    host = create_user(email="staff@cica.example", roles="partner", partner="CICA")
+    create_user(email="teacher@uca.example", roles="partner", partner="UCA")
+    exchange = services.propose(home, "teacher@uca.example", "UCA", "CICA", SOON, SOON + timedelta(days=5), [],
+                                "Teach the sand fixation course.")
+    assert services.may_attach(exchange, home) and not services.may_attach(exchange, host)
+    services.attach_file(exchange, home, "plan.txt", b"day one")
+    services.decide(exchange, "reject", host)
+    assert not services.may_attach(exchange, home)
+    with pytest.raises(Conflict):
+        services.attach_file(exchange, home, "late.txt", b"too late")
