@@ -4,10 +4,9 @@ from flask import Response, jsonify
 
 from ..access import ANY_USER, PUBLIC
 from ..api import ApiBlueprint, current_api_user, json_body
-from ..api.schemas import DATE, DATE_TIME, STRING, array, enum_of, nullable, obj, text
-from ..errors import Forbidden
+from ..api.schemas import COUNT, DATE, DATE_TIME, STRING, array, enum_of, nullable, obj, text
 from ..training.services import get_session
-from . import services
+from . import jobs, services
 from .models import CertificateKind
 
 certificates_api = ApiBlueprint("certificates_api", __name__)
@@ -37,25 +36,29 @@ def _metadata(c) -> dict:
             "revocation_reason": c.revocation_reason or None}
 
 
-def _own(serial: str):
-    certificate = services.get(serial)
-    user = current_api_user()
-    if certificate.user_id != user.id and not user.has_role("admin"):
-        raise Forbidden("Only the holder and admins see a certificate.")
-    return certificate
+ISSUED = obj({"issued": array(STRING), "already_issued": array(STRING),
+              "ineligible": array(obj({"email": STRING, "reasons": array(STRING)}, required=["email", "reasons"]))},
+             required=["issued", "already_issued", "ineligible"])
+QUEUED = obj({"job": STRING, "status": STRING, "done": COUNT, "total": COUNT},
+             required=["job", "status", "done", "total"])
 
 
 @certificates_api.endpoint(
     "/sessions/<int:session_id>/certificates", ["POST"], access=("admin",),
-    summary="Issue certificates for every fellow who completed the session",
-    responses={200: "{issued: [serial], ineligible: [{email, reasons}]}", 401: "No or bad token",
-               403: "Not an admin", 404: "Unknown session", 409: "Issuing at the same moment"},
-    returns=obj({"issued": array(STRING), "already_issued": array(STRING),
-                 "ineligible": array(obj({"email": STRING, "reasons": array(STRING)}, required=["email", "reasons"]))},
-                required=["issued", "already_issued", "ineligible"]),
+    summary="Issue certificates for every fellow who completed the session (in the background "
+            "when Redis is configured and more than CERTIFICATE_BACKGROUND_OVER fellows wait)",
+    responses={200: "{issued: [serial], ineligible: [{email, reasons}]}",
+               202: "Queued for the worker: {job, status, done, total}; the session's page shows how far it is",
+               401: "No or bad token", 403: "Not an admin", 404: "Unknown session", 409: "Issuing at the same moment"},
+    returns={"oneOf": [ISSUED, QUEUED]},
 )
 def issue(session_id: int):
-    result = services.issue_session(get_session(session_id), current_api_user())
+    issuing = jobs.issue_for_session(get_session(session_id), current_api_user())
+    result = issuing.result
+    if result is None:
+        job = issuing.job or {}
+        return jsonify({"job": job["id"], "status": job.get("status", "queued"), "done": job.get("done", 0),
+                        "total": job.get("total", 0)}), 202
     return jsonify({"issued": [c.serial for c in result.issued],
                     "already_issued": [c.serial for c in result.already],
                     "ineligible": [{"email": u.email, "reasons": r} for u, r in result.ineligible]})
@@ -67,7 +70,7 @@ def issue(session_id: int):
     returns=METADATA,
 )
 def metadata(serial: str):
-    return jsonify(_metadata(_own(serial)))
+    return jsonify(_metadata(services.certificate_for(serial, current_api_user())))
 
 
 @certificates_api.endpoint(
@@ -76,7 +79,7 @@ def metadata(serial: str):
     produces="application/pdf",
 )
 def pdf(serial: str):
-    certificate = _own(serial)
+    certificate = services.certificate_for(serial, current_api_user())
     return Response(certificate.pdf, mimetype="application/pdf")
 
 
@@ -88,7 +91,7 @@ def pdf(serial: str):
                 required=["@context", "type"]),
 )
 def credential(serial: str):
-    return jsonify(_own(serial).credential)
+    return jsonify(services.certificate_for(serial, current_api_user()).credential)
 
 
 @certificates_api.endpoint(
@@ -100,7 +103,8 @@ def credential(serial: str):
 )
 def revoke(serial: str):
     data = json_body()
-    certificate = services.revoke(services.get(serial), current_api_user(), str(data.get("reason") or ""))
+    user = current_api_user()
+    certificate = services.revoke(services.certificate_for(serial, user), user, str(data.get("reason") or ""))
     return jsonify(_metadata(certificate))
 
 

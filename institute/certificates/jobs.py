@@ -1,13 +1,16 @@
-"""Issuing a large session's certificates in the background: RQ on Redis.
+"""Issuing a session's certificates from a request: in it, or in the background on RQ.
 
-With ``REDIS_URL`` set, the session page queues the work when more than
-``CERTIFICATE_BACKGROUND_OVER`` fellows wait for a certificate; a worker
-(``flask --app institute certificates worker``) issues them in parts of
+With ``REDIS_URL`` set, a request (the session page or the API) queues the work
+when more than ``CERTIFICATE_BACKGROUND_OVER`` fellows wait for a certificate;
+a worker (``flask --app institute certificates worker``) issues them in parts of
 ``CHUNK``, each part in its own transaction, and records its progress, which
 the page shows. Without Redis, or for small sessions, issuing happens in the
-request. Issuing is idempotent, so a job that stops half way can be queued
-again.
+request. :func:`issue_for_session` is that one decision. Issuing is idempotent,
+so a job that stops half way can be queued again. The command line always
+issues in its own process (``services.issue_session``).
 """
+
+from dataclasses import dataclass
 
 from flask import current_app
 from redis import Redis
@@ -53,6 +56,24 @@ def start(session: TrainingSession, admin: User | None) -> str | None:
         meta={"done": 0, "total": total, "session": session.id})
     connection.set(_key(session.id), job.id, ex=86400)
     return job.id
+
+
+@dataclass
+class Issuing:
+    """What a request's issuing did: issued now (``result``), or queued (``job``, its
+    progress as :func:`progress` gives it, with the job's ``id``)."""
+
+    result: services.IssueResult | None = None
+    job: dict | None = None
+
+
+def issue_for_session(session: TrainingSession, admin: User) -> Issuing:
+    """Issue the session's certificates in this request, or queue them for a worker when
+    Redis is configured and many fellows wait: what the page and the API both do."""
+    job_id = start(session, admin)
+    if job_id is not None:
+        return Issuing(job={"id": job_id, **(progress(session) or {})})
+    return Issuing(result=services.issue_session(session, admin))
 
 
 def issue_in_parts(session_id: int, admin_id: int | None) -> int:

@@ -20,7 +20,7 @@ from flask_babel import gettext as _
 
 from ..accounts.models import User
 from ..database import lock_row, utcnow
-from ..errors import Conflict, Invalid, NotFound
+from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..exchanges.models import Exchange, ExchangeStatus
 from ..extensions import db
 from ..links import external_url
@@ -197,9 +197,20 @@ def _tell(certificate: Certificate) -> None:
 
 
 def get(serial: str) -> Certificate:
+    """The certificate, for no one in particular (the CLI, jobs); requests use ``certificate_for``."""
     certificate = db.session.scalar(sa.select(Certificate).where(Certificate.serial == serial))
     if certificate is None:
         raise NotFound(_("No such certificate."))
+    return certificate
+
+
+def certificate_for(serial: str, actor: User) -> Certificate:
+    """The certificate, loaded for ``actor``: NotFound when there is none; Forbidden unless
+    they hold it or are an admin (its metadata, PDF and credential are theirs alone; anyone
+    may verify it by its code)."""
+    certificate = get(serial)
+    if certificate.user_id != actor.id and not actor.has_role("admin"):
+        raise Forbidden(_("Only the holder and admins see a certificate."))
     return certificate
 
 

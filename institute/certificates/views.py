@@ -5,8 +5,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..access import login_required, public, roles_required
-from ..errors import Conflict, Forbidden, Invalid
-from ..exchanges.services import get_exchange
+from ..errors import Conflict, Invalid
+from ..exchanges.services import exchange_for
 from ..training.services import get_session
 from ..web import flash_error, redirect_next
 from . import jobs, services
@@ -30,17 +30,10 @@ def issuer():
     return jsonify(issuer_profile(services.base_url(), private_key()))
 
 
-def _own(serial: str):
-    certificate = services.get(serial)
-    if certificate.user_id != current_user.id and not current_user.has_role("admin"):
-        raise Forbidden(_("Only the holder and admins download a certificate."))
-    return certificate
-
-
 @certificates.route("/certificates/<serial>/pdf")
 @login_required
 def pdf(serial: str):
-    certificate = _own(serial)
+    certificate = services.certificate_for(serial, current_user)
     return Response(certificate.pdf, mimetype="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="{certificate.serial}.pdf"'})
 
@@ -48,7 +41,7 @@ def pdf(serial: str):
 @certificates.route("/certificates/<serial>/credential")
 @login_required
 def credential(serial: str):
-    certificate = _own(serial)
+    certificate = services.certificate_for(serial, current_user)
     response = jsonify(certificate.credential)
     response.headers["Content-Disposition"] = f'attachment; filename="{certificate.serial}.json"'
     return response
@@ -68,18 +61,17 @@ def session_certificates(session_id: int):
 @roles_required("admin")
 def issue(session_id: int):
     session = get_session(session_id)
-    job = jobs.start(session, current_user)
-    if job is not None:
-        flash(_("The certificates are being issued in the background; this page shows how far it is."),
-              "info")
-        return redirect(url_for("certificates.session_certificates", session_id=session_id))
     try:
-        result = services.issue_session(session, current_user)
+        issuing = jobs.issue_for_session(session, current_user)
     except Conflict as exc:
         flash_error(exc)
     else:
-        flash(_("%(n)s certificate(s) issued; %(i)s fellow(s) not eligible.", n=len(result.issued),
-                i=len(result.ineligible)), "success")
+        if issuing.result is None:
+            flash(_("The certificates are being issued in the background; this page shows how far it is."),
+                  "info")
+        else:
+            flash(_("%(n)s certificate(s) issued; %(i)s fellow(s) not eligible.", n=len(issuing.result.issued),
+                    i=len(issuing.result.ineligible)), "success")
     return redirect(url_for("certificates.session_certificates", session_id=session_id))
 
 
@@ -94,7 +86,7 @@ def session_zip(session_id: int):
 @certificates.route("/certificates/<serial>/revoke", methods=["POST"])
 @roles_required("admin")
 def revoke(serial: str):
-    certificate = services.get(serial)
+    certificate = services.certificate_for(serial, current_user)
     try:
         services.revoke(certificate, current_user, request.form.get("reason", ""))
     except (Invalid, Conflict) as exc:
@@ -107,7 +99,7 @@ def revoke(serial: str):
 @certificates.route("/certificates/<serial>/rerender", methods=["POST"])
 @roles_required("admin")
 def rerender(serial: str):
-    certificate = services.rerender(services.get(serial), current_user)
+    certificate = services.rerender(services.certificate_for(serial, current_user), current_user)
     flash(_("%(s)s is rendered again; the previous PDF is kept.", s=serial), "success")
     return redirect(url_for("certificates.session_certificates", session_id=certificate.session_id)
                     if certificate.session_id else url_for("home.dashboard"))
@@ -117,7 +109,7 @@ def rerender(serial: str):
 @roles_required("admin")
 def teaching(exchange_id: int):
     try:
-        certificate = services.issue_teaching(get_exchange(exchange_id), current_user)
+        certificate = services.issue_teaching(exchange_for(exchange_id, current_user), current_user)
     except Conflict as exc:
         flash_error(exc)
     else:

@@ -6,9 +6,8 @@ from ..access import ANY_USER
 from ..api import ApiBlueprint, current_api_user
 from ..api.schemas import COUNT, DATE_TIME, ID, QUERY_TEXT, STRING, array, nullable, obj, query_number, text
 from ..door import query_int
-from ..errors import BadRequest, TooLarge
+from ..errors import BadRequest
 from . import services
-from .bundle import MAX_TOTAL_BYTES, read_zip
 from .serializers import course_json, course_summary_json, module_json
 
 courses_api = ApiBlueprint("courses_api", __name__)
@@ -70,10 +69,7 @@ def upload_course():
     upload = request.files.get("bundle")
     if upload is None:
         raise BadRequest("Send the bundle as the multipart field 'bundle'.")
-    data = upload.read(MAX_TOTAL_BYTES + 1)
-    if len(data) > MAX_TOTAL_BYTES:
-        raise TooLarge("The bundle is larger than 50 MB.")
-    result = services.upload(read_zip(data, upload.filename or ""), current_api_user(),
+    result = services.upload(services.read_upload(upload, upload.filename or ""), current_api_user(),
                              request.form.get("message", ""))
     body = {"slug": result.course.slug, "revision": result.revision.number,
             "status": result.status, "created": result.created}
@@ -87,10 +83,8 @@ def upload_course():
     query=REVISION_QUERY, returns=COURSE,
 )
 def get_course(slug: str):
-    course = services.get_course(slug)
-    revision = services.visible_revision(course, current_api_user(),
-                                         query_int("revision", low=1))
-    return jsonify(course_json(course, revision))
+    revision = services.revision_for(slug, current_api_user(), "read", query_int("revision", low=1))
+    return jsonify(course_json(revision.course, revision))
 
 
 @courses_api.endpoint(
@@ -132,14 +126,14 @@ def complete_module(slug: str, module: str):
 
 
 @courses_api.endpoint(
-    "/courses/<slug>/bundle", ["GET"], access=("partner", "instructor", "admin"),
-    summary="The course as a zip bundle (the newest revision the caller may see)",
-    responses={200: "The zip", 401: "No or bad token", 403: "Role", 404: "Unknown"},
+    "/courses/<slug>/bundle", ["GET"], access=ANY_USER,
+    summary="The course as a zip bundle (the newest revision the caller may see; partner staff, "
+            "instructors and admins)",
+    responses={200: "The zip", 401: "No or bad token", 403: "No role that downloads bundles",
+               404: "Unknown"},
     produces="application/zip", query=REVISION_QUERY,
 )
 def download_bundle(slug: str):
-    course = services.get_course(slug)
-    revision = services.visible_revision(course, current_api_user(),
-                                         query_int("revision", low=1))
-    return Response(services.export_bundle(course, revision), mimetype="application/zip",
+    revision = services.revision_for(slug, current_api_user(), "export", query_int("revision", low=1))
+    return Response(services.export_bundle(revision.course, revision), mimetype="application/zip",
                     headers={"Content-Disposition": f'attachment; filename="{slug}.zip"'})

@@ -4,10 +4,12 @@ from pathlib import Path
 
 import click
 from flask.cli import AppGroup
+from flask_babel import gettext as _
 
 from ..accounts.cli import fail
+from ..accounts.services import user_by_email
 from ..database import transaction
-from ..errors import DomainError
+from ..errors import DomainError, NotFound
 from . import services
 from .bundle import find_bundles, read_path
 from .importing import check_bundle, import_bundle
@@ -59,11 +61,19 @@ def check_command(path: Path):
 @courses_cli.command("export")
 @click.argument("slug")
 @click.argument("path", type=click.Path(path_type=Path))
-def export_command(slug: str, path: Path):
-    """Write the course's newest revision as a zip bundle (PATH may be a folder)."""
+@click.option("--revision", "number", type=click.IntRange(min=1), default=None,
+              help="The revision's number; by default the newest.")
+@click.option("--as", "as_email", default=None,
+              help="Export what this user may (their rights, their refusals); by default the institute, "
+                   "which exports every revision.")
+def export_command(slug: str, path: Path, number: int | None, as_email: str | None):
+    """Write a revision of the course as a zip bundle (PATH may be a folder)."""
     try:
-        course = services.get_course(slug)
-        data = services.export_bundle(course, course.latest)  # the CLI acts for the institute
+        actor = services.INSTITUTE if as_email is None else user_by_email(as_email)
+        if actor is None:
+            raise NotFound(_("No user has the email %(e)s.", e=as_email))
+        revision = services.revision_for(slug, actor, "export", number)
+        data = services.export_bundle(revision.course, revision)
     except DomainError as exc:
         fail(exc)
     target = path / f"{slug}.zip" if path.is_dir() else path

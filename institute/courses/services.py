@@ -4,6 +4,7 @@ import difflib
 import re
 from collections import OrderedDict
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -11,16 +12,19 @@ from sqlalchemy.orm import joinedload
 
 from ..accounts.models import Partner, User
 from ..database import read
-from ..errors import Conflict, Forbidden, NotFound
+from ..errors import Conflict, Forbidden, NotFound, TooLarge
 from ..extensions import db
-from .bundle import Bundle, write_zip
+from .bundle import MAX_TOTAL_BYTES, Bundle, read_zip, write_zip
 from .importing import ImportResult, import_bundle, publish_revision
 from .models import Course, CourseBlob, CourseRevision, Module, ModuleCompletion, Quiz, RevisionFile
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsRead
 
 # ------------------------------------------------------------------ who may
 
 
-def sees_drafts(user: User | None, course: "Course | CourseRef") -> bool:
+def sees_drafts(user: "User | Institute | None", course: "Course | CourseRef") -> bool:
     """Instructors and admins review drafts; partner staff see their institution's."""
     if user is None or not user.is_authenticated:
         return False
@@ -48,6 +52,27 @@ def may_publish(user: User | None) -> bool:
     return user is not None and user.is_authenticated and user.has_role("admin", "instructor")
 
 
+def may_export(user: "User | Institute | None") -> bool:
+    """Who downloads a course as a bundle (DESIGN §2: partners adapt published courses)."""
+    return user is not None and user.is_authenticated and user.has_role("partner", "instructor", "admin")
+
+
+class Institute:
+    """The institute itself, as the command line acts when it names no user: it reads,
+    reviews and exports every revision, as an admin does."""
+
+    is_authenticated = True
+    id = None
+    partner_id = None
+
+    def has_role(self, *roles: str) -> bool:
+        return "admin" in roles
+
+
+INSTITUTE = Institute()
+REVISION_PURPOSES = ("read", "review", "export")
+
+
 # ------------------------------------------------------------------ reading
 
 
@@ -58,7 +83,7 @@ def get_course(slug: str) -> Course:
     return course
 
 
-def visible_revision(course: Course, user: User | None, number: int | None = None) -> CourseRevision:
+def visible_revision(course: Course, user: "User | Institute | None", number: int | None = None) -> CourseRevision:
     """The revision ``user`` may read: the published one, or for reviewers any (the newest)."""
     if sees_drafts(user, course):
         if number is None:
@@ -71,6 +96,24 @@ def visible_revision(course: Course, user: User | None, number: int | None = Non
     if course.published is None or (number is not None and number != course.published.number):
         raise NotFound(_("No such course."))
     return course.published
+
+
+def revision_for(slug: str, actor: "User | Institute | None", purpose: str = "read",
+                 number: int | None = None) -> CourseRevision:
+    """The course's revision ``number`` (else the newest that ``actor`` may see), loaded for
+    ``actor`` (None: a visitor) to ``read``, ``review`` (its diff) or ``export`` (as a bundle).
+
+    Drafts are for reviewers and the owning institution: to anyone else a draft does not
+    exist (NotFound, as for an unknown course). Reviewing a diff is refused (Forbidden) to
+    those who see no drafts, exporting to those who hold no bundle role."""
+    if purpose not in REVISION_PURPOSES:
+        raise ValueError(f"unknown purpose: {purpose}")
+    course = get_course(slug)
+    if purpose == "review" and not sees_drafts(actor, course):
+        raise Forbidden(_("Only reviewers and the owning institution see revision diffs."))
+    if purpose == "export" and not may_export(actor):
+        raise Forbidden(_("Only partner staff, instructors and admins download course bundles."))
+    return visible_revision(course, actor, number)
 
 
 def revisions_of(course: Course) -> list[CourseRevision]:
@@ -332,6 +375,15 @@ def publish(course: Course, user: User) -> CourseRevision:
 def upload(bundle: Bundle, user: User, message: str = "") -> ImportResult:
     """A partner's or admin's upload: always a draft until reviewed."""
     return import_bundle(bundle, user, message, publish=False)
+
+
+def read_upload(stream: "SupportsRead[bytes]", filename: str = "") -> Bundle:
+    """An uploaded zip as a bundle, read no further than the bundle's size limit: larger
+    than that is refused (TooLarge) before anything is unpacked."""
+    data = stream.read(MAX_TOTAL_BYTES + 1)
+    if len(data) > MAX_TOTAL_BYTES:
+        raise TooLarge(_("The bundle is larger than 50 MB."))
+    return read_zip(data, filename)
 
 
 _PARTNER_LINE = re.compile(rb"^partner:[^\n]*$", re.MULTILINE)

@@ -9,9 +9,8 @@ from flask_login import current_user
 
 from ..access import login_required, public, roles_required
 from ..door import query_int
-from ..errors import Forbidden, Invalid
+from ..errors import Invalid, TooLarge
 from . import reading, services, urls
-from .bundle import MAX_TOTAL_BYTES, read_zip
 from .forms import UploadForm
 
 courses = Blueprint("courses", __name__, template_folder="templates")
@@ -45,15 +44,14 @@ def upload():
     problems = []
     if form.validate_on_submit():
         file = form.bundle.data
-        data = file.read(MAX_TOTAL_BYTES + 1) if file else b""
-        if not data:
+        if not file:
             form.bundle.errors = [_("Choose a .zip file of the course folder.")]
-        elif len(data) > MAX_TOTAL_BYTES:
-            form.bundle.errors = [_("The bundle is larger than 50 MB.")]
         else:
             try:
-                result = services.upload(read_zip(data, file.filename or ""), current_user,
+                result = services.upload(services.read_upload(file, file.filename or ""), current_user,
                                          form.message.data)
+            except TooLarge as exc:
+                form.bundle.errors = [exc.message]
             except Invalid as exc:
                 problems = exc.details
             else:
@@ -72,9 +70,9 @@ def upload():
 @courses.route(urls.COURSE)
 @public
 def course(slug: str):
-    course = services.get_course(slug)
-    revision = services.visible_revision(course, _viewer(), query_int("revision", low=1))
     viewer = _viewer()
+    revision = services.revision_for(slug, viewer, "read", query_int("revision", low=1))
+    course = revision.course
     return render_template(
         "courses/course.html",
         course=course,
@@ -83,6 +81,7 @@ def course(slug: str):
         done=services.done_modules(viewer, course),
         may_publish=services.may_publish(viewer) and course.has_draft,
         may_edit=services.may_edit(viewer, course),
+        may_export=services.may_export(viewer),
     )
 
 
@@ -125,10 +124,8 @@ def file(slug: str, sha256: str, path: str):
 @courses.route(urls.COURSE + "/revisions/<int:number>/diff")
 @roles_required("partner", "instructor", "admin")
 def diff(slug: str, number: int):
-    course = services.get_course(slug)
-    if not services.sees_drafts(current_user, course):
-        raise Forbidden(_("Only reviewers and the owning institution see revision diffs."))
-    revision = services.visible_revision(course, current_user, number)
+    revision = services.revision_for(slug, current_user, "review", number)
+    course = revision.course
     base = services.previous_revision(revision)
     return render_template("courses/diff.html", course=course, revision=revision, base=base,
                            diffs=services.diff_revisions(base, revision),
@@ -146,11 +143,10 @@ def publish(slug: str):
 
 
 @courses.route(urls.COURSE + "/bundle")
-@roles_required("partner", "instructor", "admin")
+@login_required  # the roles that download bundles: services.revision_for, as for the API and the CLI
 def bundle(slug: str):
-    course = services.get_course(slug)
-    revision = services.visible_revision(course, current_user, query_int("revision", low=1))
-    return Response(services.export_bundle(course, revision), mimetype="application/zip",
+    revision = services.revision_for(slug, current_user, "export", query_int("revision", low=1))
+    return Response(services.export_bundle(revision.course, revision), mimetype="application/zip",
                     headers={"Content-Disposition": f'attachment; filename="{slug}.zip"'})
 
 

@@ -22,7 +22,6 @@ from ..api.schemas import (
     text,
 )
 from ..door import YEARS, query_int
-from ..errors import Forbidden
 from . import services
 from .models import ExchangeDecision, ExchangeStatus
 from .serializers import exchange_json
@@ -60,19 +59,21 @@ def propose():
 
 
 @exchanges_api.endpoint(
-    "/exchanges/<int:exchange_id>/decision", ["POST"], access=("partner", "instructor", "admin"),
+    "/exchanges/<int:exchange_id>/decision", ["POST"], access=ANY_USER,
     summary="Move an exchange: confirm (host staff), approve (admin), reject, cancel, complete (with report)",
     body=obj({"decision": enum_of(ExchangeDecision),
               "report": text(20_000)}, required=["decision"], additional=False),
     responses={200: "The exchange in its new state", 400: "Malformed", 401: "No or bad token",
-               403: "Not yours to decide", 404: "Unknown", 409: "Wrong state or overlapping approval",
+               403: "Not yours to see or to decide", 404: "Unknown",
+               409: "Wrong state or overlapping approval",
                422: "Unknown decision or missing report"},
     returns=EXCHANGE,
 )
 def decide(exchange_id: int):
     data = json_body()
-    exchange = services.decide(services.get_exchange(exchange_id), str(data.get("decision") or ""),
-                               current_api_user(), str(data.get("report") or ""))
+    user = current_api_user()
+    exchange = services.decide(services.exchange_for(exchange_id, user, "decide"),
+                               str(data.get("decision") or ""), user, str(data.get("report") or ""))
     return jsonify(exchange_json(exchange))
 
 
@@ -97,7 +98,5 @@ def list_exchanges():
     returns={**EXCHANGE, "required": [*EXCHANGE["required"], "history"]},
 )
 def get_exchange(exchange_id: int):
-    exchange = services.get_exchange(exchange_id)
-    if not services.may_see(current_api_user(), exchange):
-        raise Forbidden("You may not see this exchange.")
+    exchange = services.exchange_for(exchange_id, current_api_user())
     return jsonify(exchange_json(exchange, with_history=True))

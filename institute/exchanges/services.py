@@ -9,6 +9,7 @@ teacher and the staff of both institutions.
 
 import mimetypes
 from datetime import date
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -22,6 +23,9 @@ from ..extensions import db
 from ..notifications.services import notify
 from .models import Exchange, ExchangeCourse, ExchangeDecision, ExchangeEvent, ExchangeFile, ExchangeStatus
 
+if TYPE_CHECKING:
+    from _typeshed import SupportsRead
+
 MAX_FILE_BYTES = 20 * 1024 * 1024
 ALLOWED_FILE_TYPES = {".pdf", ".zip", ".md", ".txt", ".csv", ".png", ".jpg", ".jpeg", ".pptx",
                       ".docx", ".xlsx", ".odt", ".odp"}
@@ -29,6 +33,14 @@ ALLOWED_FILE_TYPES = {".pdf", ".zip", ".md", ".txt", ".csv", ".png", ".jpg", ".j
 
 def _staff_of(user: User, partner_id: int) -> bool:
     return user.has_role("partner") and user.partner_id == partner_id
+
+
+def proposer_home(actor: User, home: str | None = None) -> str:
+    """The home institution an exchange is proposed from: the one an admin names; for
+    partner staff, their own unless they name another (which ``propose`` refuses)."""
+    if (home or "").strip() or actor.has_role("admin"):
+        return (home or "").strip()
+    return actor.partner.code if actor.has_role("partner") and actor.partner else ""
 
 
 def _date(value, field: str, details: list[dict]) -> date | None:
@@ -43,10 +55,12 @@ def _date(value, field: str, details: list[dict]) -> date | None:
 
 def propose(actor: User, teacher: str, home: str, host: str, starts_on, ends_on,
             courses: list[str], purpose: str, today: date | None = None) -> Exchange:
-    """Propose an exchange; every field is checked before anything is written."""
+    """Propose an exchange; every field is checked before anything is written. ``home``
+    may be left empty: the proposer's home institution (:func:`proposer_home`)."""
     today = today or date.today()
     details: list[dict] = []
     teacher_user = user_by_email(teacher or "")
+    home = proposer_home(actor, home)
     home_partner = partner_by_code(home or "")
     host_partner = partner_by_code(host or "")
     if home_partner is None:
@@ -90,11 +104,14 @@ def propose(actor: User, teacher: str, home: str, host: str, starts_on, ends_on,
     return exchange
 
 
-def attach_file(exchange: Exchange, actor: User, name: str, data: bytes) -> ExchangeFile:
-    """Teaching material for the exchange, from its proposer's side."""
-    if not (actor.has_role("admin") or _staff_of(actor, exchange.home_partner_id)
-            or actor.id == exchange.teacher_id):
-        raise Forbidden(_("Only the home institution's staff, the teacher or an admin add material."))
+def attach_file(exchange: Exchange, actor: User, name: str, data: "bytes | SupportsRead[bytes]") -> ExchangeFile:
+    """Teaching material for the exchange, from its proposer's side, while it is under way;
+    an uploaded file is read no further than ``MAX_FILE_BYTES``."""
+    refusal = _attach_refusal(exchange, actor)
+    if refusal is not None:
+        raise refusal
+    if not isinstance(data, bytes):
+        data = data.read(MAX_FILE_BYTES + 1)
     name = (name or "").replace("\\", "/").rsplit("/", 1)[-1].strip()[:200]
     suffix = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
     if not name or suffix not in ALLOWED_FILE_TYPES:
@@ -136,6 +153,41 @@ def may_decide(decision: str, exchange: Exchange, actor: User) -> bool:
     return False
 
 
+def _decision_refusal(decision: str, exchange: Exchange, actor: User) -> Forbidden | Conflict | None:
+    """Why ``actor`` may not take ``decision`` on the exchange as it stands; None: they may."""
+    sources, target = TRANSITIONS[decision]
+    if not may_decide(decision, exchange, actor):
+        return Forbidden(_("You may not %(d)s this exchange.", d=_(decision)))
+    if exchange.status not in sources:
+        return Conflict(_("A %(s)s exchange cannot be moved to %(t)s.", s=_(exchange.status), t=_(target)))
+    return None
+
+
+def allowed_decisions(exchange: Exchange, actor: User) -> list[str]:
+    """The decisions ``actor`` may take on the exchange now: the page shows these, and
+    ``decide`` refuses every other one for the same reasons."""
+    return [d for d in TRANSITIONS if _decision_refusal(d, exchange, actor) is None]
+
+
+# Material is added while the exchange is to happen, under way, or done (the slides taught
+# go with the report); not to one rejected or cancelled.
+OPEN_FOR_MATERIAL = ("proposed", "confirmed", "approved", "completed")
+
+
+def _attach_refusal(exchange: Exchange, actor: User) -> Forbidden | Conflict | None:
+    if not (actor.has_role("admin") or _staff_of(actor, exchange.home_partner_id)
+            or actor.id == exchange.teacher_id):
+        return Forbidden(_("Only the home institution's staff, the teacher or an admin add material."))
+    if exchange.status not in OPEN_FOR_MATERIAL:
+        return Conflict(_("Material is not added to a rejected or cancelled exchange."))
+    return None
+
+
+def may_attach(exchange: Exchange, actor: User) -> bool:
+    """Whether the page offers ``actor`` to add material (``attach_file`` accepts it)."""
+    return _attach_refusal(exchange, actor) is None
+
+
 def overlapping(teacher_id: int, starts_on: date, ends_on: date, exclude: int | None = None) -> list[Exchange]:
     """The teacher's approved exchanges that overlap these dates."""
     stmt = sa.select(Exchange).where(
@@ -163,14 +215,14 @@ def decide(exchange: Exchange, decision: str, actor: User, report: str = "",
     if decision not in TRANSITIONS:
         raise Invalid(details=[{"field": "decision",
                         "message": _("Decide confirm, approve, reject, cancel or complete.")}])
-    sources, target = TRANSITIONS[decision]
-    if not may_decide(decision, exchange, actor):
-        raise Forbidden(_("You may not %(d)s this exchange.", d=_(decision)))
     # Lock the teacher's row: two admins approving overlapping exchanges at once queue up.
+    # Who may decide is then judged on the state as it is, not as the caller last saw it.
     lock_row(User, exchange.teacher_id)
     db.session.refresh(exchange)
-    if exchange.status not in sources:
-        raise Conflict(_("A %(s)s exchange cannot be moved to %(t)s.", s=_(exchange.status), t=_(target)))
+    refusal = _decision_refusal(decision, exchange, actor)
+    if refusal is not None:
+        raise refusal
+    target = TRANSITIONS[decision][1]
     if decision == ExchangeDecision.APPROVE:
         clash = overlapping(exchange.teacher_id, exchange.starts_on, exchange.ends_on, exclude=exchange.id)
         if clash:
@@ -211,6 +263,7 @@ def _record(exchange: Exchange, actor: User, before: str | None, after: str, not
 
 
 def get_exchange(exchange_id: int) -> Exchange:
+    """The exchange, for no one in particular (jobs, tests); requests use ``exchange_for``."""
     exchange = db.session.get(Exchange, exchange_id)
     if exchange is None:
         raise NotFound(_("No such exchange."))
@@ -226,10 +279,39 @@ def teacher_candidates(actor: User) -> list[User]:
     return list(db.session.scalars(stmt.limit(1000)).unique())
 
 
-def may_see(user: User, exchange: Exchange) -> bool:
-    return (user.has_role("admin", "instructor") or user.id == exchange.teacher_id
-            or (user.partner_id in (exchange.home_partner_id, exchange.host_partner_id)
-                and user.has_role("partner")))
+def _seen_by(user: User) -> sa.ColumnElement[bool]:
+    """Who sees an exchange, as a condition on it, for one exchange and for lists: admins and
+    instructors every one; the teacher theirs; partner staff their institution's, sent or hosted."""
+    if user.has_role("admin", "instructor"):
+        return sa.true()
+    mine = Exchange.teacher_id == user.id
+    if user.has_role("partner") and user.partner_id:
+        mine = sa.or_(mine, Exchange.home_partner_id == user.partner_id,
+                      Exchange.host_partner_id == user.partner_id)
+    return mine
+
+
+PURPOSES = ("read", "decide", "attach")
+
+
+def exchange_for(exchange_id: int, actor: User, purpose: str = "read") -> Exchange:
+    """The exchange, loaded for ``actor`` to ``read``, ``decide`` on or ``attach`` material
+    to: NotFound when there is none, Forbidden when it is not theirs to see. For ``attach``
+    the actor must also be one who adds material; ``decide`` says which decision is refused
+    and why, for it depends on the decision."""
+    if purpose not in PURPOSES:
+        raise ValueError(f"unknown purpose: {purpose}")
+    row = db.session.execute(sa.select(Exchange, _seen_by(actor)).where(Exchange.id == exchange_id)).one_or_none()
+    if row is None:
+        raise NotFound(_("No such exchange."))
+    exchange, seen = row
+    if not seen:
+        raise Forbidden(_("You may not see this exchange."))
+    if purpose == "attach":
+        refusal = _attach_refusal(exchange, actor)
+        if isinstance(refusal, Forbidden):
+            raise refusal
+    return exchange
 
 
 def visible(user: User, year: int | None = None, partner: str | None = None,
@@ -239,12 +321,7 @@ def visible(user: User, year: int | None = None, partner: str | None = None,
     # The files' names and sizes come with the list (the API shows them); their bytes stay
     # behind (deferred on the model) until one is downloaded.
     stmt = sa.select(Exchange).options(sa.orm.selectinload(Exchange.files)).order_by(Exchange.starts_on, Exchange.id)
-    if not user.has_role("admin", "instructor"):
-        mine = Exchange.teacher_id == user.id
-        if user.has_role("partner") and user.partner_id:
-            mine = sa.or_(mine, Exchange.home_partner_id == user.partner_id,
-                          Exchange.host_partner_id == user.partner_id)
-        stmt = stmt.where(mine)
+    stmt = stmt.where(_seen_by(user))
     if year:
         stmt = stmt.where(Exchange.starts_on <= date(year, 12, 31), Exchange.ends_on >= date(year, 1, 1))
     if partner:

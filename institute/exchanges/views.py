@@ -52,16 +52,13 @@ def _form_context(values=None, errors=None):
 def propose():
     if request.method == "POST":
         form = request.form
-        home = form.get("home") if current_user.has_role("admin") else (
-            current_user.partner.code if current_user.partner else "")
         try:
-            exchange = services.propose(current_user, form.get("teacher"), home, form.get("host"),
+            exchange = services.propose(current_user, form.get("teacher"), form.get("home"), form.get("host"),
                                         form.get("starts_on"), form.get("ends_on"),
                                         form.getlist("courses"), form.get("purpose"))
             upload = request.files.get("file")
             if upload and upload.filename:
-                services.attach_file(exchange, current_user, upload.filename,
-                                     upload.read(services.MAX_FILE_BYTES + 1))
+                services.attach_file(exchange, current_user, upload.filename, upload)
         except (Forbidden, Invalid) as exc:
             return render_template("exchanges/propose.html", **_form_context(form, error_messages(exc))), \
                 exc.status
@@ -70,26 +67,21 @@ def propose():
     return render_template("exchanges/propose.html", **_form_context())
 
 
-def _visible(exchange_id: int):
-    exchange = services.get_exchange(exchange_id)
-    if not services.may_see(current_user, exchange):
-        raise Forbidden(_("You may not see this exchange."))
-    return exchange
-
-
 @exchanges.route("/exchanges/<int:exchange_id>")
 @login_required
 def detail(exchange_id: int):
-    exchange = _visible(exchange_id)
-    allowed = [d for d, (sources, _t) in services.TRANSITIONS.items()
-               if exchange.status in sources and services.may_decide(d, exchange, current_user)]
-    return render_template("exchanges/detail.html", exchange=exchange, allowed=allowed)
+    exchange = services.exchange_for(exchange_id, current_user)
+    return render_template("exchanges/detail.html", exchange=exchange,
+                           allowed=services.allowed_decisions(exchange, current_user),
+                           may_attach=services.may_attach(exchange, current_user))
 
 
+# Any user: the teacher, whatever their roles, completes and adds material; the
+# service refuses everyone else.
 @exchanges.route("/exchanges/<int:exchange_id>/decision", methods=["POST"])
-@roles_required(*STAFF)
+@login_required
 def decide(exchange_id: int):
-    exchange = services.get_exchange(exchange_id)
+    exchange = services.exchange_for(exchange_id, current_user, "decide")
     try:
         services.decide(exchange, request.form.get("decision", ""), current_user,
                         request.form.get("report", ""))
@@ -101,14 +93,14 @@ def decide(exchange_id: int):
 
 
 @exchanges.route("/exchanges/<int:exchange_id>/files", methods=["POST"])
-@roles_required(*STAFF)
+@login_required
 def attach(exchange_id: int):
-    exchange = services.get_exchange(exchange_id)
+    exchange = services.exchange_for(exchange_id, current_user, "attach")
     upload = request.files.get("file")
     try:
         if not upload or not upload.filename:
             raise Invalid(details=[{"field": "file", "message": _("Choose a file.")}])
-        services.attach_file(exchange, current_user, upload.filename, upload.read(services.MAX_FILE_BYTES + 1))
+        services.attach_file(exchange, current_user, upload.filename, upload)
     except Invalid as exc:
         flash_error(exc)
     else:
@@ -119,7 +111,7 @@ def attach(exchange_id: int):
 @exchanges.route("/exchanges/<int:exchange_id>/files/<int:file_id>")
 @login_required
 def download(exchange_id: int, file_id: int):
-    exchange = _visible(exchange_id)
+    exchange = services.exchange_for(exchange_id, current_user)
     item = next((f for f in exchange.files if f.id == file_id), None)
     if item is None:
         raise NotFound(_("This exchange has no such file."))

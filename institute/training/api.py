@@ -149,7 +149,7 @@ def withdraw(application_id: int):
     body={"type": "string", "minLength": 1, "pattern": TEXT_PATTERN}, body_type="text/csv",
     responses={201: "{enrolled, invited}", 400: "No CSV body", 401: "No or bad token",
                403: "Not an admin", 404: "Unknown session", 409: "Session closed",
-               422: "Problems, each with its line"},
+               413: "More than 2 MB", 422: "Problems, each with its line"},
     returns=obj({"enrolled": array(STRING), "invited": array(STRING)}, required=["enrolled", "invited"]),
 )
 def enrol(session_id: int):

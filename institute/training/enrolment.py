@@ -3,6 +3,7 @@
 import csv
 import io
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
@@ -12,15 +13,19 @@ from ..accounts.countries import COUNTRY_CODES
 from ..accounts.models import User, UserRole
 from ..accounts.services import invite_users, partners_by_code, users_by_email
 from ..database import utcnow
-from ..errors import Conflict, Invalid
+from ..errors import Conflict, Invalid, TooLarge
 from ..extensions import db
 from ..links import external_url
 from ..notifications.services import notify
 from .models import Application, ApplicationStatus, TrainingSession
 from .services import _lock, seats_left
 
+if TYPE_CHECKING:
+    from _typeshed import SupportsRead
+
 COLUMNS = ("email", "name", "country", "partner")
 FILE = "enrolment.csv"
+MAX_BYTES = 2 * 1024 * 1024  # some 20,000 fellows: far beyond any cohort
 
 
 @dataclass
@@ -45,10 +50,15 @@ def _rows(text: str) -> tuple[list[tuple[int, dict]], list[dict]]:
     return rows, problems
 
 
-def check_csv(session: TrainingSession, data: bytes | str) -> list[dict]:
-    """The file's rows, each checked against the rules and the session; writes nothing."""
+def check_csv(session: TrainingSession, data: "bytes | str | SupportsRead[bytes]") -> list[dict]:
+    """The file's rows, each checked against the rules and the session; writes nothing.
+    An uploaded file is read no further than ``MAX_BYTES``; a larger one is refused."""
     if session.closed_at is not None:
         raise Conflict(_("This session is closed."))
+    if not isinstance(data, bytes | str):
+        data = data.read(MAX_BYTES + 1)
+    if len(data.encode() if isinstance(data, str) else data) > MAX_BYTES:
+        raise TooLarge(_("The file is larger than %(n)s MB.", n=MAX_BYTES // 2**20))
     try:
         text = data.decode("utf-8") if isinstance(data, bytes) else data
     except UnicodeDecodeError as exc:
@@ -93,7 +103,7 @@ def check_csv(session: TrainingSession, data: bytes | str) -> list[dict]:
     return [row for _line, row in rows]
 
 
-def enrol_csv(session: TrainingSession, data: bytes | str, admin: User) -> EnrolmentResult:
+def enrol_csv(session: TrainingSession, data: "bytes | str | SupportsRead[bytes]", admin: User) -> EnrolmentResult:
     """Enrol every row's fellow (inviting new people), after checking every row."""
     rows = check_csv(session, data)
     # A fixed number of queries whatever the file's length: accounts, invitations and

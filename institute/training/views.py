@@ -10,7 +10,7 @@ from flask_login import current_user
 from ..access import login_required, public, roles_required
 from ..accounts.countries import country_choices
 from ..courses.services import catalogue
-from ..errors import Conflict, Invalid, NotFound
+from ..errors import Conflict, Invalid, NotFound, TooLarge
 from ..spreadsheets import csv_response
 from ..web import apply_errors, flash_error
 from . import services
@@ -227,12 +227,11 @@ def enrol(session_id: int):
     form = EnrolForm()
     problems = []
     if form.validate_on_submit():
-        data = form.file.data.read(2 * 1024 * 1024) if form.file.data else b""
         try:
-            result = enrol_csv(session, data, current_user)
+            result = enrol_csv(session, form.file.data or b"", current_user)
         except Invalid as exc:
             problems = exc.details
-        except Conflict as exc:
+        except (Conflict, TooLarge) as exc:
             apply_errors(form, exc)
         else:
             flash(_("%(n)s fellows enrolled; %(i)s new people were sent a link to set a password.",

@@ -7,6 +7,9 @@ from rq import Queue, SimpleWorker
 from institute.certificates import jobs
 from institute.certificates import services as certificates
 from institute.extensions import db
+from institute.training.models import TrainingSession
+
+from ..conftest import bearer, login
 
 REDIS = "redis://127.0.0.1:6379/15"  # a database of its own, emptied by the test
 
@@ -46,3 +49,27 @@ def test_small_sessions_and_no_redis_issue_in_process(finished, app, monkeypatch
 def test_small_session_stays_in_process_with_redis(finished, redis_url, app, monkeypatch):
     monkeypatch.setitem(app.config, "CERTIFICATE_BACKGROUND_OVER", 10)
     assert jobs.start(finished["session"], finished["admin"]) is None
+
+
+def test_the_api_and_the_page_queue_alike(app, finished_web, redis_url):
+    """One decision (jobs.issue_for_session) for both: a large session with Redis is queued;
+    the API answers 202 with the job, the page says so; nothing is issued in the request."""
+    client = app.test_client()
+    session_id = finished_web["session_id"]
+    queued = client.post(f"/api/v1/sessions/{session_id}/certificates", headers=bearer(client, "admin@example.org"))
+    assert queued.status_code == 202
+    body = queued.get_json()
+    assert body["job"] and (body["status"], body["done"], body["total"]) == ("queued", 0, 4)
+    login(client, "admin@example.org")
+    page = client.post(f"/admin/sessions/{session_id}/certificates/issue", follow_redirects=True)
+    assert "being issued in the background" in page.get_data(as_text=True)
+    with app.app_context():
+        assert certificates.of_session(db.session.get(TrainingSession, session_id)) == []
+
+
+def test_the_api_issues_in_the_request_below_the_threshold(app, finished_web, redis_url, monkeypatch):
+    monkeypatch.setitem(app.config, "CERTIFICATE_BACKGROUND_OVER", 10)
+    client = app.test_client()
+    answer = client.post(f"/api/v1/sessions/{finished_web['session_id']}/certificates",
+                         headers=bearer(client, "admin@example.org"))
+    assert answer.status_code == 200 and len(answer.get_json()["issued"]) == 4
