@@ -3,9 +3,8 @@ from datetime import date, timedelta
 from institute.extensions import db
 from institute.training import services as training
 
-from ..builders import MOTIVATION, create_session, create_user
+from ..builders import MOTIVATION, create_quiz, create_session, create_user
 from ..conftest import bearer
-from ..quizzes.test_attempts import quiz_course
 from .conftest import exchange_people
 
 SOON = date.today() + timedelta(days=20)
@@ -76,7 +75,8 @@ def test_guest_teacher_grades_the_session_they_joined_and_no_other(app, client):
         admin = user_by_email("admin@gdi.example")
         exchange = exchanges.propose(user_by_email("staff@uca.example"), "teacher@uca.example", "UCA", "GDI",
                                      SOON, SOON + timedelta(days=60), [], PURPOSE)
-        course, quiz = quiz_course()
+        quiz = create_quiz()
+        course = quiz.revision.course
         # Before the exchange is approved, the teacher cannot be added.
         import pytest
 
