@@ -72,11 +72,13 @@ def create_partner(code: str | None = None, name: str | None = None, country: st
     return accounts.create_partner(code, name or f"Institute {code}", country, kind)
 
 
-def _first_with_role(role: str, partner: str | None = None) -> User | None:
+def _first_with_role(role: str, partner: str | None = None, besides: User | None = None) -> User | None:
     stmt = (sa.select(User).join(UserRole, UserRole.user_id == User.id)
             .where(UserRole.role == role, User.active.is_(True)).order_by(User.id).limit(1))
     if partner is not None:
         stmt = stmt.where(User.partner_id == accounts.partner_by_code(partner).id)
+    if besides is not None:
+        stmt = stmt.where(User.id != besides.id)
     return db.session.scalar(stmt)
 
 
@@ -84,8 +86,9 @@ def _an_admin() -> User:
     return _first_with_role("admin") or create_user(roles="admin")
 
 
-def _staff_of(partner: str) -> User:
-    return _first_with_role("partner", partner) or create_staff(partner)
+def _staff_of(partner: str, besides: User | None = None) -> User:
+    """A member of the partner's staff (other than ``besides``: the teacher of an exchange)."""
+    return _first_with_role("partner", partner, besides) or create_staff(partner)
 
 
 # ------------------------------------------------------------------ courses
@@ -331,7 +334,8 @@ def create_exchange(status: str = "proposed", teacher=None, home: str = "UCA", h
                     starts_on: date | None = None, days: int = 14, courses=(), proposer=None,
                     purpose: str = EXCHANGE_PURPOSE, **deciders):
     """An exchange in any state, through the exchange services: proposed by the home
-    institution's staff, then moved on (``move_exchange``; ``deciders`` as there).
+    institution's staff (other than the teacher), then moved on (``move_exchange``;
+    ``deciders`` as there).
 
     The teacher (a user or an email) is a new member of the home institution's staff
     unless given. It starts in 30 days and ends ``days`` later; one that starts today
@@ -340,9 +344,11 @@ def create_exchange(status: str = "proposed", teacher=None, home: str = "UCA", h
     from institute.exchanges import services as exchanges
 
     starts_on = starts_on or date.today() + timedelta(days=30)
-    proposer = proposer or _staff_of(home)
     teacher = teacher or create_staff(home, name="Guest Teacher")
-    exchange = exchanges.propose(proposer, _email_of(teacher), home, host, starts_on,
+    if isinstance(teacher, str):
+        teacher = accounts.user_by_email(teacher)
+    proposer = proposer or _staff_of(home, besides=teacher)
+    exchange = exchanges.propose(proposer, teacher.email, home, host, starts_on,
                                  starts_on + timedelta(days=days), [getattr(c, "slug", c) for c in courses],
                                  purpose, today=min(date.today(), starts_on - timedelta(days=1)))
     return move_exchange(exchange, status, **deciders)
@@ -358,7 +364,7 @@ def move_exchange(exchange, status: str, host_staff=None, home_staff=None, admin
     actors = {"confirm": lambda: host_staff or _staff_of(exchange.host.code),
               "reject": lambda: host_staff or _staff_of(exchange.host.code),
               "approve": lambda: admin or _an_admin(), "complete": lambda: admin or _an_admin(),
-              "cancel": lambda: home_staff or _staff_of(exchange.home.code)}
+              "cancel": lambda: home_staff or _staff_of(exchange.home.code, besides=exchange.teacher)}
     for decision in EXCHANGE_PATHS[status]:
         exchanges.decide(exchange, decision, actors[decision](), report if decision == "complete" else "",
                          today=max(date.today(), exchange.ends_on) if decision == "complete" else None)
