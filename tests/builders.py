@@ -21,7 +21,16 @@ import sqlalchemy as sa
 
 from institute.accounts import services as accounts
 from institute.accounts.models import User, UserRole
+from institute.certificates import services as certificates
+from institute.courses.bundle import Bundle
+from institute.courses.importing import import_bundle
+from institute.courses.services import get_course, mark_done
+from institute.database import utcnow
+from institute.exchanges import services as exchanges
 from institute.extensions import db
+from institute.quizzes import attempts
+from institute.training import services as training
+from institute.training.models import SessionCourse, TrainingSession
 
 PASSWORD = "correct horse battery"
 MOTIVATION = "I restore degraded rangeland in my district and want to learn more."
@@ -133,9 +142,6 @@ def create_course(slug: str = "test-course", author=None, publish: bool = True,
     ``course_files(**kwargs)`` would make. Importing changed files under a slug that
     exists makes its next revision.
     """
-    from institute.courses.bundle import Bundle
-    from institute.courses.importing import import_bundle
-
     return import_bundle(Bundle(slug=slug, files=files or course_files(**kwargs)), author, publish=publish)
 
 
@@ -199,8 +205,6 @@ def create_quiz(gift: str = QUESTIONS, slug: str = "quizzed", title: str = "Chec
 
 def _course(course_quiz_or_slug):
     """A Course from a course, a quiz (its course) or a slug."""
-    from institute.courses.services import get_course
-
     if isinstance(course_quiz_or_slug, str):
         return get_course(course_quiz_or_slug)
     revision = getattr(course_quiz_or_slug, "revision", None)
@@ -209,8 +213,6 @@ def _course(course_quiz_or_slug):
 
 def complete_modules(fellow, course, modules=None) -> None:
     """Mark the course's modules done (all of its published revision's, unless named)."""
-    from institute.courses.services import mark_done
-
     course = _course(course)
     for module in modules if modules is not None else [m.slug for m in course.published.modules]:
         mark_done(fellow, course, module)
@@ -226,8 +228,6 @@ def create_session(title: str = "Training 2026", year: int = 2026, sequence: int
     ``courses`` are courses or slugs (published), ``instructors`` users or emails
     (instructors, admins, or guest teachers on an approved exchange at that time).
     """
-    from institute.training import services as training
-
     today = date.today()
     data = {"title": title, "year": year, "sequence": sequence, "seats": seats,
             "starts_on": today + timedelta(days=60), "ends_on": today + timedelta(days=80),
@@ -242,8 +242,6 @@ def create_session(title: str = "Training 2026", year: int = 2026, sequence: int
 def _free_year_and_sequence() -> dict:
     """A year and sequence no session has: from 2050 on, so that the sessions builders
     make for themselves never take the 2026-1 a test makes."""
-    from institute.training.models import TrainingSession
-
     taken = set(db.session.execute(sa.select(TrainingSession.year, TrainingSession.sequence)).tuples())
     year, sequence = next((y, s) for y in range(2050, 2101) for s in (1, 2) if (y, s) not in taken)
     return {"year": year, "sequence": sequence}
@@ -257,8 +255,6 @@ def create_application(session=None, fellow=None, status: str = "applied", admin
                        motivation: str = MOTIVATION, **apply_kwargs):
     """An application in any state: applied through the training service, then decided
     by an admin (or withdrawn by the fellow). ``apply_kwargs``: country, institution, today."""
-    from institute.training import services as training
-
     session = session or create_session()
     application = training.apply(session, fellow or create_user(), motivation, **apply_kwargs)
     for step in APPLICATION_PATHS[status]:
@@ -287,9 +283,6 @@ def enrol_in_course(course, fellow=None, admin=None, **user_kwargs):
     """A fellow who studies the course (a Course, a Quiz's course, or a slug): accepted
     into a session that has it and a free seat, or into one made for it. A fellow who
     studies it already is left as they are. Returns the fellow."""
-    from institute.training import services as training
-    from institute.training.models import SessionCourse, TrainingSession
-
     course = _course(course)
     if fellow is not None and training.studies(fellow, course.id):
         return fellow
@@ -341,8 +334,6 @@ def create_exchange(status: str = "proposed", teacher=None, home: str = "UCA", h
     unless given. It starts in 30 days and ends ``days`` later; one that starts today
     or before was proposed the day before it started.
     """
-    from institute.exchanges import services as exchanges
-
     starts_on = starts_on or date.today() + timedelta(days=30)
     teacher = teacher or create_staff(home, name="Guest Teacher")
     if isinstance(teacher, str):
@@ -359,8 +350,6 @@ def move_exchange(exchange, status: str, host_staff=None, home_staff=None, admin
     """Take a proposed exchange on to ``status``: the host's staff confirm or reject,
     an admin approves, the home institution's staff cancel, an admin completes it
     (with ``report``, on its last day if that is still to come)."""
-    from institute.exchanges import services as exchanges
-
     actors = {"confirm": lambda: host_staff or _staff_of(exchange.host.code),
               "reject": lambda: host_staff or _staff_of(exchange.host.code),
               "approve": lambda: admin or _an_admin(), "complete": lambda: admin or _an_admin(),
@@ -391,9 +380,6 @@ def create_attempt(quiz=None, fellow=None, state: str = "started", answers=None,
     ``points`` by ``grader``), or "expired" (a quiz with a time limit: started that long
     ago and its grace over, submitted with what was saved). ``now`` is when it starts.
     """
-    from institute.database import utcnow
-    from institute.quizzes import attempts
-
     quiz = quiz or create_quiz()
     fellow = enrol_in_course(quiz, fellow)
     if state == "expired":
@@ -419,8 +405,6 @@ def create_attempt(quiz=None, fellow=None, state: str = "started", answers=None,
 
 def issue_certificates(session, admin=None):
     """Issue the session's certificates in this process; returns the IssueResult."""
-    from institute.certificates import services as certificates
-
     return certificates.issue_session(session, admin or _an_admin(), processes=1)
 
 
@@ -429,8 +413,6 @@ def create_certificate(status: str = "issued", fellow=None, admin=None,
     """A fellow's certificate of a session of their own (its course without a quiz,
     every module done), issued through the certificate service; "revoked" then revokes
     it for ``reason``. The fellow is made from ``user_kwargs`` unless given."""
-    from institute.certificates import services as certificates
-
     course = create_course(slug="certified", quiz=False).course
     session = create_session(title="Certified training", courses=[course], **_free_year_and_sequence())
     fellow = enrol(session, fellow, admin, **user_kwargs)
@@ -444,6 +426,4 @@ def create_certificate(status: str = "issued", fellow=None, admin=None,
 
 def create_teaching_certificate(exchange=None, admin=None):
     """The certificate of teaching of a completed exchange (one made unless given)."""
-    from institute.certificates import services as certificates
-
     return certificates.issue_teaching(exchange or create_exchange("completed"), admin or _an_admin())
