@@ -13,9 +13,8 @@ import pytest
 from institute.extensions import db
 from institute.training import services as training
 
-from .builders import MOTIVATION, create_session, create_user
+from .builders import MOTIVATION, create_quiz, create_session, create_user
 from .conftest import bearer, login
-from .quizzes.test_attempts import quiz_course
 
 ACTORS = ("fellow", "outsider", "other-teacher", "partner")
 
@@ -25,7 +24,8 @@ def year(app, tmp_path):
     """A session with a quiz course, its teacher, an enrolled fellow with an attempt and
     an application; people with no part in it."""
     with app.app_context():
-        course, quiz = quiz_course()
+        quiz = create_quiz()
+        course = quiz.revision.course
         create_user(email="teacher@example.org", roles="instructor")
         admin = create_user(email="admin@example.org", roles="admin")
         session = create_session(courses=[course.slug], instructors=["teacher@example.org"])

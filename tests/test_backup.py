@@ -18,7 +18,7 @@ from institute.config import database_uri
 from institute.database import transaction
 from institute.extensions import db
 
-from .certificates.conftest import build_finished
+from .builders import create_finished_session
 from .conftest import TEST_CONFIG
 
 pytestmark = pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"),
@@ -41,7 +41,7 @@ def test_restore_into_a_fresh_database_and_verify_a_certificate(tmp_path):
         with app.app_context():
             upgrade()
             with transaction():
-                data = build_finished()
+                data = create_finished_session()
                 result = certificates.issue_session(data["session"], data["admin"], processes=1)
             issued = result.issued[2]
             serial, code, pdf = issued.serial, issued.code, issued.pdf

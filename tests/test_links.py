@@ -8,8 +8,7 @@ import pytest
 from institute.extensions import db
 from institute.notifications.models import OutboxMessage
 
-from .builders import create_session, create_user
-from .certificates.conftest import build_finished
+from .builders import create_finished_session, create_session, create_user
 from .conftest import bearer
 
 SITE = "https://training.gdi.example"
@@ -39,7 +38,7 @@ def test_a_forged_host_changes_no_emailed_link(app, client, site):
 
 def test_a_forged_host_changes_no_certificate_address_nor_its_qr_code(app, client, site, tmp_path):
     with app.app_context():
-        session_id = build_finished()["session"].id
+        session_id = create_finished_session()["session"].id
         db.session.commit()
     admin = bearer(client, "admin@example.org")
     issued = client.post(f"/api/v1/sessions/{session_id}/certificates", headers={**admin, **FORGED})

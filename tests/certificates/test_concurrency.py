@@ -6,13 +6,12 @@ import sqlalchemy as sa
 
 from institute.certificates import services as certificates
 from institute.certificates.models import Certificate
-from institute.courses.services import mark_done
 from institute.database import transaction
 from institute.errors import Conflict
 from institute.extensions import db
 from institute.training import services as training
 
-from ..builders import MOTIVATION, create_course, create_session, create_user
+from ..builders import complete_modules, create_course, create_session, enrol_cohort
 from ..training.test_concurrency import committed_app  # noqa: F401 - the fixture
 
 
@@ -20,13 +19,9 @@ def test_issuing_twice_at_once(committed_app):  # noqa: F811
     app = committed_app
     with app.app_context(), transaction():
         course = create_course(slug="short", quiz=False).course
-        admin = create_user(roles="admin")
-        session = create_session(courses=["short"])
-        for _ in range(4):
-            application = training.apply(session, create_user(), MOTIVATION)
-            training.decide(application, "accept", admin)
-            for module in ("module-1", "module-2"):
-                mark_done(application.user, course, module)
+        session = create_session(courses=[course])
+        for fellow in enrol_cohort(session, 4):
+            complete_modules(fellow, course)
         session_id = session.id
 
     barrier = threading.Barrier(2)

@@ -14,7 +14,7 @@ from institute.courses.models import Course, CourseRevision, ModuleCompletion
 from institute.errors import Conflict, Forbidden, Invalid, NotFound
 from institute.extensions import db
 
-from ..builders import course_files, create_course, create_user
+from ..builders import course_files, create_course, create_revision, create_user
 
 COURSES = Path(__file__).resolve().parents[2] / "courses"
 
@@ -94,9 +94,7 @@ def test_trainee_keeps_seeing_the_published_revision_while_a_draft_waits(ctx):
     partner = create_user(roles="partner", partner="GDI")
     trainee = create_user()
     create_course(publish=True)
-    files = course_files()
-    files["01-module-1.md"] = files["01-module-1.md"].replace(b"sand dunes", b"DRAFT TEXT")
-    services.upload(Bundle("test-course", files), partner)
+    create_revision(author=partner, text="DRAFT TEXT")
     course = services.get_course("test-course")
     assert course.has_draft
     page = services.module_page("test-course", "module-1", trainee)
@@ -176,7 +174,7 @@ def test_asset_links_point_at_served_files(ctx):
     files = course_files()
     files["images/map.png"] = b"\x89PNG fake"
     files["01-module-1.md"] += b"\n![Map](images/map.png) and [next](02-module-2.md#top)\n"
-    result = import_bundle(Bundle("pics", files), None, publish=True)
+    result = create_course("pics", files=files)
     html = result.revision.modules[0].html
     assert "/courses/pics/modules/module-2#top" in html
     src = html.split('src="')[1].split('"')[0]

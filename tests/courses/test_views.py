@@ -9,15 +9,13 @@ from institute.courses import services
 from institute.courses.bundle import write_zip
 from institute.extensions import db
 
-from ..builders import course_files, create_course
+from ..builders import committed, course_files, create_course
 from ..conftest import login
 
 
 def publish_course(app, **kwargs):
-    with app.app_context():
-        result = create_course(**kwargs)
-        db.session.commit()
-        return result.course.slug
+    with committed(app):
+        return create_course(**kwargs).course.slug
 
 
 def upload(client, files, slug="test-course", message="first"):
@@ -139,13 +137,8 @@ def test_files_are_served_with_type_and_caching(app, client):
     files["images/map.svg"] = (b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 4 4">'
                                b'<rect width="4" height="4"/></svg>')
     files["01-module-1.md"] += b"\n![Map](images/map.svg)\n"
-    with app.app_context():
-        from institute.courses.bundle import Bundle
-        from institute.courses.importing import import_bundle
-
-        import_bundle(Bundle("pics", files), None, publish=True)
-        db.session.commit()
-        html = services.get_course("pics").published.modules[0].html
+    with committed(app):
+        html = create_course("pics", files=files).revision.modules[0].html
     src = re.search(r'src="([^"]+)"', html).group(1)
     response = client.get(src)
     assert response.status_code == 200 and response.mimetype == "image/svg+xml"

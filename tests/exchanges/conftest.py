@@ -1,15 +1,15 @@
-from institute.extensions import db
+import pytest
 
-from ..builders import create_course, create_user
+from ..builders import committed, create_course, create_staff, create_user
 
 
+@pytest.fixture
 def exchange_people(app) -> None:
     """A course, a teacher and staff at UCA and CICA, an admin and a fellow, committed."""
-    with app.app_context():
+    with committed(app):
         create_course(slug="rs")
-        create_user(email="teacher@uca.example", roles="partner", partner="UCA")
-        create_user(email="staff@uca.example", roles="partner", partner="UCA")
-        create_user(email="staff@cica.example", roles="partner", partner="CICA")
+        create_staff("UCA", email="teacher@uca.example")
+        create_staff("UCA", email="staff@uca.example")
+        create_staff("CICA", email="staff@cica.example")
         create_user(email="admin@gdi.example", roles="admin")
         create_user(email="fellow@example.org")
-        db.session.commit()

@@ -1,12 +1,12 @@
 from datetime import date, timedelta
 
-from institute.extensions import db
-from institute.training import services as training
+import pytest
 
-from ..builders import MOTIVATION, create_session, create_user
+from institute.accounts.services import user_by_email
+from institute.errors import Invalid
+
+from ..builders import committed, create_exchange, create_quiz, create_session, enrol, move_exchange
 from ..conftest import bearer
-from ..quizzes.test_attempts import quiz_course
-from .conftest import exchange_people
 
 SOON = date.today() + timedelta(days=20)
 PURPOSE = "Teach remote sensing for monitoring and share Sentinel-2 practicals."
@@ -19,8 +19,7 @@ def body(**extra):
     return data
 
 
-def test_full_life_through_the_api(app, client):
-    exchange_people(app)
+def test_full_life_through_the_api(app, client, exchange_people):
     home, host = bearer(client, "staff@uca.example"), bearer(client, "staff@cica.example")
     admin = bearer(client, "admin@gdi.example")
     created = client.post("/api/v1/exchanges", headers=home, json=body())
@@ -39,8 +38,7 @@ def test_full_life_through_the_api(app, client):
         "exchanges": []}
 
 
-def test_refusals_change_nothing(app, client):
-    exchange_people(app)
+def test_refusals_change_nothing(app, client, exchange_people):
     home, host = bearer(client, "staff@uca.example"), bearer(client, "staff@cica.example")
     admin = bearer(client, "admin@gdi.example")
     fellow = bearer(client, "fellow@example.org")
@@ -67,38 +65,21 @@ def test_refusals_change_nothing(app, client):
     assert len(listed) == 2  # the refused proposals left nothing behind
 
 
-def test_guest_teacher_grades_the_session_they_joined_and_no_other(app, client):
-    exchange_people(app)
-    with app.app_context():
-        from institute.accounts.services import user_by_email
-        from institute.exchanges import services as exchanges
-
-        admin = user_by_email("admin@gdi.example")
-        exchange = exchanges.propose(user_by_email("staff@uca.example"), "teacher@uca.example", "UCA", "GDI",
-                                     SOON, SOON + timedelta(days=60), [], PURPOSE)
-        course, quiz = quiz_course()
-        # Before the exchange is approved, the teacher cannot be added.
-        import pytest
-
-        from institute.errors import Invalid
-
-        with pytest.raises(Invalid):
-            create_session(title="Joined", courses=[course.slug], instructors=["teacher@uca.example"],
-                           starts_on=SOON + timedelta(days=10), ends_on=SOON + timedelta(days=40))
-        exchanges.decide(exchange, "confirm", create_user(email="staff@gdi.example", roles="partner",
-                                                          partner="GDI"))
-        exchanges.decide(exchange, "approve", admin)
+def test_guest_teacher_grades_the_session_they_joined_and_no_other(app, client, exchange_people):
+    with committed(app):
+        teacher = user_by_email("teacher@uca.example")
+        exchange = create_exchange(teacher=teacher, home="UCA", host="GDI", starts_on=SOON, days=60)
+        quiz = create_quiz()
+        course = quiz.revision.course
+        dates = {"starts_on": SOON + timedelta(days=10), "ends_on": SOON + timedelta(days=40)}
+        with pytest.raises(Invalid):  # before the exchange is approved, the teacher cannot be added
+            create_session(title="Joined", courses=[course], instructors=[teacher], **dates)
+        move_exchange(exchange, "approved", admin=user_by_email("admin@gdi.example"))
         exchange.starts_on = date.today() - timedelta(days=1)  # under way: the guest's rights last as long
-        joined = create_session(title="Joined", courses=[course.slug], instructors=["teacher@uca.example"],
-                                starts_on=SOON + timedelta(days=10), ends_on=SOON + timedelta(days=40))
-        other = create_session(title="Other", sequence=2, courses=[course.slug],
-                               starts_on=SOON + timedelta(days=10), ends_on=SOON + timedelta(days=40))
-        fellows = {}
-        for name, session in (("in", joined), ("out", other)):
-            application = training.apply(session, create_user(email=f"{name}@example.org"), MOTIVATION)
-            training.decide(application, "accept", admin)
-            fellows[name] = application.user
-        db.session.commit()
+        joined = create_session(title="Joined", courses=[course], instructors=[teacher], **dates)
+        other = create_session(title="Other", sequence=2, courses=[course], **dates)
+        enrol(joined, email="in@example.org")
+        enrol(other, email="out@example.org")
         quiz_id = quiz.id
     attempt_ids = {}
     for name in ("in", "out"):

@@ -9,7 +9,7 @@ from institute.exchanges.models import Exchange, ExchangeEvent
 from institute.extensions import db
 from institute.notifications.models import OutboxMessage
 
-from ..builders import create_course, create_user
+from ..builders import create_course, create_exchange, create_user
 
 SOON = date.today() + timedelta(days=30)
 PURPOSE = "Teach sand fixation to the 2027 cohort and share field methods."
@@ -109,16 +109,13 @@ def test_approval_needs_confirmation_and_an_admin(people):
 
 
 def test_overlapping_approval_is_refused(people):
-    first = propose(people)
-    second = propose(people, start=SOON + timedelta(days=7))
-    for exchange in (first, second):
-        services.decide(exchange, "confirm", people["host"])
+    first = create_exchange("confirmed", teacher=people["teacher"])
+    second = create_exchange("confirmed", teacher=people["teacher"], starts_on=SOON + timedelta(days=7))
     services.decide(first, "approve", people["admin"])
     with pytest.raises(Conflict):
         services.decide(second, "approve", people["admin"])
     assert second.status == "confirmed"
-    later = propose(people, start=SOON + timedelta(days=30))
-    services.decide(later, "confirm", people["host"])
+    later = create_exchange("confirmed", teacher=people["teacher"], starts_on=SOON + timedelta(days=30))
     services.decide(later, "approve", people["admin"])  # no overlap: fine
 
 
@@ -127,9 +124,7 @@ def test_reject_cancel_and_complete_rules(people):
     services.decide(exchange, "reject", people["host"])
     with pytest.raises(Conflict):
         services.decide(exchange, "confirm", people["host"])
-    approved = propose(people, start=SOON + timedelta(days=40))
-    services.decide(approved, "confirm", people["host"])
-    services.decide(approved, "approve", people["admin"])
+    approved = create_exchange("approved", teacher=people["teacher"], starts_on=SOON + timedelta(days=40))
     with pytest.raises(Invalid):
         services.decide(approved, "complete", people["teacher"], "", today=approved.starts_on)
     with pytest.raises(Conflict):
@@ -141,9 +136,7 @@ def test_reject_cancel_and_complete_rules(people):
 
 
 def test_visibility_and_statistics(people):
-    exchange = propose(people)
-    services.decide(exchange, "confirm", people["host"])
-    services.decide(exchange, "approve", people["admin"])
+    exchange = create_exchange("approved", teacher=people["teacher"])
     assert services.visible(people["trainee"]) == []
     assert services.visible(people["other"]) == []
     assert services.visible(people["host"]) == [exchange]

@@ -2,11 +2,8 @@ import io
 import re
 from datetime import date, timedelta
 
-from institute.extensions import db
-
-from ..builders import create_user
+from ..builders import committed, create_exchange, create_staff
 from ..conftest import login
-from .conftest import exchange_people
 
 SOON = date.today() + timedelta(days=20)
 
@@ -17,8 +14,7 @@ def client_for(app, email):
     return client
 
 
-def test_propose_confirm_approve_complete_on_the_pages(app):
-    exchange_people(app)
+def test_propose_confirm_approve_complete_on_the_pages(app, exchange_people):
     home = client_for(app, "staff@uca.example")
     form = {"teacher": "teacher@uca.example", "host": "CICA", "starts_on": str(SOON),
             "ends_on": str(SOON + timedelta(days=9)), "courses": ["rs"],
@@ -49,8 +45,7 @@ def test_propose_confirm_approve_complete_on_the_pages(app):
     assert client_for(app, "fellow@example.org").get(link).status_code == 403
 
 
-def test_errors_are_shown_and_nothing_changes(app):
-    exchange_people(app)
+def test_errors_are_shown_and_nothing_changes(app, exchange_people):
     home = client_for(app, "staff@uca.example")
     response = home.post("/exchanges/new", data={"teacher": "teacher@uca.example", "host": "UCA",
                                                   "starts_on": str(SOON), "ends_on": str(SOON - timedelta(days=3)),
@@ -61,21 +56,11 @@ def test_errors_are_shown_and_nothing_changes(app):
     assert "None." in home.get("/exchanges").get_data(as_text=True)
 
 
-def test_outsiders_cannot_see_an_exchange(app):
-    exchange_people(app)
-    with app.app_context():
-        from institute.accounts.services import user_by_email
-        from institute.exchanges import services
-
-        exchange = services.propose(user_by_email("staff@uca.example"), "teacher@uca.example", "UCA", "CICA",
-                                    SOON, SOON + timedelta(days=3), [], "Teach the sand fixation course.")
-        db.session.commit()
-        exchange_id = exchange.id
-    create = app.test_client()
-    with app.app_context():
-        create_user(email="staff@ufc.example", roles="partner", partner="UFC")
-        db.session.commit()
-    login(create, "staff@ufc.example")
+def test_outsiders_cannot_see_an_exchange(app, exchange_people):
+    with committed(app):
+        exchange_id = create_exchange(teacher="teacher@uca.example", starts_on=SOON, days=3).id
+        create_staff("UFC", email="staff@ufc.example")
+    create = client_for(app, "staff@ufc.example")
     assert create.get(f"/exchanges/{exchange_id}").status_code == 403
     fellow = client_for(app, "fellow@example.org")
     assert fellow.get("/exchanges").status_code == 403

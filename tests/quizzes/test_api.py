@@ -2,26 +2,19 @@ import csv
 import io
 import json
 
-from institute.extensions import db
-from institute.training import services as training
-
-from ..builders import MOTIVATION, create_session, create_user
+from ..builders import RIGHT, committed, create_quiz, create_session, create_user, enrol
 from ..conftest import bearer
-from .test_attempts import RIGHT, quiz_course
 
 
 def setup_cohort(app, **quiz):
     """A course with a quiz in a session; an enrolled fellow, an outsider, its instructor."""
-    with app.app_context():
-        course, quiz_row = quiz_course(**quiz)
+    with committed(app):
+        quiz_row = create_quiz(**quiz)
         teacher = create_user(email="teacher@example.org", roles="instructor")
-        admin = create_user(email="admin@example.org", roles="admin")
-        session = create_session(courses=[course.slug], instructors=["teacher@example.org"])
-        application = training.apply(session, create_user(email="fellow@example.org"), MOTIVATION)
-        training.decide(application, "accept", admin)
+        session = create_session(courses=[quiz_row.revision.course], instructors=[teacher])
+        enrol(session, email="fellow@example.org")
         create_user(email="outsider@example.org")
         create_user(email="other-teacher@example.org", roles="instructor")
-        db.session.commit()
         return quiz_row.id, session.id, teacher
 
 
@@ -63,7 +56,7 @@ def test_outsiders_and_others_are_refused(app, client):
 
 
 def test_attempt_limit_is_409(app, client):
-    quiz_id, *_ = setup_cohort(app, attempts_allowed=1)
+    quiz_id, *_ = setup_cohort(app, max_attempts=1)
     fellow = bearer(client, "fellow@example.org")
     attempt_id = client.post(f"/api/v1/quizzes/{quiz_id}/attempts", headers=fellow).get_json()["id"]
     client.post(f"/api/v1/attempts/{attempt_id}/submit", headers=fellow)
@@ -103,13 +96,11 @@ def test_grading_by_the_sessions_instructor_only(app, client):
 
 def test_instructor_of_another_session_with_the_same_course_cannot_grade(app, client):
     quiz_id, session_id, _ = setup_cohort(app)
-    with app.app_context():
+    with committed(app):
         from institute.courses.models import Quiz
 
-        course = db.session.get(Quiz, quiz_id).revision.course
-        create_user(email="teacher2@example.org", roles="instructor")
-        create_session(title="Another", sequence=2, courses=[course.slug], instructors=["teacher2@example.org"])
-        db.session.commit()
+        create_session(title="Another", sequence=2, courses=[db.session.get(Quiz, quiz_id).revision.course],
+                       instructors=[create_user(email="teacher2@example.org", roles="instructor")])
     fellow = bearer(client, "fellow@example.org")
     attempt_id = client.post(f"/api/v1/quizzes/{quiz_id}/attempts", headers=fellow).get_json()["id"]
     client.put(f"/api/v1/attempts/{attempt_id}/answers", headers=fellow, json={"answers": {"3": "An essay."}})

@@ -2,9 +2,6 @@ from datetime import timedelta
 
 import pytest
 
-from institute.courses.bundle import Bundle
-from institute.courses.importing import import_bundle
-from institute.courses.services import mark_done
 from institute.database import utcnow
 from institute.errors import Conflict, Forbidden, Invalid
 from institute.quizzes import attempts
@@ -12,34 +9,12 @@ from institute.quizzes.results import passed_quizzes
 from institute.training import services as training
 from institute.training.progress import completion
 
-from ..builders import MOTIVATION, course_files, create_fellow, create_session, create_user
-
-QUIZ = """::MC::Capital of Mongolia? {=Ulaanbaatar ~Darkhan ~Erdenet}
-
-::TF::Straw checkerboards fix moving sand.{T}
-
-::Num::How many metres is the side of a usual straw square? {#1:0.2}
-
-::Essay::Describe one restoration method you have seen. {}
-"""
-
-
-def quiz_course(slug="quizzed", limit=None, attempts_allowed=2, shuffle=False, pass_mark=60):
-    files = course_files(quiz=False, extra_front=(
-        f"quizzes:\n  - file: quiz.gift\n    title: Check\n    pass_mark: {pass_mark}\n"
-        f"    max_attempts: {attempts_allowed}\n    shuffle: {'true' if shuffle else 'false'}\n"
-        + (f"    time_limit_minutes: {limit}\n" if limit else "")))
-    files["quiz.gift"] = QUIZ.encode()
-    result = import_bundle(Bundle(slug, files), None, publish=True)
-    return result.course, result.revision.quizzes[0]
-
-
-RIGHT = {"0": 0, "1": True, "2": 1.1}
+from ..builders import RIGHT, complete_modules, create_quiz, create_session, create_user, enrol, enrol_in_course
 
 
 def test_start_save_submit_and_see_results(ctx):
-    course, quiz = quiz_course()
-    fellow = create_fellow(course)
+    quiz = create_quiz()
+    fellow = enrol_in_course(quiz)
     attempt, created = attempts.start(quiz, fellow)
     assert created and attempt.number == 1
     again, created = attempts.start(quiz, fellow)
@@ -57,8 +32,8 @@ def test_start_save_submit_and_see_results(ctx):
 
 
 def test_nothing_before_submission_reveals_right_answers(ctx):
-    course, quiz = quiz_course(shuffle=True)
-    attempt, _ = attempts.start(quiz, create_fellow(course))
+    quiz = create_quiz(shuffle=True)
+    attempt, _ = attempts.start(quiz, enrol_in_course(quiz))
     payload = attempts.payload(attempt)
 
     def keys(value):
@@ -78,16 +53,16 @@ def test_nothing_before_submission_reveals_right_answers(ctx):
 
 
 def test_shuffled_order_is_kept_for_the_attempt(ctx):
-    course, quiz = quiz_course(shuffle=True)
-    attempt, _ = attempts.start(quiz, create_fellow(course))
+    quiz = create_quiz(shuffle=True)
+    attempt, _ = attempts.start(quiz, enrol_in_course(quiz))
     first = [q["id"] for q in attempts.payload(attempt)["questions"]]
     assert first == [q["id"] for q in attempts.payload(attempt)["questions"]]
     assert sorted(first) == ["0", "1", "2", "3"]
 
 
 def test_submitting_twice_and_saving_after_submission_are_refused(ctx):
-    course, quiz = quiz_course()
-    fellow = create_fellow(course)
+    quiz = create_quiz()
+    fellow = enrol_in_course(quiz)
     attempt, _ = attempts.start(quiz, fellow)
     attempts.save(attempt, fellow, RIGHT)
     attempts.submit(attempt, fellow)
@@ -100,8 +75,8 @@ def test_submitting_twice_and_saving_after_submission_are_refused(ctx):
 
 
 def test_attempt_limit(ctx):
-    course, quiz = quiz_course(attempts_allowed=1)
-    fellow = create_fellow(course)
+    quiz = create_quiz(max_attempts=1)
+    fellow = enrol_in_course(quiz)
     attempt, _ = attempts.start(quiz, fellow)
     attempts.submit(attempt, fellow)
     with pytest.raises(Conflict):
@@ -109,8 +84,8 @@ def test_attempt_limit(ctx):
 
 
 def test_another_fellows_attempt_is_refused(ctx):
-    course, quiz = quiz_course()
-    owner, other = create_fellow(course), create_fellow(course)
+    quiz = create_quiz()
+    owner, other = enrol_in_course(quiz), enrol_in_course(quiz)
     attempt, _ = attempts.start(quiz, owner)
     with pytest.raises(Forbidden):
         attempts.save(attempt, other, {"0": 0})
@@ -120,8 +95,8 @@ def test_another_fellows_attempt_is_refused(ctx):
 
 
 def test_bad_answers_are_refused_and_nothing_is_saved(ctx):
-    course, quiz = quiz_course()
-    fellow = create_fellow(course)
+    quiz = create_quiz()
+    fellow = enrol_in_course(quiz)
     attempt, _ = attempts.start(quiz, fellow)
     with pytest.raises(Invalid) as caught:
         attempts.save(attempt, fellow, {"0": 1, "2": "many", "9": "x"})
@@ -130,8 +105,8 @@ def test_bad_answers_are_refused_and_nothing_is_saved(ctx):
 
 
 def test_two_tabs_keep_each_others_answers(ctx):
-    course, quiz = quiz_course()
-    fellow = create_fellow(course)
+    quiz = create_quiz()
+    fellow = enrol_in_course(quiz)
     attempt, _ = attempts.start(quiz, fellow)
     attempts.save(attempt, fellow, {"0": 2})
     attempts.save(attempt, fellow, {"1": True})   # the other tab
@@ -141,8 +116,8 @@ def test_two_tabs_keep_each_others_answers(ctx):
 
 
 def test_time_limit_with_a_minute_of_grace(ctx):
-    course, quiz = quiz_course(limit=20)
-    fellow = create_fellow(course)
+    quiz = create_quiz(time_limit_minutes=20)
+    fellow = enrol_in_course(quiz)
     start = utcnow()
     attempt, _ = attempts.start(quiz, fellow, now=start)
     assert attempt.deadline == start + timedelta(minutes=20)
@@ -155,8 +130,8 @@ def test_time_limit_with_a_minute_of_grace(ctx):
 
 
 def test_late_submission_is_graded_on_what_was_saved_in_time(ctx):
-    course, quiz = quiz_course(limit=10)
-    fellow = create_fellow(course)
+    quiz = create_quiz(time_limit_minutes=10)
+    fellow = enrol_in_course(quiz)
     start = utcnow()
     attempt, _ = attempts.start(quiz, fellow, now=start)
     attempts.save(attempt, fellow, {"0": 0, "1": True}, now=start + timedelta(minutes=9))
@@ -172,24 +147,22 @@ def session_data(session) -> dict:
 
 
 def test_starting_is_for_enrolled_fellows_only(ctx):
-    course, quiz = quiz_course()
+    quiz = create_quiz()
     with pytest.raises(Forbidden, match="Only fellows enrolled"):
         attempts.start(quiz, create_user())  # a fellow of no session with this course
     with pytest.raises(Forbidden, match="Only fellows enrolled"):
         attempts.start(quiz, create_user(roles="admin"))
-    attempt, created = attempts.start(quiz, create_fellow(course))
+    attempt, created = attempts.start(quiz, enrol_in_course(quiz))
     assert created
 
 
 def test_essay_grading_and_completion(ctx):
-    course, quiz = quiz_course(pass_mark=75)
+    quiz = create_quiz(pass_mark=75)
+    course = quiz.revision.course
     admin = create_user(roles="admin")
-    session = create_session(courses=[course.slug])
-    application = training.apply(session, create_user(), MOTIVATION)
-    training.decide(application, "accept", admin)
-    fellow = application.user
-    for module in ("module-1", "module-2"):
-        mark_done(fellow, course, module)
+    session = create_session(courses=[course])
+    fellow = enrol(session, admin=admin)
+    complete_modules(fellow, course)
     attempt, _ = attempts.start(quiz, fellow)
     attempts.save(attempt, fellow, {**RIGHT, "3": "An essay about sand fences."})
     attempts.submit(attempt, fellow)

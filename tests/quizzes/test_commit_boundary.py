@@ -11,7 +11,7 @@ from institute.extensions import db
 from institute.quizzes import attempts
 from institute.quizzes.models import Attempt
 
-from ..builders import course_files, create_fellow
+from ..builders import course_files, enrol_in_course
 from ..conftest import bearer, login
 from ..training.test_concurrency import committed_app  # noqa: F401 - the fixture
 
@@ -23,7 +23,7 @@ def expired_attempt(app) -> tuple[int, str]:
                                                      "    time_limit_minutes: 10\n")
         files["quiz.gift"] = b"::TF::Sand moves.{T}\n\n::TF2::Dunes stand still.{F}\n"
         quiz = import_bundle(Bundle("timed", files), None, publish=True).revision.quizzes[0]
-        fellow = create_fellow(quiz.revision.course)
+        fellow = enrol_in_course(quiz)
         started = utcnow() - timedelta(hours=2)
         attempt, _ = attempts.start(quiz, fellow, now=started)
         attempts.save(attempt, fellow, {"0": True}, now=started + timedelta(minutes=5))

@@ -5,14 +5,12 @@ import threading
 import sqlalchemy as sa
 
 from institute.accounts.models import User
-from institute.courses.bundle import Bundle
-from institute.courses.importing import import_bundle
 from institute.database import transaction
 from institute.extensions import db
 from institute.quizzes import attempts
 from institute.quizzes.models import Attempt
 
-from ..builders import course_files, create_fellow, create_user
+from ..builders import create_attempt, create_quiz, create_user
 from ..training.test_concurrency import committed_app  # noqa: F401 - the fixture
 
 TWO_ESSAYS = "::E1::Describe a straw checkerboard. {}\n\n::E2::Describe a shelterbelt. {}\n\n::TF::Sand moves.{T}\n"
@@ -21,13 +19,8 @@ TWO_ESSAYS = "::E1::Describe a straw checkerboard. {}\n\n::E2::Describe a shelte
 def test_two_grades_at_once(committed_app, monkeypatch):  # noqa: F811
     app = committed_app
     with app.app_context(), transaction():
-        files = course_files(quiz=False, extra_front="quizzes:\n  - file: quiz.gift\n    title: Essays\n")
-        files["quiz.gift"] = TWO_ESSAYS.encode()
-        quiz = import_bundle(Bundle("essays", files), None, publish=True).revision.quizzes[0]
-        fellow = create_fellow(quiz.revision.course)
-        attempt, _ = attempts.start(quiz, fellow)
-        attempts.save(attempt, fellow, {"0": "Squares of straw.", "1": "Rows of trees.", "2": True})
-        attempts.submit(attempt, fellow)
+        attempt = create_attempt(create_quiz(TWO_ESSAYS, slug="essays", title="Essays"), state="submitted",
+                                 answers={"0": "Squares of straw.", "1": "Rows of trees.", "2": True})
         graders = [create_user(roles="admin").id, create_user(roles="admin").id]
         attempt_id = attempt.id
 

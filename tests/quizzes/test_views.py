@@ -2,6 +2,7 @@
 
 import re
 
+from ..builders import committed, create_quiz, create_staff, create_user
 from ..conftest import login
 from .test_api import setup_cohort
 
@@ -73,18 +74,12 @@ def test_grading_queue_grade_gradebook_and_statistics(app):
 
 
 def test_a_drafts_quiz_is_unknown_to_those_who_cannot_see_the_draft(app):
-    from institute.extensions import db
-
-    from ..builders import create_course, create_user
-
-    with app.app_context():
-        author = create_user(email="staff@uca.example", roles="partner", partner="UCA")
-        create_user(email="staff@cica.example", roles="partner", partner="CICA")
+    with committed(app):
+        author = create_staff("UCA", email="staff@uca.example")
+        create_staff("CICA", email="staff@cica.example")
         create_user(email="reader@example.org")
         create_user(email="reviewer@example.org", roles="instructor")
-        result = create_course(slug="uca-draft", partner="UCA", publish=False, author=author)
-        quiz_id = result.revision.quizzes[0].id
-        db.session.commit()
+        quiz_id = create_quiz(slug="uca-draft", partner="UCA", publish=False, author=author).id
     for email, status in (("reader@example.org", 404), ("staff@cica.example", 404),
                           ("staff@uca.example", 200), ("reviewer@example.org", 200)):
         client = app.test_client()

@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from institute.extensions import db
 from institute.notifications.models import OutboxMessage
 
-from ..builders import MOTIVATION, create_course
+from ..builders import MOTIVATION, committed, create_course
 from ..conftest import bearer
 
 TODAY = date.today()
@@ -21,9 +21,8 @@ def session_body(**extra):
 
 
 def test_full_cycle_through_the_api_with_email(app, client, make_user, smtp):
-    with app.app_context():
+    with committed(app):
         create_course(slug="dldd")
-        db.session.commit()
     make_user(email="admin@example.org", roles="admin")
     admin = bearer(client, "admin@example.org")
     response = client.post("/api/v1/sessions", headers=admin, json=session_body())

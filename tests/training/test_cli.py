@@ -2,15 +2,9 @@ from datetime import date, timedelta
 
 from institute.training import services as training
 
-from ..builders import create_user
 
-
-def test_create_session_and_enrol_from_csv(app, runner, tmp_path):
-    with app.app_context():
-        create_user(email="admin@example.org", roles="admin")
-        from institute.extensions import db
-
-        db.session.commit()
+def test_create_session_and_enrol_from_csv(app, runner, make_user, tmp_path):
+    make_user(email="admin@example.org", roles="admin")
     start = date.today() + timedelta(days=40)
     result = runner.invoke(args=["training", "create-session", "--title", "Kubuqi 2026",
                                  "--year", "2026", "--starts", str(start),

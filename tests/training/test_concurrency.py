@@ -20,7 +20,7 @@ from institute.extensions import db
 from institute.training import services as training
 from institute.training.models import Application
 
-from ..builders import MOTIVATION, create_session, create_user
+from ..builders import create_application, create_session, create_user
 from ..conftest import migrated_app
 from ..scratch import new_postgresql_database
 
@@ -52,7 +52,7 @@ def test_twenty_concurrent_accepts_against_fifteen_seats(committed_app, monkeypa
     with app.app_context(), transaction():
         admin = create_user(roles="admin")
         session = create_session(seats=15)
-        ids = [training.apply(session, create_user(), MOTIVATION).id for _ in range(20)]
+        ids = [create_application(session).id for _ in range(20)]
         admin_id, session_id = admin.id, session.id
 
     barrier = threading.Barrier(len(ids))

@@ -11,7 +11,7 @@ from institute.notifications.models import OutboxMessage
 from institute.training import services as training
 from institute.training.enrolment import enrol_csv
 
-from ..builders import MOTIVATION, PASSWORD, create_session, create_user
+from ..builders import PASSWORD, create_application, create_session, create_user
 from ..conftest import login
 
 HEADER = "email,name,country,partner\n"
@@ -27,8 +27,7 @@ def test_enrolment_enrols_existing_people_and_invites_new_ones(ctx):
     teacher = create_user(email="teacher@example.org", roles="instructor", name="Teacher T")
     waiting = create_user(email="waiting@example.org", country="KZ")
     session = create_session(seats=10)
-    waitlisted = training.apply(session, waiting, MOTIVATION, "KZ", "Own Institute")
-    training.decide(waitlisted, "waitlist", admin)
+    waitlisted = create_application(session, waiting, "waitlisted", admin, country="KZ", institution="Own Institute")
     result = enrol_csv(session, HEADER + "Teacher@Example.org,Teacher T,KG,\n"
                        "new.one@example.org,New One,PE,unalm\n"
                        "waiting@example.org,Waiting,KZ,UCA\n"
@@ -113,7 +112,7 @@ def test_enrolment_runs_as_many_statements_for_50_rows_as_for_5(ctx):
     for n, rows in enumerate((5, 50)):
         session = create_session(title=f"Session {n}", sequence=n + 1, seats=60)
         known = create_user(email=f"known{n}@example.org")  # one existing account in each file
-        training.decide(training.apply(session, known, MOTIVATION), "waitlist", admin)
+        create_application(session, known, "waitlisted", admin)
         data = HEADER + f"known{n}@example.org,Known,KG,\n" + "".join(
             f"s{n}-{i}@example.org,Fellow {i},KG,{('UCA', 'CICA', '')[i % 3]}\n" for i in range(rows - 1))
         db.session.flush()

@@ -6,12 +6,16 @@ from dataclasses import dataclass
 
 import pytest
 
-from institute.courses.models import Quiz
-from institute.extensions import db
-from institute.training import services as training
-
 from ..access import declared_routes, sample_url
-from ..builders import MOTIVATION, create_course, create_session, create_user
+from ..builders import (
+    MOTIVATION,
+    committed,
+    create_application,
+    create_course,
+    create_session,
+    create_staff,
+    create_user,
+)
 from ..conftest import bearer, login
 
 # Every route that writes a CSV, and how it is asked for one. The first test asks every
@@ -44,25 +48,23 @@ class Ids:
 
 def hostile_session(app) -> Ids:
     """A session whose two accepted fellows and one applicant carry formula-like data."""
-    with app.app_context():
-        create_course(slug="dldd")
+    with committed(app):
+        course = create_course(slug="dldd").course
         admin = create_user(email="admin@example.org", roles="admin")
-        create_user(email="teacher@example.org", roles="instructor")
+        teacher = create_user(email="teacher@example.org", roles="instructor")
         create_user(email="other-teacher@example.org", roles="instructor")
-        create_user(email="partner@example.org", roles="partner", partner="UCA")
-        session = create_session(courses=["dldd"], instructors=["teacher@example.org"])
+        create_staff("UCA", email="partner@example.org")
+        session = create_session(courses=[course], instructors=[teacher])
         users = []
         for n, (email, name, institution) in enumerate(HOSTILE):
-            user = create_user(email=email, name="Fellow")
-            application = training.apply(session, user, MOTIVATION, "KG", institution)
-            user.name = name  # the name a service strips may still come in another way
-            application.motivation = MOTIVATION_HOSTILE
-            if n < 2:
-                training.decide(application, "accept", admin)
-            users.append(user)
-        quiz = session.course_links[0].course.published.quizzes[0]
-        db.session.get(Quiz, quiz.id).title = QUIZ_TITLE
-        db.session.commit()
+            application = create_application(session, create_user(email=email, name="Fellow"),
+                                             "accepted" if n < 2 else "applied", admin,
+                                             country="KG", institution=institution)
+            # The name a service strips, and a motivation, may still come in another way.
+            application.user.name, application.motivation = name, MOTIVATION_HOSTILE
+            users.append(application.user)
+        quiz = course.published.quizzes[0]
+        quiz.title = QUIZ_TITLE
         return Ids(session.id, users[0].id, quiz.id)
 
 
@@ -142,11 +144,9 @@ def test_cohort_and_applications_columns(app):
     assert applications[3][6] == "" and applications[1][5] <= applications[1][6]
 
 
-def test_who_may_download_the_cohort_and_the_applications(app):
+def test_who_may_download_the_cohort_and_the_applications(app, make_user):
     ids = hostile_session(app)
-    with app.app_context():
-        create_user(email="visitor-fellow@example.org")
-        db.session.commit()
+    make_user(email="visitor-fellow@example.org")
     exports = ["training.cohort", "training_api.cohort", "training.applications"]
     for email in ("=2+5@example.org", "visitor-fellow@example.org", "partner@example.org",
                   "other-teacher@example.org"):

@@ -3,7 +3,6 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
-from institute.courses.services import mark_done
 from institute.errors import Conflict, Forbidden, Invalid, NotFound
 from institute.extensions import db
 from institute.notifications.models import OutboxMessage
@@ -12,7 +11,16 @@ from institute.training.enrolment import enrol_csv
 from institute.training.models import Application
 from institute.training.progress import cohort_progress, completion
 
-from ..builders import MOTIVATION, create_course, create_session, create_user
+from ..builders import (
+    MOTIVATION,
+    complete_modules,
+    create_application,
+    create_course,
+    create_session,
+    create_user,
+    enrol,
+    enrol_cohort,
+)
 
 
 def outbox(kind=None):
@@ -71,14 +79,10 @@ def test_only_fellows_apply(ctx):
         training.apply(create_session(), create_user(roles="instructor"), MOTIVATION)
 
 
-def fill(session, n):
-    return [training.apply(session, create_user(), MOTIVATION) for _ in range(n)]
-
-
 def test_accept_up_to_the_limit_waitlist_the_rest_and_promote_on_withdrawal(ctx):
     admin = create_user(roles="admin")
     session = create_session(seats=3)
-    apps = fill(session, 5)
+    apps = [create_application(session) for _ in range(5)]
     for a in apps[:3]:
         training.decide(a, "accept", admin)
     with pytest.raises(Conflict):
@@ -97,7 +101,7 @@ def test_accept_up_to_the_limit_waitlist_the_rest_and_promote_on_withdrawal(ctx)
 def test_bulk_decisions_are_all_or_nothing(ctx):
     admin = create_user(roles="admin")
     session = create_session(seats=2)
-    apps = fill(session, 3)
+    apps = [create_application(session) for _ in range(3)]
     with pytest.raises(Conflict):
         training.decide_many(session, [a.id for a in apps], "accept", admin)
     assert training.accepted_count(session) == 0
@@ -107,7 +111,7 @@ def test_bulk_decisions_are_all_or_nothing(ctx):
 
 def test_withdraw_rules(ctx):
     session = create_session()
-    application = fill(session, 1)[0]
+    application = create_application(session)
     with pytest.raises(Forbidden):
         training.withdraw(application, create_user())
     training.withdraw(application, create_user(roles="admin"))
@@ -118,7 +122,7 @@ def test_withdraw_rules(ctx):
 
 
 def test_unknown_decision_is_invalid(ctx):
-    application = fill(create_session(), 1)[0]
+    application = create_application()
     with pytest.raises(Invalid):
         training.decide(application, "maybe", create_user(roles="admin"))
 
@@ -174,21 +178,16 @@ def test_csv_checks_seats_duplicates_and_header(ctx):
 def test_progress_and_completion_by_modules(ctx):
     course = create_course(slug="no-quiz", quiz=False).course
     quizzed = create_course(slug="with-quiz").course
-    admin = create_user(roles="admin")
     session = create_session(courses=["no-quiz"])
-    application = fill(session, 1)[0]
-    training.decide(application, "accept", admin)
-    fellow = application.user
+    fellow = enrol(session)
     progress = completion(session, fellow)
     assert not progress.completed and progress.modules_total == 2
     assert progress.courses[0].next_module == ("module-1", "Module 1")
-    mark_done(fellow, course, "module-1")
-    mark_done(fellow, course, "module-2")
+    complete_modules(fellow, course)
     assert completion(session, fellow).completed
     # A course with a quiz is not complete by its modules alone.
     training.update_session(session, {**_fields(session), "courses": ["no-quiz", "with-quiz"]})
-    for module in ("module-1", "module-2"):
-        mark_done(fellow, quizzed, module)
+    complete_modules(fellow, quizzed)
     progress = completion(session, fellow)
     assert not progress.completed
     assert progress.missing == ["quiz not passed: with-quiz: Check"]
@@ -202,7 +201,6 @@ def _fields(session):
 
 def test_cohort_progress_queries_do_not_grow_with_fellows(ctx):
     create_course(slug="c1", quiz=False)
-    admin = create_user(roles="admin")
     session = create_session(courses=["c1"], seats=30)
 
     def count_queries():
@@ -215,9 +213,9 @@ def test_cohort_progress_queries_do_not_grow_with_fellows(ctx):
             sa.event.remove(db.engine, "before_cursor_execute", listener)
         return len(statements)
 
-    training.decide_many(session, [a.id for a in fill(session, 2)], "accept", admin)
+    enrol_cohort(session, 2)
     few = count_queries()
-    training.decide_many(session, [a.id for a in fill(session, 20)], "accept", admin)
+    enrol_cohort(session, 20)
     assert count_queries() == few
     # Past the 500 rows a batched loader would take in one query.
     from institute.training.models import Application

@@ -13,7 +13,7 @@ from institute.extensions import db
 from institute.training import services as training
 from institute.training.models import TrainingSession
 
-from ..builders import create_course
+from ..builders import committed, create_course
 from ..conftest import bearer, login
 
 GUEST = "mehmet.teacher@cica.example"  # the demo's CICA teacher on an approved exchange at the institute
@@ -23,13 +23,12 @@ DEMO_PASSWORD = "kubuqi-demo-2026"
 @pytest.fixture
 def demo(app, runner):
     assert runner.invoke(args=["demo"]).exit_code == 0
-    with app.app_context():
+    with committed(app):
         create_course(slug="uca-draft", partner="UCA", publish=False,
                       author=user_by_email("partner@uca.example"))
         sessions = {s.year: s.id for s in db.session.scalars(sa.select(TrainingSession))}
         exchange_id = db.session.scalar(sa.select(Exchange.id).join(Exchange.teacher).where(
             Exchange.status == "approved", Exchange.teacher.has(email=GUEST)))
-        db.session.commit()
     return {"sessions": sessions, "exchange": exchange_id}
 
 

@@ -1,30 +1,25 @@
 import io
 from datetime import date, timedelta
 
-from institute.extensions import db
 from institute.training import services as training
 
-from ..builders import MOTIVATION, create_course, create_session
+from ..builders import MOTIVATION, committed, create_course, create_session, enrol
 from ..conftest import login
 
 TODAY = date.today()
 
 
 def session_with_course(app, seats=2):
-    with app.app_context():
-        create_course(slug="dldd", quiz=False)
-        session = create_session(seats=seats, courses=["dldd"])
-        db.session.commit()
-        return session.id
+    with committed(app):
+        return create_session(seats=seats, courses=[create_course(slug="dldd", quiz=False).course]).id
 
 
 def test_cycle_through_the_pages(app, make_user):
     make_user(email="admin@example.org", roles="admin")
     admin = app.test_client()
     login(admin, "admin@example.org")
-    with app.app_context():
+    with committed(app):
         create_course(slug="dldd", quiz=False)
-        db.session.commit()
     response = admin.post("/admin/sessions/new", data={
         "title": "Kubuqi 2026", "year": "2026", "sequence": "1", "seats": "2", "place": "Kubuqi",
         "starts_on": str(TODAY + timedelta(days=30)), "ends_on": str(TODAY + timedelta(days=40)),
@@ -73,17 +68,10 @@ def test_cycle_through_the_pages(app, make_user):
 
 def test_trainee_cannot_see_cohort_or_another_fellows_progress(app, make_user):
     session_id = session_with_course(app)
-    make_user(email="admin@example.org", roles="admin")
-    a = make_user(email="a@example.org")
-    make_user(email="b@example.org")
-    with app.app_context():
+    with committed(app):
         session = training.get_session(session_id)
-        from institute.accounts.services import user_by_email
-
-        for email in ("a@example.org", "b@example.org"):
-            application = training.apply(session, user_by_email(email), MOTIVATION)
-            training.decide(application, "accept", user_by_email("admin@example.org"))
-        db.session.commit()
+        a = enrol(session, email="a@example.org")
+        enrol(session, email="b@example.org")
     b_client = app.test_client()
     login(b_client, "b@example.org")
     assert b_client.get(f"/sessions/{session_id}/cohort").status_code == 403
@@ -115,11 +103,10 @@ def test_enrol_page_names_the_bad_line(app, make_user):
 
 def test_set_password_link(app, client, make_user):
     make_user(email="admin@example.org", roles="admin")
-    with app.app_context():
+    with committed(app):
         from institute.accounts.services import invite_user
 
         _user, token = invite_user("new@example.org", "New Fellow", country="PE")
-        db.session.commit()
     assert login(client, "new@example.org", "anything at all").status_code == 200  # no password yet
     page = client.get(f"/set-password/{token}")
     assert "New Fellow" in page.get_data(as_text=True)
