@@ -2,6 +2,8 @@ import csv
 import io
 import json
 
+from institute.extensions import db
+
 from ..builders import RIGHT, committed, create_quiz, create_session, create_user, enrol
 from ..conftest import bearer
 
