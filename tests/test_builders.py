@@ -4,11 +4,11 @@ from datetime import date
 
 import pytest
 
-from institute.accounts.models import ROLES
-from institute.exchanges.models import STATES as EXCHANGE_STATES
+from institute.accounts.models import Role
+from institute.exchanges.models import ExchangeStatus as EXCHANGE_STATES
 from institute.quizzes.attempts import GRACE
 from institute.training import services as training
-from institute.training.models import APPLICATION_STATES
+from institute.training.models import ApplicationStatus as APPLICATION_STATES
 
 from .builders import (
     APPLICATION_PATHS,
@@ -34,7 +34,7 @@ from .builders import (
 
 
 def test_users_of_each_role_and_partners(ctx):
-    assert [create_user(roles=role).roles for role in ROLES] == [{role} for role in ROLES]
+    assert [create_user(roles=role).roles for role in Role] == [{role} for role in Role]
     staff = create_staff("CICA")
     assert staff.roles == {"partner"} and staff.partner.code == "CICA"
     partner = create_partner(country="MN")

@@ -16,7 +16,7 @@ from institute.extensions import db
 from institute.web import apply_errors, error_messages, flash_error
 
 from .builders import PASSWORD
-from .certificates.conftest import build_finished
+from .builders import create_finished_session as build_finished
 from .conftest import login
 from .quizzes.test_api import setup_cohort
 

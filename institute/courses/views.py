@@ -10,6 +10,7 @@ from flask_login import current_user
 from ..access import login_required, public, roles_required
 from ..door import query_int
 from ..errors import Invalid, TooLarge
+from ..web import apply_errors
 from . import reading, services, urls
 from .forms import UploadForm
 
@@ -51,7 +52,7 @@ def upload():
                 result = services.upload(services.read_upload(file, file.filename or ""), current_user,
                                          form.message.data)
             except TooLarge as exc:
-                form.bundle.errors = [exc.message]
+                apply_errors(form, exc, "bundle")
             except Invalid as exc:
                 problems = exc.details
             else:

@@ -8,10 +8,10 @@ from institute.certificates import services
 from institute.extensions import db
 from institute.training.services import get_session
 
+from ..builders import create_finished_session as build_finished
 from ..builders import create_user
 from ..conftest import bearer, login
 from ..parity import api_refusal, page_refusal, sent_to_login
-from .conftest import build_finished
 
 NOT_YOURS = "Only the holder and admins see a certificate."
 PAGES = ("/certificates/{s}/pdf", "/certificates/{s}/credential")
