@@ -13,16 +13,14 @@ from institute.extensions import db
 from ..builders import create_user
 from ..conftest import bearer, login
 from ..parity import api_refusal, page_refusal, sent_to_login
-from .conftest import exchange_people
 
 SOON = date.today() + timedelta(days=20)
 NOT_YOURS = "You may not see this exchange."
 
 
 @pytest.fixture
-def exchange_id(app):
+def exchange_id(app, exchange_people):
     """A proposed exchange of a UCA teacher to CICA; and people around it, committed."""
-    exchange_people(app)
     with app.app_context():
         create_user(email="staff@ufc.example", roles="partner", partner="UFC")
         create_user(email="member@cica.example", partner="CICA")  # of the host, but not its staff
@@ -120,10 +118,9 @@ def test_the_buttons_shown_are_the_decisions_accepted(ctx):
     assert seen == {True, False}
 
 
-def test_the_home_institution_is_the_proposers_on_both_channels(app):
+def test_the_home_institution_is_the_proposers_on_both_channels(app, exchange_people):
     """Partner staff propose from their own institution: left out, it is theirs; another
     one named (a forged form, an API call) is refused with the same words."""
-    exchange_people(app)
     form = {"teacher": "teacher@uca.example", "host": "CICA", "starts_on": str(SOON),
             "ends_on": str(SOON + timedelta(days=3)), "purpose": "Teach the sand fixation course."}
     client = app.test_client()
