@@ -6,7 +6,7 @@ With ``REDIS_URL`` set, the session page queues the work when more than
 ``CHUNK``, each part in its own transaction, and records its progress, which
 the page shows. Without Redis, or for small sessions, issuing happens in the
 request. Issuing is idempotent, so a job that stops half way can be queued
-again.
+again. The same worker delivers mail (``notifications/jobs.py``).
 """
 
 from flask import current_app
@@ -18,6 +18,7 @@ from rq.job import Job
 from ..accounts.models import User
 from ..database import transaction
 from ..extensions import db
+from ..notifications.jobs import QUEUE as MAIL_QUEUE
 from ..training.models import TrainingSession
 from ..training.services import get_session
 from . import services
@@ -87,8 +88,16 @@ def progress(session: TrainingSession) -> dict | None:
             "total": job.meta.get("total", 0)}
 
 
+def queues(connection: Redis) -> list[Queue]:
+    """What the one background worker serves, in order: mail first, its jobs are short."""
+    return [Queue(name, connection=connection) for name in (MAIL_QUEUE, QUEUE)]
+
+
 def work(burst: bool = False) -> None:
-    """Run a worker in this app (the CLI command calls it)."""
+    """Run the background worker in this app (the CLI command calls it): mail and certificates.
+
+    RQ's scheduler runs beside it, for the mail retries the delivery job schedules."""
     from rq import Worker
 
-    Worker([Queue(QUEUE, connection=redis())], connection=redis()).work(burst=burst)
+    connection = redis()
+    Worker(queues(connection), connection=connection).work(burst=burst, with_scheduler=True)
