@@ -45,8 +45,13 @@ demo: db
 	$(FLASK) courses import courses
 	$(FLASK) demo
 
+# Requests only write mail to the outbox; beside the development server runs what sends
+# it: the background worker when REDIS_URL is set, otherwise a delivery loop. It stops
+# when the server does.
 run: system demo
 	@echo "Serving on http://127.0.0.1:5000 — log in with one of the demo logins above."
+	@if [ -n "$$REDIS_URL" ]; then $(FLASK) certificates worker & else $(FLASK) notifications send --loop --every 5 & fi; \
+	sender=$$!; trap 'kill $$sender 2>/dev/null; wait $$sender' EXIT; \
 	$(FLASK) run --debug --host 127.0.0.1 --port 5000
 
 test: system $(VENV)/.installed translations $(AXE)

@@ -45,6 +45,15 @@ class Defaults:
     MAIL_PASSWORD = None
     MAIL_USE_TLS = False
     MAIL_DEFAULT_SENDER = "training@gdi.example"
+    # Delivery runs outside requests (notifications/delivery.py): each SMTP step may take
+    # this long; a failed message is tried again after MAIL_RETRY_FIRST seconds, twice as
+    # long each time up to MAIL_RETRY_MAX, and given up after MAIL_MAX_ATTEMPTS failures
+    # (about a day with these values).
+    MAIL_TIMEOUT = 10
+    MAIL_RETRY_FIRST = 120
+    MAIL_RETRY_MAX = 6 * 3600
+    MAIL_MAX_ATTEMPTS = 12
+    MAIL_BATCH = 20  # messages a sender claims at a time, over one SMTP connection
     REDIS_URL = None
     # Where the platform is reached from outside: every link in an email, a certificate or a
     # credential. Required outside debug and testing (create_app refuses to start without it).
@@ -66,6 +75,8 @@ ENVIRONMENT = {
     "MAIL_PASSWORD": str,
     "MAIL_USE_TLS": lambda v: v.lower() in ("1", "true", "yes"),
     "MAIL_DEFAULT_SENDER": str,
+    "MAIL_TIMEOUT": int,
+    "MAIL_MAX_ATTEMPTS": int,
     "REDIS_URL": str,
     "BASE_URL": str,
     "PASSWORD_HASH_METHOD": str,

@@ -38,7 +38,7 @@ def issue_command(session_id: int):
 @certificates_cli.command("worker")
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
 def worker_command(burst: bool):
-    """Issue queued certificates in the background (needs REDIS_URL)."""
+    """Run the background jobs (needs REDIS_URL): mail delivery and large sessions' certificates."""
     from .jobs import work
 
     work(burst=burst)

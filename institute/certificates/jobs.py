@@ -7,7 +7,8 @@ a worker (``flask --app institute certificates worker``) issues them in parts of
 the page shows. Without Redis, or for small sessions, issuing happens in the
 request. :func:`issue_for_session` is that one decision. Issuing is idempotent,
 so a job that stops half way can be queued again. The command line always
-issues in its own process (``services.issue_session``).
+issues in its own process (``services.issue_session``). The same worker delivers
+mail (``notifications/jobs.py``).
 """
 
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from rq.job import Job
 from ..accounts.models import User
 from ..database import transaction
 from ..extensions import db
+from ..notifications.jobs import QUEUE as MAIL_QUEUE
 from ..training.models import TrainingSession
 from ..training.services import get_session
 from . import services
@@ -108,8 +110,16 @@ def progress(session: TrainingSession) -> dict | None:
             "total": job.meta.get("total", 0)}
 
 
+def queues(connection: Redis) -> list[Queue]:
+    """What the one background worker serves, in order: mail first, its jobs are short."""
+    return [Queue(name, connection=connection) for name in (MAIL_QUEUE, QUEUE)]
+
+
 def work(burst: bool = False) -> None:
-    """Run a worker in this app (the CLI command calls it)."""
+    """Run the background worker in this app (the CLI command calls it): mail and certificates.
+
+    RQ's scheduler runs beside it, for the mail retries the delivery job schedules."""
     from rq import Worker
 
-    Worker([Queue(QUEUE, connection=redis())], connection=redis()).work(burst=burst)
+    connection = redis()
+    Worker(queues(connection), connection=connection).work(burst=burst, with_scheduler=True)

@@ -7,6 +7,7 @@ import pytest
 
 from institute.accounts.services import create_user
 from institute.database import transaction
+from institute.notifications.delivery import deliver_due
 
 from .conftest import PASSWORD, SCREENSHOTS, log_in
 
@@ -73,5 +74,7 @@ def test_enrolment_cycle(live_app, live_server, live_mail, new_page):
     waiting.goto(session_url)
     assert waiting.get_by_text("Your application: accepted.").is_visible()
     waiting.screenshot(path=str(SCREENSHOTS / "enrolment-3-promoted.png"), full_page=True)
+    with live_app.app_context():
+        deliver_due()  # what the worker or `notifications send` does, outside the requests
     mails = live_mail.to(fellows[2][1])
     assert any("A seat is free for you" in m["Subject"] for m in mails)

@@ -3,6 +3,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 
 from institute.extensions import db
+from institute.notifications.delivery import deliver_due
 from institute.notifications.models import OutboxMessage
 
 from ..builders import MOTIVATION, committed, create_course
@@ -38,6 +39,8 @@ def test_full_cycle_through_the_api_with_email(app, client, make_user, smtp):
                               json={"motivation": MOTIVATION})
         assert applied.status_code == 201 and applied.get_json()["status"] == "applied"
         fellows.append((headers, applied.get_json()["id"]))
+    with app.app_context():
+        deliver_due()  # mail leaves outside the request
     assert smtp.to("f0@example.org")[0]["Subject"].startswith("Application received")
 
     decide = lambda app_id, d: client.post(f"/api/v1/applications/{app_id}/decision",  # noqa: E731
@@ -51,6 +54,8 @@ def test_full_cycle_through_the_api_with_email(app, client, make_user, smtp):
 
     withdrawn = client.post(f"/api/v1/applications/{fellows[1][1]}/withdraw", headers=fellows[1][0])
     assert withdrawn.get_json()["status"] == "withdrawn"
+    with app.app_context():
+        deliver_due()
     promoted = smtp.to("f2@example.org")
     assert any("A seat is free" in m["Subject"] for m in promoted)
     assert not any("A seat is free" in m["Subject"] for m in smtp.to("f3@example.org"))
