@@ -12,7 +12,7 @@ from institute.notifications.models import OutboxMessage
 
 from ..builders import MOTIVATION, create_session, create_user
 from ..conftest import bearer, login
-from ..exchanges.conftest import exchange_people
+from ..exchanges.conftest import exchange_people  # noqa: F401 - the fixture
 from .conftest import timed
 
 SOON = date.today() + timedelta(days=20)
@@ -56,9 +56,9 @@ def test_applying_answers_at_once_while_the_mail_server_hangs(app, client, black
     assert waiting(app) == []
 
 
-def test_approving_an_exchange_answers_at_once_while_the_mail_server_hangs(app, black_hole, smtp, monkeypatch):
+def test_approving_an_exchange_answers_at_once_while_the_mail_server_hangs(app, black_hole, smtp, monkeypatch,
+                                                                          exchange_people):  # noqa: F811
     monkeypatch.setitem(app.config, "MAIL_PORT", black_hole)
-    exchange_people(app)
     client = app.test_client()
     home, host = bearer(client, "staff@uca.example"), bearer(client, "staff@cica.example")
     proposal = {"teacher": "teacher@uca.example", "home": "UCA", "host": "CICA", "starts_on": str(SOON),
