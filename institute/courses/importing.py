@@ -177,13 +177,13 @@ def _render(revision: CourseRevision, bundle: Bundle, parsed: ParsedBundle) -> N
             toc_html=rendered.toc_html, words=len(rendered.text.split()),
         ))
         texts += [source.title, rendered.text]
-    for source in parsed.quizzes:
+    for quiz in parsed.quizzes:
         revision.quizzes.append(Quiz(
-            file=source.file, title=source.title, after_module=source.after,
-            pass_mark=float(source.pass_mark), max_attempts=source.max_attempts,
-            time_limit_minutes=source.time_limit_minutes, shuffle=source.shuffle,
-            questions=[render_question(dataclasses.asdict(q)) for q in source.questions],
-            question_count=sum(1 for q in source.questions if type_of(q.kind).answerable),
+            file=quiz.file, title=quiz.title, after_module=quiz.after,
+            pass_mark=float(quiz.pass_mark), max_attempts=quiz.max_attempts,
+            time_limit_minutes=quiz.time_limit_minutes, shuffle=quiz.shuffle,
+            questions=[render_question(dataclasses.asdict(q)) for q in quiz.questions],
+            question_count=sum(1 for q in quiz.questions if type_of(q.kind).answerable),
         ))
     revision.search_text = plain_text(" ".join(texts)).lower()
 
