@@ -9,6 +9,8 @@ request. Issuing is idempotent, so a job that stops half way can be queued
 again.
 """
 
+from typing import cast
+
 from flask import current_app
 from redis import Redis
 from rq import Queue, get_current_job
@@ -76,7 +78,7 @@ def progress(session: TrainingSession) -> dict | None:
     if not current_app.config.get("REDIS_URL"):
         return None
     connection = redis()
-    job_id = connection.get(_key(session.id))
+    job_id = cast(bytes | None, connection.get(_key(session.id)))  # bytes: no decode_responses
     if job_id is None:
         return None
     try:

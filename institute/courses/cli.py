@@ -63,6 +63,7 @@ def export_command(slug: str, path: Path):
     """Write the course's newest revision as a zip bundle (PATH may be a folder)."""
     try:
         course = services.get_course(slug)
+        assert course.latest is not None  # a course is created with its first revision
         data = services.export_bundle(course, course.latest)  # the CLI acts for the institute
     except DomainError as exc:
         fail(exc)

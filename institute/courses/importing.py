@@ -7,6 +7,7 @@ transaction. Unchanged content makes no revision.
 
 import dataclasses
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -84,6 +85,7 @@ def import_bundle(bundle: Bundle, author: User | None, message: str = "",
     parsed = check_bundle(bundle)
     _raise_problems(parsed)
     partner = partner_by_code(str(parsed.meta["partner"]))
+    assert partner is not None  # validation refuses a bundle whose partner does not exist
     _check_may_import(author, course, partner.code)
     if course is None:
         course = Course(slug=bundle.slug, partner=partner, derived_from=derived_from)
@@ -124,7 +126,8 @@ def _new_revision(course, number, digest, parsed, author, message) -> CourseRevi
     return revision
 
 
-_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+_INSERTS: dict[str, Callable[..., postgresql.Insert | sqlite.Insert]] = {
+    "postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 def _store_files(revision: CourseRevision, files: dict[str, bytes]) -> None:
