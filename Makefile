@@ -59,6 +59,7 @@ test: system $(VENV)/.installed translations $(AXE)
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check institute tests migrations bench
+	$(VENV)/bin/mypy institute
 
 clean:
 	rm -rf $(VENV) .pytest_cache test-output .cache

@@ -62,7 +62,8 @@ def _trust_proxies(app: Flask) -> None:
     if hops > 0:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops)
+        # Flask's documented way to wrap its WSGI app, though wsgi_app is a method to mypy.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops)  # type: ignore[method-assign]
 
 
 def register_extensions(app: Flask) -> None:

@@ -5,6 +5,7 @@ The test suite passes its own mapping last (see ``create_app``).
 
 import os
 import secrets
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -66,7 +67,7 @@ class Defaults:
 
 
 # Environment variables that override configuration, with the type each is read as.
-ENVIRONMENT = {
+ENVIRONMENT: dict[str, Callable[[str], object]] = {
     "DATABASE_URL": str,
     "SECRET_KEY": str,
     "MAIL_SERVER": str,

@@ -1,6 +1,7 @@
 """Shared column types and mixins, engine tuning, and the one place a request commits."""
 
 import re
+from collections.abc import Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -76,7 +77,7 @@ def _tune_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def read(statement: sa.Executable, params: dict | None = None) -> list[tuple]:
+def read(statement: sa.Executable, params: dict | None = None) -> Sequence[tuple]:
     """Run one statement that only reads, outside any transaction; its rows as tuples.
 
     For the hottest reads (the logged-in user, the module page), where one statement's
@@ -98,6 +99,7 @@ def read(statement: sa.Executable, params: dict | None = None) -> list[tuple]:
     connection = engine.raw_connection()
     postgresql = engine.dialect.name == "postgresql"
     try:
+        assert connection.driver_connection is not None  # just taken from the pool, not yet closed
         if postgresql:  # pysqlite runs outside transactions already (_tune_sqlite)
             connection.driver_connection.autocommit = True
         cursor = connection.cursor()

@@ -84,6 +84,7 @@ def load_training(courses: list[str]) -> None:
                                                              TrainingSession.sequence == 1)):
         return
     admin = accounts.user_by_email("admin@gdi.example")
+    assert admin is not None  # made by load_accounts
     session = training.create_session({
         "title": "Combating desertification: the Kubuqi training 2026", "year": 2026, "sequence": 1,
         "starts_on": date(2026, 9, 1), "ends_on": date(2026, 12, 15), "place": "Kubuqi, Inner Mongolia",
@@ -109,13 +110,15 @@ def load_training(courses: list[str]) -> None:
     outlines = []
     for slug in courses:
         course = get_course(slug)
+        assert course.published is not None  # load_courses publishes them
         outlines.append((course, [m.slug for m in course.published.modules]))
     modules = [(c, m) for c, slugs in outlines for m in slugs]
     for index, (email, *_rest) in enumerate(fellows):
-        user = accounts.user_by_email(email)
+        fellow = accounts.user_by_email(email)
+        assert fellow is not None  # made above
         share = 1 - (index - 1) / (len(fellows) - 1) if index else 0.5
         for course, module in modules[: round(share * len(modules))]:
-            mark_done(user, course, module)
+            mark_done(fellow, course, module)
     load_attempts([accounts.user_by_email(email) for email, *_rest in fellows], outlines)
     training.create_session({
         "title": "Combating desertification: the Kubuqi training 2027", "year": 2027, "sequence": 1,
@@ -128,6 +131,7 @@ def load_training(courses: list[str]) -> None:
 def load_attempts(fellows, outlines) -> None:
     """Quiz attempts at every stage: passed, failed, essays waiting, one in progress."""
     instructor = accounts.user_by_email("instructor@gdi.example")
+    assert instructor is not None  # made by load_accounts
     start = utcnow() - timedelta(days=20)
     for index, fellow in enumerate(fellows[1:8], start=1):
         for course, _modules in outlines:

@@ -1,5 +1,7 @@
 """Flask extensions, created unbound and initialised in ``create_app``."""
 
+from typing import TYPE_CHECKING
+
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -25,6 +27,12 @@ class Model(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Model)
+# mypy cannot take an attribute of an instance (db.Model) as a base class; models derive
+# from BaseModel, which is db.Model at run time and its declarative base to the checker.
+if TYPE_CHECKING:
+    BaseModel = Model
+else:
+    BaseModel = db.Model
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

@@ -72,8 +72,8 @@ class _RewriteLinks(Treeprocessor):
     def run(self, root: Element) -> None:
         for element in root.iter():
             attribute = {"a": "href", "img": "src"}.get(element.tag)
-            if attribute and element.get(attribute):
-                new = self.rewrite(element.get(attribute), "image" if element.tag == "img" else "link")
+            if attribute and (target := element.get(attribute)):
+                new = self.rewrite(target, "image" if element.tag == "img" else "link")
                 if new is not None:
                     element.set(attribute, new)
 

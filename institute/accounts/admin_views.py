@@ -60,7 +60,7 @@ def edit_user(user_id: int):
     form.partner.choices = _partner_choices()
     if form.validate_on_submit():
         try:
-            services.update_user(current_user, user, form.roles.data, form.partner.data or None,
+            services.update_user(current_user, user, form.roles.data or [], form.partner.data or None,
                                  form.active.data)
         except Invalid as exc:
             apply_errors(form, exc)
@@ -102,7 +102,7 @@ def edit_partner(partner_id: int):
     form.country.choices = country_choices(_("— choose —"))
     if form.validate_on_submit():
         try:
-            services.update_partner(partner, form.name.data, form.country.data, form.kind.data)
+            services.update_partner(partner, form.name.data or "", form.country.data, form.kind.data)
         except Invalid as exc:
             apply_errors(form, exc)
         else:

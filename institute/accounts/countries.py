@@ -1,9 +1,12 @@
 """ISO 3166-1 alpha-2 country codes and their names, from the CLDR data Babel ships."""
 
+from collections.abc import Mapping
+
 from babel import Locale
 from flask_babel import get_locale
 
-_TERRITORIES = Locale("en").territories
+# Babel types the keys of its data loosely (str | int | None); territories are keyed by code.
+_TERRITORIES: Mapping[str, str] = Locale("en").territories
 # CLDR territories also hold regions ("001", "EU") and placeholders ("ZZ", "QO").
 _NOT_COUNTRIES = {"EU", "EZ", "UN", "ZZ", "QO", "XA", "XB"}
 COUNTRY_CODES = frozenset(

@@ -8,7 +8,7 @@ from flask_login import AnonymousUserMixin, UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..database import CreatedMixin, UTCDateTime, check_in, utcnow
-from ..extensions import db
+from ..extensions import BaseModel
 
 
 class Role(StrEnum):
@@ -26,7 +26,7 @@ class PartnerKind(StrEnum):
     OTHER = "other"
 
 
-class Partner(CreatedMixin, db.Model):
+class Partner(CreatedMixin, BaseModel):
     """An institution of the training network; the Institute itself is ``GDI``."""
 
     __tablename__ = "partners"
@@ -42,7 +42,7 @@ class Partner(CreatedMixin, db.Model):
         return f"<Partner {self.code}>"
 
 
-class UserRole(db.Model):
+class UserRole(BaseModel):
     __tablename__ = "user_roles"
 
     user_id: Mapped[int] = mapped_column(
@@ -53,7 +53,7 @@ class UserRole(db.Model):
     __table_args__ = (check_in("role", Role),)
 
 
-class User(UserMixin, CreatedMixin, db.Model):
+class User(UserMixin, CreatedMixin, BaseModel):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -99,7 +99,7 @@ class User(UserMixin, CreatedMixin, db.Model):
         return f"<User {self.email}>"
 
 
-class ApiToken(CreatedMixin, db.Model):
+class ApiToken(CreatedMixin, BaseModel):
     """A bearer token for the API; only its SHA-256 is stored."""
 
     __tablename__ = "api_tokens"
@@ -130,7 +130,7 @@ class Visitor(AnonymousUserMixin):
         return False
 
 
-class PasswordToken(CreatedMixin, db.Model):
+class PasswordToken(CreatedMixin, BaseModel):
     """A one-time link to set a password (new fellows enrolled by an admin); hash only."""
 
     __tablename__ = "password_tokens"
@@ -144,7 +144,7 @@ class PasswordToken(CreatedMixin, db.Model):
     user: Mapped[User] = relationship()
 
 
-class LoginSession(CreatedMixin, db.Model):
+class LoginSession(CreatedMixin, BaseModel):
     """One login on one browser; logging out deletes it, so a copied cookie is refused.
 
     Only the SHA-256 of the key is stored; the key travels in the session id

@@ -63,7 +63,7 @@ def hidden_characters(text: str) -> list[str]:
             if c not in NAME_JOINERS and unicodedata.category(c) in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp")]
 
 
-def _check_name(name: str, details: list[dict]) -> str:
+def _check_name(name: str | None, details: list[dict]) -> str:
     name = (name or "").strip() if isinstance(name, str) else ""
     hidden = hidden_characters(name)
     if not name:
@@ -142,7 +142,7 @@ def get_user(user_id: int) -> User:
 
 def create_user(
     email: str,
-    name: str,
+    name: str | None,
     password: str,
     roles: Iterable[str] = (Role.TRAINEE,),
     partner: str | None = None,
@@ -311,7 +311,7 @@ def list_partners() -> list[Partner]:
     return list(db.session.scalars(sa.select(Partner).order_by(Partner.code)))
 
 
-def _check_partner_fields(code: str, name: str, country: str, kind: str) -> tuple:
+def _check_partner_fields(code: str, name: str, country: str | None, kind: str) -> tuple:
     details: list[dict] = []
     code = (code or "").strip().upper()
     if not code or len(code) > 20 or not all(c.isalnum() or c == "-" for c in code):

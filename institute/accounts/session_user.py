@@ -65,7 +65,9 @@ class SessionUser(UserMixin):
     @cached_property
     def record(self) -> User:
         """The ORM row, in the request's session: for changes and relationships."""
-        return db.session.get(User, self.id)
+        user = db.session.get(User, self.id)
+        assert user is not None  # read for this request, and users are never deleted
+        return user
 
     @property
     def partner(self):

@@ -175,7 +175,7 @@ def set_password(token: str):
     form = SetPasswordForm()
     if form.validate_on_submit():
         try:
-            user = services.set_password_with_token(token, form.password.data)
+            user = services.set_password_with_token(token, form.password.data or "")
         except Invalid as exc:
             apply_errors(form, exc)
         else:

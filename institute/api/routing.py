@@ -13,10 +13,10 @@ PREFIX = "/api/v1"
 
 # Who a bearer token belongs to is the accounts' rule; accounts registers it here
 # (token_loader), so this machinery knows no domain. None until then: every token fails.
-_user_for_token: Callable[[str | None], object] | None = None
+_user_for_token: Callable[[str], object] | None = None
 
 
-def token_loader(load: Callable[[str | None], object]) -> Callable[[str | None], object]:
+def token_loader(load: Callable[[str], object]) -> Callable[[str], object]:
     """Register the function that finds the user of a bearer token (or None)."""
     global _user_for_token
     _user_for_token = load
@@ -63,7 +63,8 @@ class ApiBlueprint(Blueprint):
     def __init__(self, name: str, import_name: str):
         super().__init__(name, import_name, url_prefix=PREFIX)
 
-    def endpoint(
+    # Deliberately replaces Flask's endpoint(name) decorator, which the API never uses.
+    def endpoint(  # type: ignore[override]
         self,
         rule: str,
         methods: Iterable[str],

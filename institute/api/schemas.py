@@ -40,7 +40,7 @@ def nullable(schema: dict) -> dict:
 
 def obj(properties: dict, required=(), additional: bool = True) -> dict:
     """An object; answers may grow new properties, request bodies say ``additional=False``."""
-    schema = {"type": "object", "properties": properties, "required": list(required)}
+    schema: dict = {"type": "object", "properties": properties, "required": list(required)}
     if not additional:
         schema["additionalProperties"] = False
     return schema
@@ -103,7 +103,7 @@ _TYPES = {"string": "a text", "integer": "a whole number", "number": "a number",
 def _message(error) -> str:
     value, kind = error.validator_value, error.validator
     if kind == "type":
-        kinds = value if isinstance(value, list) else [value]
+        kinds: list[str] = value if isinstance(value, list) else [value]
         return "must be " + " or ".join(_TYPES.get(k, k) for k in kinds)
     messages = {
         "maxLength": f"must have at most {value} characters",

@@ -12,6 +12,7 @@ mail (``notifications/jobs.py``).
 """
 
 from dataclasses import dataclass
+from typing import cast
 
 from flask import current_app
 from redis import Redis
@@ -99,7 +100,7 @@ def progress(session: TrainingSession) -> dict | None:
     if not current_app.config.get("REDIS_URL"):
         return None
     connection = redis()
-    job_id = connection.get(_key(session.id))
+    job_id = cast(bytes | None, connection.get(_key(session.id)))  # bytes: no decode_responses
     if job_id is None:
         return None
     try:

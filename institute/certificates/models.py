@@ -13,7 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import User
 from ..database import CreatedMixin, UTCDateTime, check_in
-from ..extensions import db
+from ..extensions import BaseModel
 
 
 class CertificateKind(StrEnum):
@@ -21,7 +21,7 @@ class CertificateKind(StrEnum):
     TEACHING = "teaching"  # a teacher completed an exchange
 
 
-class Certificate(db.Model):
+class Certificate(BaseModel):
     __tablename__ = "certificates"
     __table_args__ = (
         sa.UniqueConstraint("session_id", "user_id"),  # one per fellow and session
@@ -60,7 +60,7 @@ class Certificate(db.Model):
         return self.revoked_at is not None
 
 
-class CertificateFile(CreatedMixin, db.Model):
+class CertificateFile(CreatedMixin, BaseModel):
     """A PDF a certificate had before it was re-rendered: never thrown away."""
 
     __tablename__ = "certificate_files"

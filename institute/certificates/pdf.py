@@ -117,14 +117,15 @@ def render(page: CertificatePage, credential_json: bytes | None = None,
     pdf = pikepdf.open(io.BytesIO(_weasyprint(page.holder)))
     sheet = pdf.pages[0]
     with pikepdf.open(io.BytesIO(frame)) as shared:
-        sheet.add_underlay(shared.pages[0])
+        sheet.add_underlay(shared.pages[0], None)  # None: the whole page (pikepdf's stub omits the default)
     if qr_url is not None:
         right, bottom = PAGE_MM[0] - QR_RIGHT_MM, QR_BOTTOM_MM
         qr = qr_pdf(qr_url)  # kept open until drawn: a page does not keep its document alive
         sheet.add_overlay(qr.pages[0], pikepdf.Rectangle(
             (right - QR_SIZE_MM) * MM, bottom * MM, right * MM, (bottom + QR_SIZE_MM) * MM))
     if credential_json is not None:
-        pdf.attachments["credential.json"] = pikepdf.AttachedFileSpec(
+        # pikepdf's stub omits the dates' defaults ("", no date); the runtime has them.
+        pdf.attachments["credential.json"] = pikepdf.AttachedFileSpec(  # type: ignore[call-arg]
             pdf, credential_json, description="Open Badges 3.0 credential (VC-JWT)",
             filename="credential.json", mime_type="application/json")
     out = io.BytesIO()

@@ -234,7 +234,7 @@ def verification(code: str) -> dict:
             "holder": certificate.holder_name, "title": certificate.title,
             "starts_on": certificate.starts_on.isoformat(), "ends_on": certificate.ends_on.isoformat(),
             "issued_on": certificate.issued_at.date().isoformat()}
-    if certificate.revoked:
+    if certificate.revoked_at is not None:  # revoked
         data.update(revoked_on=certificate.revoked_at.date().isoformat(),
                     reason=certificate.revocation_reason)
     return data

@@ -9,6 +9,7 @@ import base64
 import json
 import os
 from pathlib import Path
+from typing import cast
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
@@ -41,7 +42,8 @@ def private_key(instance_path: str | None = None) -> Ed25519PrivateKey:
         else:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(pem)
-    return serialization.load_pem_private_key(path.read_bytes(), password=None)
+    # The file is ours, written above as Ed25519; the loader's type covers every algorithm.
+    return cast(Ed25519PrivateKey, serialization.load_pem_private_key(path.read_bytes(), password=None))
 
 
 def public_key_bytes(key: Ed25519PrivateKey | Ed25519PublicKey) -> bytes:

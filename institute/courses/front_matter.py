@@ -40,7 +40,7 @@ class FrontMatter:
 
 
 class _Refused(yaml.MarkedYAMLError):
-    pass
+    problem: str  # always given where raised
 
 
 class _Loader(yaml.SafeLoader):

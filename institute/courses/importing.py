@@ -7,6 +7,7 @@ transaction. Unchanged content makes no revision.
 
 import dataclasses
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -84,6 +85,7 @@ def import_bundle(bundle: Bundle, author: User | None, message: str = "",
     parsed = check_bundle(bundle)
     _raise_problems(parsed)
     partner = partner_by_code(str(parsed.meta["partner"]))
+    assert partner is not None  # validation refuses a bundle whose partner does not exist
     _check_may_import(author, course, partner.code)
     if course is None:
         course = Course(slug=bundle.slug, partner=partner, derived_from=derived_from)
@@ -124,7 +126,8 @@ def _new_revision(course, number, digest, parsed, author, message) -> CourseRevi
     return revision
 
 
-_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+_INSERTS: dict[str, Callable[..., postgresql.Insert | sqlite.Insert]] = {
+    "postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 def _store_files(revision: CourseRevision, files: dict[str, bytes]) -> None:
@@ -177,13 +180,13 @@ def _render(revision: CourseRevision, bundle: Bundle, parsed: ParsedBundle) -> N
             toc_html=rendered.toc_html, words=len(rendered.text.split()),
         ))
         texts += [source.title, rendered.text]
-    for source in parsed.quizzes:
+    for quiz in parsed.quizzes:
         revision.quizzes.append(Quiz(
-            file=source.file, title=source.title, after_module=source.after,
-            pass_mark=float(source.pass_mark), max_attempts=source.max_attempts,
-            time_limit_minutes=source.time_limit_minutes, shuffle=source.shuffle,
-            questions=[render_question(dataclasses.asdict(q)) for q in source.questions],
-            question_count=sum(1 for q in source.questions if type_of(q.kind).answerable),
+            file=quiz.file, title=quiz.title, after_module=quiz.after,
+            pass_mark=float(quiz.pass_mark), max_attempts=quiz.max_attempts,
+            time_limit_minutes=quiz.time_limit_minutes, shuffle=quiz.shuffle,
+            questions=[render_question(dataclasses.asdict(q)) for q in quiz.questions],
+            question_count=sum(1 for q in quiz.questions if type_of(q.kind).answerable),
         ))
     revision.search_text = plain_text(" ".join(texts)).lower()
 

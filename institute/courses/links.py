@@ -40,9 +40,9 @@ def _targets(text: str, first_line: int = 1):
                  for link in pattern.finditer(stripped)}
         for _start, target in sorted(found):
             yield number, target
-        found = _REFERENCE.match(stripped)
-        if found:
-            yield number, found.group(1)
+        reference = _REFERENCE.match(stripped)
+        if reference:
+            yield number, reference.group(1)
 
 
 def resolve(source_path: str, target: str) -> str | None:

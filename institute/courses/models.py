@@ -13,10 +13,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import Partner, User
 from ..database import CreatedMixin, UTCDateTime, utcnow
-from ..extensions import db
+from ..extensions import BaseModel
 
 
-class Course(CreatedMixin, db.Model):
+class Course(CreatedMixin, BaseModel):
     __tablename__ = "courses"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -49,7 +49,7 @@ class Course(CreatedMixin, db.Model):
         )
 
 
-class CourseBlob(db.Model):
+class CourseBlob(BaseModel):
     """The bytes of one file, stored once whatever revisions share it."""
 
     __tablename__ = "course_blobs"
@@ -59,7 +59,7 @@ class CourseBlob(db.Model):
     data: Mapped[bytes] = mapped_column(sa.LargeBinary, deferred=True)  # services read it by column
 
 
-class CourseRevision(CreatedMixin, db.Model):
+class CourseRevision(CreatedMixin, BaseModel):
     __tablename__ = "course_revisions"
     __table_args__ = (sa.UniqueConstraint("course_id", "number"),)
 
@@ -105,7 +105,7 @@ class CourseRevision(CreatedMixin, db.Model):
         return self.published_at is not None
 
 
-class RevisionFile(db.Model):
+class RevisionFile(BaseModel):
     __tablename__ = "revision_files"
 
     revision_id: Mapped[int] = mapped_column(
@@ -117,7 +117,7 @@ class RevisionFile(db.Model):
     blob: Mapped[CourseBlob] = relationship()
 
 
-class Module(db.Model):
+class Module(BaseModel):
     """One module of a revision, rendered to sanitised HTML at import."""
 
     __tablename__ = "modules"
@@ -139,7 +139,7 @@ class Module(db.Model):
     revision: Mapped[CourseRevision] = relationship(back_populates="modules")
 
 
-class Quiz(db.Model):
+class Quiz(BaseModel):
     """A quiz of a revision: its settings from course.md and its parsed GIFT questions.
 
     Kept with the course content it belongs to; the quizzes domain (attempts,
@@ -165,7 +165,7 @@ class Quiz(db.Model):
     revision: Mapped[CourseRevision] = relationship(back_populates="quizzes")
 
 
-class ModuleCompletion(db.Model):
+class ModuleCompletion(BaseModel):
     """A fellow marked a module done; kept by slug so it survives new revisions."""
 
     __tablename__ = "module_completions"

@@ -87,6 +87,7 @@ def visible_revision(course: Course, user: "User | Institute | None", number: in
     """The revision ``user`` may read: the published one, or for reviewers any (the newest)."""
     if sees_drafts(user, course):
         if number is None:
+            assert course.latest is not None  # a course is created with its first revision
             return course.latest
         revision = db.session.scalar(sa.select(CourseRevision).where(
             CourseRevision.course_id == course.id, CourseRevision.number == number))
@@ -267,7 +268,7 @@ def catalogue(user: User | None, query: str = "", partner: str = "", language: s
     reviewer = user is not None and user.is_authenticated and user.has_role("admin", "instructor")
     own_partner = user.partner_id if user is not None and user.is_authenticated \
         and user.has_role("partner") else None
-    shown = Course.published_revision_id
+    shown: sa.SQLColumnExpression[int | None] = Course.published_revision_id
     if include_drafts and (reviewer or own_partner):
         shown = sa.case(
             (sa.or_(sa.true() if reviewer else sa.false(), Course.partner_id == own_partner),
@@ -479,9 +480,9 @@ def mark_done(user: User, course: Course, module_slug: str) -> ModuleCompletion:
         with db.session.begin_nested():
             db.session.add(completion)
     except sa.exc.IntegrityError:  # the same fellow clicked twice at once
-        return db.session.scalar(sa.select(ModuleCompletion).where(
+        return db.session.scalars(sa.select(ModuleCompletion).where(  # the other click's row
             ModuleCompletion.user_id == user.id, ModuleCompletion.course_id == course.id,
-            ModuleCompletion.module_slug == module_slug))
+            ModuleCompletion.module_slug == module_slug)).one()
     return completion
 
 

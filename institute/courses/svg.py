@@ -36,7 +36,7 @@ def _refers_outside(value: str) -> bool:
 
 def _processing_instructions(text: str) -> list[tuple[int | None, str]]:
     """Every ``<?…?>`` but the XML declaration, which may only open the file."""
-    problems = []
+    problems: list[tuple[int | None, str]] = []
     for found in _PROCESSING.finditer(text):
         if found.group(1) == "xml" and found.start() == 0:
             continue

@@ -268,12 +268,13 @@ def _check_quizzes(bundle: Bundle, parsed: ParsedBundle) -> None:
     entries = parsed.meta.get("quizzes")
     if entries is None:
         return
+    assert parsed.front is not None  # meta, and so its quizzes, are only read from course.md's front matter
     if not isinstance(entries, list):
         parsed.problem("course.md", parsed.front.line("quizzes"), "'quizzes' must be a list")
         return
     module_slugs = {m.slug: m for m in parsed.modules}
     module_stems = {m.path[:-3]: m for m in parsed.modules}
-    files_seen = set()
+    files_seen: set[str] = set()
     for index, entry in enumerate(entries):
         quiz = _check_quiz(index, entry, parsed, {**module_slugs, **module_stems}, files_seen)
         if quiz is not None:
@@ -287,6 +288,7 @@ def _check_quiz(index: int, entry, parsed: ParsedBundle, modules: dict,
     where = f"quiz {index + 1}"
 
     def problem(key: str | None, message: str) -> None:
+        assert parsed.front is not None  # quizzes are only read from course.md's front matter
         line = parsed.front.line("quizzes", index, *([key] if key else []))
         parsed.problem("course.md", line, f"{where}: {message}")
 

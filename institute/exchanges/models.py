@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..accounts.models import Partner, User
 from ..courses.models import Course
 from ..database import CreatedMixin, UTCDateTime, check_in
-from ..extensions import db
+from ..extensions import BaseModel
 
 
 class ExchangeStatus(StrEnum):
@@ -32,7 +32,7 @@ class ExchangeDecision(StrEnum):
     COMPLETE = "complete"
 
 
-class Exchange(CreatedMixin, db.Model):
+class Exchange(CreatedMixin, BaseModel):
     __tablename__ = "exchanges"
     __table_args__ = (
         sa.CheckConstraint("home_partner_id <> host_partner_id", name="home_is_not_host"),
@@ -72,7 +72,7 @@ class Exchange(CreatedMixin, db.Model):
         return (self.ends_on - self.starts_on).days + 1
 
 
-class ExchangeCourse(db.Model):
+class ExchangeCourse(BaseModel):
     __tablename__ = "exchange_courses"
 
     exchange_id: Mapped[int] = mapped_column(sa.ForeignKey("exchanges.id", ondelete="CASCADE"),
@@ -82,7 +82,7 @@ class ExchangeCourse(db.Model):
     course: Mapped[Course] = relationship(lazy="joined")
 
 
-class ExchangeFile(CreatedMixin, db.Model):
+class ExchangeFile(CreatedMixin, BaseModel):
     """Teaching material attached to an exchange (course bundles are linked as courses)."""
 
     __tablename__ = "exchange_files"
@@ -96,7 +96,7 @@ class ExchangeFile(CreatedMixin, db.Model):
     data: Mapped[bytes] = mapped_column(sa.LargeBinary, deferred=True)  # read only to be downloaded
 
 
-class ExchangeEvent(db.Model):
+class ExchangeEvent(BaseModel):
     """Every change of an exchange: who, when, from which state to which."""
 
     __tablename__ = "exchange_events"

@@ -93,6 +93,7 @@ def propose(actor: User, teacher: str, home: str, host: str, starts_on, ends_on,
         details.append({"field": "purpose", "message": _("Describe the purpose (20 characters at least).")})
     if details:
         raise Invalid(details=details)
+    assert home_partner is not None  # an unknown one is in the details
     if not (actor.has_role("admin") or _staff_of(actor, home_partner.id)):
         raise Forbidden(_("Only the home institution's staff or an admin propose an exchange."))
     exchange = Exchange(teacher=teacher_user, home=home_partner, host=host_partner, starts_on=start,

@@ -163,7 +163,7 @@ def _send(letters: list[_Letter], deadline: float) -> tuple[Pass, bool]:
 
 def _sent(letter: _Letter) -> None:
     with transaction():
-        message = db.session.get(OutboxMessage, letter.id)
+        message = db.session.get_one(OutboxMessage, letter.id)  # claimed: it is there
         message.sent_at = utcnow()
         message.claimed_until = None
         message.last_error = ""
@@ -176,7 +176,7 @@ def _failed(letters: list[_Letter], exc: BaseException) -> Pass:
     with transaction():
         now = utcnow()
         for letter in letters:
-            message = db.session.get(OutboxMessage, letter.id)
+            message = db.session.get_one(OutboxMessage, letter.id)  # claimed: it is there
             message.attempts += 1
             message.last_error = error
             message.claimed_until = None

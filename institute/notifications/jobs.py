@@ -73,7 +73,7 @@ def deliver() -> tuple[int, int, int]:
     outcome = delivery.deliver_due()
     if current_app.config.get("MAIL_SERVER"):  # else nothing is ever sent: no retry to wait for
         schedule_retry()
-    return tuple(outcome)
+    return outcome.sent, outcome.failed, outcome.given_up
 
 
 def schedule_retry() -> None:

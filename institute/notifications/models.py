@@ -8,10 +8,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..database import CreatedMixin, UTCDateTime, utcnow
-from ..extensions import db
+from ..extensions import BaseModel
 
 
-class OutboxMessage(CreatedMixin, db.Model):
+class OutboxMessage(CreatedMixin, BaseModel):
     __tablename__ = "outbox_messages"
     __table_args__ = (sa.Index("ix_outbox_messages_due", "sent_at", "next_attempt_at"),)
 

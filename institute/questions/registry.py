@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from ..errors import Invalid
@@ -120,4 +121,4 @@ def type_of(question: dict | str) -> QuestionType:
 
 def gift_readers() -> list[QuestionType]:
     """The types read from GIFT, in the order they are tried."""
-    return sorted((t for t in TYPES.values() if t.gift_order is not None), key=lambda t: t.gift_order)
+    return sorted((t for t in TYPES.values() if t.gift_order is not None), key=attrgetter("gift_order"))

@@ -104,5 +104,6 @@ def grade(attempt_id: int):
     data = json_body()
     user = current_api_user()
     attempt = attempt_for(attempt_id, user, "grade")
-    attempts.grade(attempt, data.get("question"), data.get("points"), str(data.get("feedback") or ""), user)
+    # The body schema requires question and points.
+    attempts.grade(attempt, data["question"], data["points"], str(data.get("feedback") or ""), user)
     return jsonify(attempts.summary(attempt))

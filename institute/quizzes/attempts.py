@@ -112,7 +112,7 @@ def expire_if_due(attempt: Attempt, now: datetime | None = None) -> bool:
     return True
 
 
-def save(attempt: Attempt, user: User, answers: dict, now: datetime | None = None) -> int:
+def save(attempt: Attempt, user: User, answers: object, now: datetime | None = None) -> int:
     """Save some answers (autosave); returns how many were saved."""
     now = now or utcnow()
     check_owner(user, attempt)
@@ -210,7 +210,7 @@ def total(attempt: Attempt) -> None:
     db.session.flush()
 
 
-def grade(attempt: Attempt, question_index: int, points: float, feedback: str, grader: User) -> Attempt:
+def grade(attempt: Attempt, question_index: int | str, points: float | str, feedback: str, grader: User) -> Attempt:
     """An instructor grades (or regrades) an essay answer; the attempt's totals follow."""
     check_grades(grader, attempt)
     _lock(attempt)

@@ -13,10 +13,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..accounts.models import User
 from ..courses.models import Quiz
 from ..database import CreatedMixin, UTCDateTime
-from ..extensions import db
+from ..extensions import BaseModel
 
 
-class Attempt(CreatedMixin, db.Model):
+class Attempt(CreatedMixin, BaseModel):
     __tablename__ = "attempts"
     __table_args__ = (
         # Two starts at once cannot both become attempt number n.
@@ -50,7 +50,7 @@ class Attempt(CreatedMixin, db.Model):
         return self.submitted_at is not None
 
 
-class AttemptAnswer(db.Model):
+class AttemptAnswer(BaseModel):
     __tablename__ = "attempt_answers"
     __table_args__ = (sa.UniqueConstraint("attempt_id", "question"),)
 

@@ -100,7 +100,7 @@ def grade(attempt_id: int, question: int):
     errors = []
     if request.method == "POST":
         try:
-            attempts.grade(attempt, question, request.form.get("points"), request.form.get("feedback", ""),
+            attempts.grade(attempt, question, request.form.get("points", ""), request.form.get("feedback", ""),
                            current_user)
         except (Invalid, Conflict) as exc:
             errors = error_messages(exc)

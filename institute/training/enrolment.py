@@ -62,7 +62,7 @@ def check_csv(session: TrainingSession, data: "bytes | str | SupportsRead[bytes]
     try:
         text = data.decode("utf-8") if isinstance(data, bytes) else data
     except UnicodeDecodeError as exc:
-        raise Invalid(details=[{"file": FILE, "line": data[:exc.start].count(b"\n") + 1,
+        raise Invalid(details=[{"file": FILE, "line": exc.object[:exc.start].count(b"\n") + 1,
                         "message": _("The file is not UTF-8 text.")}]) from exc
     rows, problems = _rows(text)
     _lock(session)

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..accounts.models import User
 from ..courses.models import Course
 from ..database import CreatedMixin, UTCDateTime, check_in
-from ..extensions import db
+from ..extensions import BaseModel
 
 
 class ApplicationStatus(StrEnum):
@@ -33,7 +33,7 @@ class ApplicationDecision(StrEnum):
     REJECT = "reject"
 
 
-class TrainingSession(CreatedMixin, db.Model):
+class TrainingSession(CreatedMixin, BaseModel):
     __tablename__ = "training_sessions"
     __table_args__ = (
         sa.UniqueConstraint("year", "sequence"),
@@ -75,7 +75,7 @@ class TrainingSession(CreatedMixin, db.Model):
         return f"{self.year}-{self.sequence}"
 
 
-class SessionCourse(db.Model):
+class SessionCourse(BaseModel):
     __tablename__ = "session_courses"
 
     session_id: Mapped[int] = mapped_column(
@@ -87,7 +87,7 @@ class SessionCourse(db.Model):
     course: Mapped[Course] = relationship(lazy="joined")
 
 
-class SessionInstructor(db.Model):
+class SessionInstructor(BaseModel):
     __tablename__ = "session_instructors"
 
     session_id: Mapped[int] = mapped_column(
@@ -105,7 +105,7 @@ class SessionInstructor(db.Model):
     user: Mapped[User] = relationship(lazy="selectin")
 
 
-class Application(CreatedMixin, db.Model):
+class Application(CreatedMixin, BaseModel):
     """A fellow's application to a session; accepted applications are the cohort."""
 
     __tablename__ = "applications"

@@ -89,17 +89,17 @@ def _course_outlines(sessions: list[TrainingSession]) -> dict[int, list[tuple]]:
     """Each session's courses with their published titles, modules and quizzes."""
     courses = [link.course for session in sessions for link in session.course_links]
     revision_ids = sorted({c.published_revision_id for c in courses if c.published_revision_id})
-    modules: dict[int, list[tuple[str, str]]] = {r: [] for r in revision_ids}
+    modules: dict[int | None, list[tuple[str, str]]] = {r: [] for r in revision_ids}
     for revision_id, slug, title in db.session.execute(
             sa.select(Module.revision_id, Module.slug, Module.title)
             .where(Module.revision_id.in_(revision_ids)).order_by(Module.position)):
         modules[revision_id].append((slug, title))
-    quizzes: dict[int, list[tuple[int, str]]] = {r: [] for r in revision_ids}
+    quizzes: dict[int | None, list[tuple[int, str]]] = {r: [] for r in revision_ids}
     for revision_id, quiz_id, title in db.session.execute(
             sa.select(Quiz.revision_id, Quiz.id, Quiz.title).where(Quiz.revision_id.in_(revision_ids))
             .order_by(Quiz.id)):
         quizzes[revision_id].append((quiz_id, title))
-    titles = {revision_id: title for revision_id, title in db.session.execute(
+    titles: dict[int | None, str] = {revision_id: title for revision_id, title in db.session.execute(
         sa.select(CourseRevision.id, CourseRevision.title).where(CourseRevision.id.in_(revision_ids)))}
     return {session.id: [(c, titles.get(c.published_revision_id, c.slug), modules.get(c.published_revision_id, []),
                           quizzes.get(c.published_revision_id, []))

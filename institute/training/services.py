@@ -63,7 +63,7 @@ def _int(value, field: str, details: list[dict], default=None) -> int | None:
         return None
 
 
-def _session_values(data: dict) -> tuple[dict, list[Course], list[User]]:
+def _session_values(data: dict) -> tuple[dict, list[Course], list[tuple[User, int | None]]]:
     """Check every field of a session at once; returns clean values or raises Invalid."""
     details: list[dict] = []
     title = str(data.get("title") or "").strip()
@@ -141,7 +141,7 @@ def _instructors(emails, details: list[dict], starts: date | None = None,
                             "message": _("%(e)s is neither an instructor nor a guest teacher on an "
                                          "approved exchange at that time.", e=email)})
         elif all(user.id != known.id for known, _exchange in teachers):
-            teachers.append((user, None if staff else exchange.id))
+            teachers.append((user, exchange.id if exchange else None))  # staff teach through none
     return teachers
 
 
@@ -304,17 +304,17 @@ def fellow_progress_for(session: TrainingSession, fellow_id: int, actor: User | 
 
 
 def accepted_count(session: TrainingSession) -> int:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(Application).where(
-        Application.session_id == session.id, Application.status == ApplicationStatus.ACCEPTED))
+    return db.session.scalars(sa.select(sa.func.count()).select_from(Application).where(
+        Application.session_id == session.id, Application.status == ApplicationStatus.ACCEPTED)).one()
 
 
 def accepted_counts(sessions: list[TrainingSession]) -> dict[int, int]:
     """The size of each session's cohort, in one statement."""
     ids = [s.id for s in sessions]
-    counts = dict(db.session.execute(
+    counts: dict[int, int] = {session_id: count for session_id, count in db.session.execute(
         sa.select(Application.session_id, sa.func.count()).where(
             Application.session_id.in_(ids), Application.status == ApplicationStatus.ACCEPTED)
-        .group_by(Application.session_id)).all()) if ids else {}
+        .group_by(Application.session_id))} if ids else {}
     return {session_id: counts.get(session_id, 0) for session_id in ids}
 
 
@@ -510,10 +510,10 @@ def withdraw(application: Application, actor: User) -> Application:
 
 def studies(user: User, course_id: int) -> bool:
     """The user is an accepted fellow of a session that has this course."""
-    return db.session.scalar(sa.select(sa.func.count()).select_from(Application).join(
+    return db.session.scalars(sa.select(sa.func.count()).select_from(Application).join(
         SessionCourse, SessionCourse.session_id == Application.session_id).where(
         Application.user_id == user.id, Application.status == ApplicationStatus.ACCEPTED,
-        SessionCourse.course_id == course_id)) > 0
+        SessionCourse.course_id == course_id)).one() > 0
 
 
 def taught_course_ids(user: User) -> list[int] | None:

@@ -60,8 +60,8 @@ def apply(session_id: int):
     form.country.choices = country_choices("—")
     if form.validate_on_submit():
         try:
-            services.apply(session, current_user, form.motivation.data, form.country.data or None,
-                           form.institution.data)
+            services.apply(session, current_user, form.motivation.data or "", form.country.data or None,
+                           form.institution.data or "")
         except Invalid as exc:
             apply_errors(form, exc)
         except Conflict as exc:
