@@ -37,14 +37,18 @@ class EnrolmentResult:
 def _rows(text: str) -> tuple[list[tuple[int, dict]], list[dict]]:
     problems: list[dict] = []
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    header = [h.strip().lower() for h in (reader.fieldnames or [])]
-    if set(COLUMNS) - set(header):
-        return [], [{"file": FILE, "line": 1,
-                     "message": _("The first line must be the header: %(h)s", h=",".join(COLUMNS))}]
-    reader.fieldnames = header
     rows = []
-    for row in reader:
-        rows.append((reader.line_num, {k: (row.get(k) or "").strip() for k in COLUMNS}))
+    try:
+        header = [h.strip().lower() for h in (reader.fieldnames or [])]
+        if set(COLUMNS) - set(header):
+            return [], [{"file": FILE, "line": 1,
+                         "message": _("The first line must be the header: %(h)s", h=",".join(COLUMNS))}]
+        reader.fieldnames = header
+        for row in reader:
+            rows.append((reader.line_num, {k: (row.get(k) or "").strip() for k in COLUMNS}))
+    except csv.Error:  # a field past the csv module's limit (128 KB), a NUL: not a list of fellows
+        return [], [{"file": FILE, "line": reader.line_num or 1,
+                     "message": _("This line cannot be read as CSV.")}]
     if not rows:
         problems.append({"file": FILE, "line": 2, "message": _("The file has no fellow.")})
     return rows, problems

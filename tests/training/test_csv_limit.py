@@ -34,3 +34,18 @@ def test_a_csv_over_the_limit_is_refused_alike(app, monkeypatch):
     at_the_limit = client.post(f"/admin/sessions/{session_id}/enrol", data={"file": (io.BytesIO(small), "a.csv")},
                                content_type="multipart/form-data")
     assert at_the_limit.status_code == 302
+
+
+def test_a_field_past_the_csv_modules_limit_is_a_problem_with_its_line(ctx):
+    from institute.errors import Invalid
+    from institute.training.enrolment import check_csv
+
+    from ..builders import create_session
+
+    session = create_session()
+    text = "email,name,country,partner\n" + "a@example.org," + "x" * 200_000 + ",KG,\n"
+    try:
+        problems = check_csv(session, text)
+    except Invalid as exc:
+        problems = exc.details
+    assert problems and problems[0]["message"] == "This line cannot be read as CSV."
