@@ -183,3 +183,22 @@ def smtp(app, monkeypatch):
     monkeypatch.setitem(app.config, "MAIL_PORT", inbox.port)
     yield inbox
     controller.stop()
+
+
+@contextmanager
+def real_redis(app, monkeypatch, url: str):
+    """The real Redis at ``url`` (a database number of the test module's own), emptied
+    before and after, set as the app's REDIS_URL."""
+    import redis
+
+    connection = redis.Redis.from_url(url)
+    try:
+        connection.ping()
+    except redis.exceptions.ConnectionError:
+        pytest.fail("Redis is expected on 127.0.0.1:6379")
+    connection.flushdb()
+    monkeypatch.setitem(app.config, "REDIS_URL", url)
+    try:
+        yield connection
+    finally:
+        connection.flushdb()

@@ -1,7 +1,6 @@
 """Background issuing with RQ on a real Redis, and the progress the admin sees."""
 
 import pytest
-import redis as redis_client
 from rq import Queue, SimpleWorker
 
 from institute.certificates import jobs
@@ -9,24 +8,17 @@ from institute.certificates import services as certificates
 from institute.extensions import db
 from institute.training.models import TrainingSession
 
-from ..conftest import bearer, login
+from ..conftest import bearer, login, real_redis
 
 REDIS = "redis://127.0.0.1:6379/15"  # a database of its own, emptied by the test
 
 
 @pytest.fixture
 def redis_url(app, monkeypatch):
-    connection = redis_client.Redis.from_url(REDIS)
-    try:
-        connection.ping()
-    except redis_client.exceptions.ConnectionError:
-        pytest.fail("Redis is expected on 127.0.0.1:6379")
-    connection.flushdb()
-    monkeypatch.setitem(app.config, "REDIS_URL", REDIS)
     monkeypatch.setitem(app.config, "CERTIFICATE_BACKGROUND_OVER", 2)
     monkeypatch.setattr(jobs, "CHUNK", 3)
-    yield connection
-    connection.flushdb()
+    with real_redis(app, monkeypatch, REDIS) as connection:
+        yield connection
 
 
 def test_large_session_is_issued_by_a_worker_with_progress(finished, redis_url):

@@ -7,9 +7,8 @@ import socket
 import time
 
 import pytest
-import redis as redis_client
 
-from ..conftest import _Inbox
+from ..conftest import _Inbox, real_redis
 
 
 @pytest.fixture
@@ -36,15 +35,8 @@ REDIS = "redis://127.0.0.1:6379/14"  # a database of its own (the certificates t
 @pytest.fixture
 def redis_url(app, monkeypatch):
     """The real Redis, emptied, set as the app's REDIS_URL."""
-    connection = redis_client.Redis.from_url(REDIS)
-    try:
-        connection.ping()
-    except redis_client.exceptions.ConnectionError:
-        pytest.fail("Redis is expected on 127.0.0.1:6379")
-    connection.flushdb()
-    monkeypatch.setitem(app.config, "REDIS_URL", REDIS)
-    yield connection
-    connection.flushdb()
+    with real_redis(app, monkeypatch, REDIS) as connection:
+        yield connection
 
 
 class PickyInbox(_Inbox):
