@@ -6,7 +6,9 @@ import re
 import pytest
 
 from institute.database import transaction
+from institute.extensions import db
 from institute.quizzes import attempts
+from institute.quizzes.models import Attempt
 from institute.training import services as training
 
 from .. import builders
@@ -38,7 +40,7 @@ def test_the_autosave_saves_and_says_why_it_could_not(live_app, live_server, new
 
     # The attempt is submitted elsewhere (another tab); the next autosave is refused with 409.
     with live_app.app_context(), transaction():
-        attempt = attempts.get_attempt(int(page.url.rsplit("/", 1)[1]))
+        attempt = db.session.get(Attempt, int(page.url.rsplit("/", 1)[1]))
         attempts.submit(attempt, attempt.user)
     page.get_by_label("Darkhan").check()
     page.clock.run_for(21_000)
