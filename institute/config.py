@@ -36,6 +36,8 @@ class Defaults:
     # training room (or every user, behind a proxy that is not trusted) shares one address.
     LOGIN_FAILURES_PER_MINUTE = 10
     LOGIN_FAILURES_PER_ADDRESS_PER_MINUTE = 100
+    # Asking for a password link sends an email: a classroom may all forget, a script may not spam.
+    PASSWORD_RESETS_PER_ADDRESS_PER_HOUR = 60
     # How many reverse proxies in front of the app set X-Forwarded-For; 0 trusts none.
     PROXY_FIX_X_FOR = 0
     RATELIMIT_STORAGE_URI = "memory://"

@@ -8,9 +8,9 @@ from ..access import public, roles_required
 from ..door import query_int
 from ..errors import Conflict, Invalid
 from ..web import apply_errors
-from . import services
+from . import recovery, services
 from .countries import country_choices
-from .forms import PartnerForm, UserCreateForm, UserEditForm
+from .forms import ConfirmForm, PartnerForm, UserCreateForm, UserEditForm
 
 accounts_admin = Blueprint("accounts_admin", __name__, template_folder="templates")
 
@@ -54,20 +54,30 @@ def create_user():
 def edit_user(user_id: int):
     user = services.get_user(user_id)
     form = UserEditForm(
-        data={"roles": sorted(user.roles), "partner": user.partner.code if user.partner else "",
-              "active": user.active}
+        data={"name": user.name, "email": user.email, "roles": sorted(user.roles),
+              "partner": user.partner.code if user.partner else "", "active": user.active}
     ) if request.method == "GET" else UserEditForm()
     form.partner.choices = _partner_choices()
     if form.validate_on_submit():
         try:
             services.update_user(current_user, user, form.roles.data or [], form.partner.data or None,
-                                 form.active.data)
-        except Invalid as exc:
+                                 form.active.data, name=form.name.data, email=form.email.data)
+        except (Invalid, Conflict) as exc:
             apply_errors(form, exc)
         else:
             flash(_("The user %(email)s is saved.", email=user.email), "success")
             return redirect(url_for("accounts_admin.users"))
-    return render_template("accounts/admin_user_edit.html", form=form, target=user)
+    return render_template("accounts/admin_user_edit.html", form=form, target=user, reset_form=ConfirmForm())
+
+
+@accounts_admin.route("/admin/users/<int:user_id>/password-reset", methods=["POST"])
+@roles_required("admin")
+def send_password_reset(user_id: int):
+    user = services.get_user(user_id)
+    if ConfirmForm().validate_on_submit():
+        recovery.send_password_reset(user)
+        flash(_("A link to choose a new password is on its way to %(email)s.", email=user.email), "success")
+    return redirect(url_for("accounts_admin.edit_user", user_id=user.id))
 
 
 @accounts_admin.route("/partners")

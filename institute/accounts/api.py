@@ -7,10 +7,10 @@ from ..api import ApiBlueprint, current_api_user, json_body, token_loader
 from ..api.schemas import COUNTRY, DATE_TIME, EMAIL, ID, PARTNER_CODE, STRING, array, enum_of, line, nullable, obj, text
 from ..config import Defaults
 from ..errors import Unauthorized
-from . import services
+from . import recovery, services
 from .models import PartnerKind, Role
 from .serializers import partner_json, user_json
-from .throttle import record_failure, throttled
+from .throttle import record_failure, reset_limited, throttled
 
 accounts_api = ApiBlueprint("accounts_api", __name__)
 token_loader(services.user_for_token)  # the API knows users only through this
@@ -44,6 +44,22 @@ def create_token():
         raise Unauthorized("The email or password is wrong.")
     raw, token = services.issue_token(user, name=str(data.get("name") or "api"))
     return jsonify({"token": raw, "expires_at": token.expires_at.isoformat()}), 201
+
+
+@accounts_api.endpoint(
+    "/auth/password-reset",
+    ["POST"],
+    access=PUBLIC,
+    summary="Send a link to choose a new password; the same answer for every address",
+    body=obj({"email": line(254)}, required=["email"], additional=False),
+    responses={202: "Sent if the address has an account", 400: "Malformed", 422: "No email",
+               429: "Too many requests from this address"},
+    returns=obj({"status": STRING}, required=["status"]),
+)
+@reset_limited
+def request_password_reset():
+    recovery.request_password_reset(str(json_body()["email"]))
+    return jsonify({"status": "accepted"}), 202
 
 
 @accounts_api.endpoint(

@@ -75,6 +75,8 @@ class ConfirmForm(FlaskForm):
 
 
 class UserEditForm(FlaskForm):
+    name = StringField(_l("Full name"))
+    email = EmailField(_l("Email"))
     roles = MultiCheckboxField(_l("Roles"), choices=[(r.value, ROLE_LABELS[r]) for r in Role])
     partner = SelectField(_l("Partner institution"), validators=[Optional()])
     active = BooleanField(_l("Active (can log in)"))
@@ -98,6 +100,11 @@ class PartnerForm(FlaskForm):
     country = SelectField(_l("Country"))
     kind = SelectField(_l("Kind"), choices=[(k.value, KIND_LABELS[k]) for k in PartnerKind])
     submit = SubmitField(_l("Save partner"))
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(_l("Email"), validators=[InputRequired()])
+    submit = SubmitField(_l("Send me a link"))
 
 
 class SetPasswordForm(FlaskForm):

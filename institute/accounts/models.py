@@ -53,6 +53,9 @@ class UserRole(BaseModel):
     __table_args__ = (check_in("role", Role),)
 
 
+UNUSABLE_PASSWORD = "!"  # noqa: S105 - no hash is ever "!": an account invited, not yet set up
+
+
 class User(UserMixin, CreatedMixin, BaseModel):
     __tablename__ = "users"
 
@@ -75,6 +78,10 @@ class User(UserMixin, CreatedMixin, BaseModel):
     role_rows: Mapped[list[UserRole]] = relationship(
         cascade="all, delete-orphan", lazy="joined", order_by=UserRole.role
     )
+
+    @property
+    def has_password(self) -> bool:
+        return self.password_hash != UNUSABLE_PASSWORD
 
     @property
     def roles(self) -> set[str]:

@@ -21,7 +21,8 @@ from ..database import utcnow
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
 from .countries import COUNTRY_CODES
-from .models import ApiToken, Partner, PartnerKind, PasswordToken, Role, User, UserRole
+from .models import UNUSABLE_PASSWORD, ApiToken, Partner, PartnerKind, PasswordToken, Role, User, UserRole
+from .notices import tell_old_address
 
 PARTNERS_CSV = Path(__file__).with_name("partners.csv")
 
@@ -109,10 +110,9 @@ def hash_password(password: str) -> str:
     return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
 
-# The password of an invited account until its link is used: no hash has this form,
-# so check_password_hash matches nothing against it (and hashing a throwaway password
-# with scrypt would cost a CSV enrolment 0.2 s a fellow).
-UNUSABLE_PASSWORD = "!"  # noqa: S105
+# UNUSABLE_PASSWORD (models) is an invited account's password until its link is used:
+# check_password_hash matches nothing against it (and hashing a throwaway password with
+# scrypt would cost a CSV enrolment 0.2 s a fellow).
 
 
 # --------------------------------------------------------------------- users
@@ -260,13 +260,21 @@ def update_user(
     roles: Iterable[str],
     partner: str | None,
     active: bool,
+    name: str | None = None,
+    email: str | None = None,
 ) -> User:
-    """An admin edits a user's roles, partner and active flag."""
+    """An admin edits a user's roles, partner and active flag, and corrects their name and
+    email (``None`` keeps them). A changed email is told to the old address, so a person
+    whose account was moved away learns of it."""
     details: list[dict] = []
     roles = _check_roles(roles, details)
     partner_row = _check_partner(partner, details)
+    new_name = _check_name(name, details) if name is not None else user.name
+    new_email = _check_email(email, details) if email is not None else user.email
     if details:
         raise Invalid(details=details)
+    if new_email != user.email and user_by_email(new_email) is not None:
+        raise Conflict(_("An account with this email already exists."), details=[{"field": "email"}])
     if user.id == admin.id and (Role.ADMIN not in roles or not active):
         # Nobody locks themselves out; another admin must do it.
         raise Forbidden(_("You cannot remove your own admin role or deactivate yourself."))
@@ -280,6 +288,10 @@ def update_user(
         user.session_version += 1  # ends the deactivated user's sessions
         revoke_all_tokens(user)
     user.active = active
+    user.name = new_name
+    if new_email != user.email:
+        tell_old_address(user, user.email, new_email)
+        user.email = new_email
     db.session.flush()
     return user
 
@@ -472,11 +484,10 @@ def invite_users(people: Iterable[dict], roles: Iterable[str] = (Role.TRAINEE,))
     return list(zip(users, tokens, strict=True))
 
 
-def issue_password_token(user: User) -> str:
+def issue_password_token(user: User, lifetime: timedelta = timedelta(days=PASSWORD_LINK_DAYS)) -> str:
     """The raw token of a one-time link to set a password (only its digest is kept)."""
     raw = secrets.token_urlsafe(32)
-    db.session.add(PasswordToken(user=user, token_hash=_digest(raw),
-                                 expires_at=utcnow() + timedelta(days=PASSWORD_LINK_DAYS)))
+    db.session.add(PasswordToken(user=user, token_hash=_digest(raw), expires_at=utcnow() + lifetime))
     return raw
 
 
@@ -488,7 +499,8 @@ def password_token_user(raw: str) -> User:
 
 
 def set_password_with_token(raw: str, password: str) -> User:
-    """Use a one-time link: set the password and spend the link."""
+    """Use a one-time link: set the password and spend every link of the user; their other
+    login sessions and API tokens end (a forgotten password may be a stolen one)."""
     user = password_token_user(raw)
     details: list[dict] = []
     _check_password(password, details)
@@ -496,6 +508,7 @@ def set_password_with_token(raw: str, password: str) -> User:
         raise Invalid(details=details)
     user.password_hash = hash_password(password)
     user.session_version += 1
+    revoke_all_tokens(user)
     db.session.execute(sa.update(PasswordToken).where(PasswordToken.user_id == user.id,
                                                       PasswordToken.used_at.is_(None))
                        .values(used_at=utcnow()))

@@ -1,6 +1,6 @@
-"""Failed-login limits: per account, and far higher per address, shared by the web login and
+"""Failed-login limits, per account and far higher per address, shared by the web login and
 the API: one account's failures never refuse another person's right password from the same
-training room.
+training room. Also the per-address limit on asking for a password link.
 
 Only failures count (``g.login_failed``), so a person who types the password
 right is never slowed down; the limit's state lives in the limiter's storage
@@ -40,7 +40,7 @@ THROTTLED: set[str] = set()  # qualified names of the views with limits
 
 @limiter.request_filter
 def _not_throttled() -> bool:
-    """Spare every other request the limiter's work: only login views have limits."""
+    """Spare every other request the limiter's work: only login and reset views have limits."""
     view = current_app.view_functions.get(request.endpoint or "")
     return view is None or f"{view.__module__}.{view.__qualname__}" not in THROTTLED
 
@@ -57,3 +57,15 @@ def throttled(view):
         _address_limit, scope="login-address", key_func=get_remote_address, deduct_when=_failed
     )(view)
     return view
+
+
+def _reset_limit() -> str:
+    return f"{current_app.config['PASSWORD_RESETS_PER_ADDRESS_PER_HOUR']}/hour"
+
+
+def reset_limited(view):
+    """Limit password-reset requests per address (the service also caps the links per
+    account): asking costs an email, and a script must not make the platform a spammer."""
+    THROTTLED.add(f"{view.__module__}.{view.__qualname__}")
+    return limiter.shared_limit(_reset_limit, scope="password-reset", key_func=get_remote_address,
+                                deduct_when=lambda response: request.method == "POST")(view)

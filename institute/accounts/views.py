@@ -9,12 +9,21 @@ from ..errors import Conflict, Invalid
 from ..extensions import login_manager
 from ..i18n import language_choices
 from ..web import apply_errors, redirect_next
-from . import logins, services
+from . import logins, recovery, services
 from .countries import country_choices
-from .forms import ConfirmForm, LoginForm, PasswordForm, ProfileForm, RegisterForm, SetPasswordForm, TokenForm
+from .forms import (
+    ConfirmForm,
+    ForgotPasswordForm,
+    LoginForm,
+    PasswordForm,
+    ProfileForm,
+    RegisterForm,
+    SetPasswordForm,
+    TokenForm,
+)
 from .models import Visitor
 from .session_user import SessionUser, load_session_user
-from .throttle import record_failure, throttled
+from .throttle import record_failure, reset_limited, throttled
 
 accounts = Blueprint("accounts", __name__, template_folder="templates")
 
@@ -167,10 +176,23 @@ def revoke_token(token_id: int):
     return redirect(url_for("accounts.tokens"))
 
 
+@accounts.route("/password/forgot", methods=["GET", "POST"])
+@public
+@reset_limited
+def forgot_password():
+    """The same answer for every address, known or not: nobody learns who has an account."""
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        recovery.request_password_reset(form.email.data or "")
+        return render_template("accounts/forgot_password.html", form=form, sent=form.email.data.strip())
+    return render_template("accounts/forgot_password.html", form=form, sent=None)
+
+
 @accounts.route("/set-password/<token>", methods=["GET", "POST"])
 @public
 def set_password(token: str):
-    """The one-time link sent to fellows enrolled by the institute."""
+    """The one-time link sent to fellows enrolled by the institute, and to whoever forgot
+    their password."""
     user = services.password_token_user(token)
     form = SetPasswordForm()
     if form.validate_on_submit():

@@ -7,7 +7,12 @@ otherwise from ``flask --app institute notifications send`` (cron) or its
 ``--loop``.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import sqlalchemy as sa
+from flask import current_app
+from flask_babel import force_locale
 
 from ..database import after_commit, utcnow
 from ..extensions import db
@@ -24,6 +29,23 @@ def notify(recipient: str, subject: str, body: str, kind: str = "") -> OutboxMes
     db.session.add(message)
     after_commit(request_delivery)
     return message
+
+
+@contextmanager
+def in_language_of(recipient) -> Iterator[None]:
+    """Write a message in its recipient's language, not in the language of whoever's
+    request caused it (an admin working in Chinese writes to a Ghanaian fellow)."""
+    locale = getattr(recipient, "locale", None)
+    if locale not in current_app.config["LANGUAGES"]:
+        locale = current_app.config["BABEL_DEFAULT_LOCALE"]
+    with force_locale(locale):
+        yield
+
+
+def render_email(template: str, **context) -> str:
+    """An email's text from its template, without the page's context (no request needed:
+    the background worker writes emails too)."""
+    return current_app.jinja_env.get_template(template).render(**context)
 
 
 def outbox(page: int = 1, per_page: int = 50):
