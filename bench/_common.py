@@ -31,6 +31,7 @@ from institute import create_app  # noqa: E402
 from institute.config import database_uri  # noqa: E402
 from institute.database import reads_seen_by  # noqa: E402
 from institute.extensions import db  # noqa: E402
+from institute.static_files import content_hash  # noqa: E402
 from tests.scratch import fresh_postgresql  # noqa: E402
 
 BENCH_CONFIG = {
@@ -176,6 +177,11 @@ def render_floor_app(app: Flask, url_rule: str, endpoint: str, page: RenderedPag
 
     def view(**_values):
         return render_template(page.template, **page.context)
+
+    @floor.url_defaults
+    def name_static_files_by_content(endpoint, values):  # the same static URLs as the app's
+        if endpoint == "static":
+            values.setdefault("v", content_hash(app, values.get("filename", "")))
 
     floor.add_url_rule(url_rule, endpoint, view)
     return floor

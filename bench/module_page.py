@@ -121,6 +121,20 @@ def page_weight(client, html: bytes) -> tuple[int, list[tuple[str, int]]]:
     return len(html), assets
 
 
+def over_the_wire(client, url: str, asset_urls: list[str]) -> dict:
+    """(bytes, Content-Encoding[, Cache-Control]) of the page and its assets as the app sends
+    them to a browser that accepts brotli and gzip (the app compresses: static_files.py)."""
+    accept = {"Accept-Encoding": "br, gzip"}
+    page = client.get(url, headers=accept)
+    assets = []
+    for asset in asset_urls:
+        response = client.get(asset, headers=accept)
+        assets.append((len(response.get_data()), response.headers.get("Content-Encoding", ""),
+                       response.headers.get("Cache-Control", "")))
+        response.close()
+    return {"html": (len(page.get_data()), page.headers.get("Content-Encoding", "")), "assets": assets}
+
+
 def without_token(html: bytes) -> bytes:
     """The page with its CSRF tokens blanked: they are signed anew each second."""
     return re.sub(rb'name="csrf_token" value="[^"]+"', b'name="csrf_token" value=""', html)
@@ -192,6 +206,7 @@ def main() -> None:
 
         statements = count_statements(app, client, url)
         html_bytes, assets = page_weight(client, html)
+        wire = over_the_wire(client, url, [u for u, _size in assets])
         label = backend_label(app)
     total_s = time.perf_counter() - started
 
@@ -227,6 +242,11 @@ def main() -> None:
     print(f"  page weight  {kb(total_bytes)} = HTML {kb(html_bytes)} + {asset_list} "
           f"(uncompressed; HTML gzipped {kb(len(gzip.compress(html)))})   "
           f"target ≤ {WEIGHT_TARGET_KB} KB  -> {verdict(total_bytes / 1024, WEIGHT_TARGET_KB)}")
+    caching = "; ".join(f"{u.rsplit('/', 1)[-1].split('?')[0]}: {c or 'none'}"
+                        for u, (_s, _e, c) in zip([u for u, _ in assets], wire["assets"], strict=True))
+    print(f"  over the wire  as the app sends it to a browser that accepts brotli: HTML "
+          f"{kb(wire['html'][0])} ({wire['html'][1] or 'identity'}), assets "
+          f"{kb(sum(size for size, _e, _c in wire['assets']))}; caching {caching}")
     control_kinds = ", ".join(sorted({s.split()[0] for s in statements if s not in queries}))
     print(f"  SQL queries  {len(queries)} per request"
           + (f" (+{control} transaction control: {control_kinds})" if control else ""))

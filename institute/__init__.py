@@ -143,6 +143,8 @@ def register_commands(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
+    from .static_files import init_static_files
     from .templating import init_templating
 
     init_templating(app)
+    init_static_files(app)

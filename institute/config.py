@@ -66,6 +66,10 @@ class Defaults:
     PAGE_SKELETONS = True
     # With REDIS_URL, sessions with more fellows than this to certify are issued by a worker.
     CERTIFICATE_BACKGROUND_OVER = 50
+    # Compress responses (static_files.py); set COMPRESS_REGISTER=0 where a proxy compresses.
+    COMPRESS_REGISTER = True
+    COMPRESS_ALGORITHM = ["br", "gzip"]
+    COMPRESS_MIN_SIZE = 500
 
 
 # Environment variables that override configuration, with the type each is read as.
@@ -84,6 +88,7 @@ ENVIRONMENT: dict[str, Callable[[str], object]] = {
     "BASE_URL": str,
     "PASSWORD_HASH_METHOD": str,
     "PROXY_FIX_X_FOR": int,
+    "COMPRESS_REGISTER": lambda v: v.lower() in ("1", "true", "yes"),
 }
 
 
