@@ -68,13 +68,13 @@ def _trust_proxies(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     from .database import init_database
-    from .i18n import select_locale
+    from .i18n import select_locale, select_timezone
 
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS, render_as_batch=True, compare_type=True)
     login_manager.init_app(app)
     csrf.init_app(app)
-    babel.init_app(app, locale_selector=select_locale)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     limiter.init_app(app)
     init_database(app)
     _import_models()

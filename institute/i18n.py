@@ -1,8 +1,11 @@
-"""Language of each request: the profile's choice, else the visitor's, else the browser's."""
+"""Language of each request: the profile's choice, else the visitor's, else the browser's;
+and its time zone: the profile's, else the country's, else UTC."""
 
 from babel import Locale
 from flask import current_app, has_request_context, request, session
 from flask_login import current_user
+
+from .timezones import UTC, timezone_of
 
 LANGUAGE_NAMES = {"en": "English", "es": "Español", "fr": "Français", "zh": "中文", "ar": "العربية"}
 
@@ -16,6 +19,13 @@ def select_locale() -> str:
     if session.get("locale") in supported:
         return session["locale"]
     return request.accept_languages.best_match(supported) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def select_timezone() -> str:
+    """The reader's time zone (a visitor reads UTC, labelled as such)."""
+    if has_request_context() and current_user.is_authenticated:
+        return timezone_of(current_user)
+    return UTC
 
 
 def text_direction(locale: str) -> str:

@@ -8,7 +8,7 @@ from datetime import date
 from threading import Lock
 
 from flask import Flask, request, session
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_date, format_datetime, get_locale, get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
@@ -51,7 +51,7 @@ def init_templating(app: Flask) -> None:
 
     app.jinja_env.filters["country_name"] = lambda code: country_name(code, str(get_locale()))
     app.jinja_env.filters["date"] = lambda value: format_date(value) if value else ""
-    app.jinja_env.filters["datetime"] = lambda value: format_datetime(value) if value else ""
+    app.jinja_env.filters["datetime"] = moment
 
 
 # A page skeleton is a page rendered once with holes where it differs from one
@@ -63,6 +63,13 @@ def init_templating(app: Flask) -> None:
 _MARK = secrets.token_hex(8)
 _NAME = re.compile(r"[\w-]+")
 _HOLE = re.compile("\ue000" + _MARK + r":([\w-]+)\ue001")
+
+
+def moment(value) -> str:
+    """A date and time in the reader's time zone, named: "2 Dec 2026, 14:05:00 (Asia/Shanghai)"."""
+    if not value:
+        return ""
+    return f"{format_datetime(value)} ({get_timezone()})"
 
 
 def hole(name: str) -> Markup:

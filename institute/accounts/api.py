@@ -20,8 +20,9 @@ PASSWORD = text(200, Defaults.PASSWORD_MIN_LENGTH)
 PARTNER = obj({"id": ID, "code": STRING, "name": STRING, "country": STRING, "kind": enum_of(PartnerKind)},
               required=["id", "code", "name", "country", "kind"])
 USER = obj({"id": ID, "email": STRING, "name": STRING, "country": nullable(STRING),
-            "roles": array(enum_of(Role)), "partner": nullable(PARTNER), "active": {"type": "boolean"}},
-           required=["id", "email", "name", "country", "roles", "partner", "active"])
+            "roles": array(enum_of(Role)), "partner": nullable(PARTNER), "active": {"type": "boolean"},
+            "timezone": STRING},
+           required=["id", "email", "name", "country", "roles", "partner", "active", "timezone"])
 
 
 @accounts_api.endpoint(

@@ -54,6 +54,7 @@ class ProfileForm(FlaskForm):
     name = StringField(_l("Full name"))
     country = SelectField(_l("Country"), validators=[Optional()])
     locale = SelectField(_l("Language"), validators=[Optional()])
+    timezone = SelectField(_l("Time zone"), validators=[Optional()])
     submit = SubmitField(_l("Save profile"))
 
 

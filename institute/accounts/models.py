@@ -70,6 +70,7 @@ class User(UserMixin, CreatedMixin, BaseModel):
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     active: Mapped[bool] = mapped_column(default=True)
     locale: Mapped[str | None] = mapped_column(sa.String(10))
+    timezone: Mapped[str | None] = mapped_column(sa.String(64))  # None: the country's (timezones.py)
     # Bumped on password change; part of the login session id so old sessions end.
     session_version: Mapped[int] = mapped_column(default=1)
 

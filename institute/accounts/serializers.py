@@ -1,5 +1,6 @@
 """JSON shapes of accounts for the API."""
 
+from ..timezones import timezone_of
 from .models import Partner, User
 
 
@@ -24,4 +25,5 @@ def user_json(user: User) -> dict:
         "roles": sorted(user.roles),
         "partner": partner_json(user.partner),
         "active": user.active,
+        "timezone": timezone_of(user),
     }

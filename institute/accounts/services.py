@@ -20,6 +20,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from ..database import utcnow
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
+from ..timezones import is_timezone
 from .countries import COUNTRY_CODES
 from .models import UNUSABLE_PASSWORD, ApiToken, Partner, PartnerKind, PasswordToken, Role, User, UserRole
 from .notices import tell_old_address
@@ -218,15 +219,20 @@ def authenticate(email: str, password: str) -> User | None:
     return user if user.active else None
 
 
-def update_profile(user: User, name: str, country: str | None, locale: str | None) -> User:
+def update_profile(user: User, name: str, country: str | None, locale: str | None,
+                   timezone: str | None = None) -> User:
+    """``timezone`` ``None`` or empty: the country's (``timezones.timezone_of``)."""
     details: list[dict] = []
     name = _check_name(name, details)
     country = _check_country(country, details)
     if locale and not is_supported_locale(locale):
         details.append({"field": "locale", "message": _("Unsupported language: %(code)s", code=locale)})
+    if timezone and not is_timezone(timezone):
+        details.append({"field": "timezone", "message": _("Unknown time zone: %(zone)s", zone=timezone)})
     if details:
         raise Invalid(details=details)
     user.name, user.country, user.locale = name, country, locale or None
+    user.timezone = timezone or None
     db.session.flush()
     return user
 

@@ -17,7 +17,7 @@ from ..extensions import db
 from .logins import key_hash, parse_session_id
 from .models import LoginSession, User, UserRole
 
-_COLUMNS = ("id", "email", "name", "country", "partner_id", "locale", "session_version", "active")
+_COLUMNS = ("id", "email", "name", "country", "partner_id", "locale", "timezone", "session_version", "active")
 # The user, their roles, and whether this login session still stands: one statement.
 _SESSION_USER = (
     sa.select(*(getattr(User, column) for column in _COLUMNS), UserRole.role)
@@ -35,6 +35,7 @@ class SessionUser(UserMixin):
     country: str | None
     partner_id: int | None
     locale: str | None
+    timezone: str | None
     session_version: int
     active: bool
     roles: frozenset[str]

@@ -8,6 +8,7 @@ from ..access import login_required, public
 from ..errors import Conflict, Invalid
 from ..extensions import login_manager
 from ..i18n import language_choices
+from ..timezones import country_timezone, timezone_choices
 from ..web import apply_errors, redirect_next
 from . import logins, recovery, services
 from .countries import country_choices
@@ -108,6 +109,8 @@ def _profile_form(bind: bool = True) -> ProfileForm:
     form = ProfileForm(obj=current_user) if bind else ProfileForm(formdata=None, obj=current_user)
     form.country.choices = country_choices(_("— none —"))
     form.locale.choices = [("", _("As my browser asks"))] + language_choices()
+    form.timezone.choices = [("", _("My country's (%(zone)s)", zone=country_timezone(current_user.country)))] \
+        + timezone_choices()
     return form
 
 
@@ -118,7 +121,8 @@ def profile():
     if form.validate_on_submit():
         try:
             services.update_profile(
-                current_user.record, form.name.data, form.country.data or None, form.locale.data or None
+                current_user.record, form.name.data, form.country.data or None, form.locale.data or None,
+                form.timezone.data or None,
             )
         except Invalid as exc:
             apply_errors(form, exc)

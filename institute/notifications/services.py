@@ -9,13 +9,16 @@ otherwise from ``flask --app institute notifications send`` (cron) or its
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from types import SimpleNamespace
 
+import pytz
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, g
 from flask_babel import force_locale
 
 from ..database import after_commit, utcnow
 from ..extensions import db
+from ..timezones import timezone_of
 from .jobs import request_delivery
 from .models import OutboxMessage
 
@@ -33,13 +36,22 @@ def notify(recipient: str, subject: str, body: str, kind: str = "") -> OutboxMes
 
 @contextmanager
 def in_language_of(recipient) -> Iterator[None]:
-    """Write a message in its recipient's language, not in the language of whoever's
+    """Write a message in its recipient's language and time zone, not in those of whoever's
     request caused it (an admin working in Chinese writes to a Ghanaian fellow)."""
     locale = getattr(recipient, "locale", None)
     if locale not in current_app.config["LANGUAGES"]:
         locale = current_app.config["BABEL_DEFAULT_LOCALE"]
-    with force_locale(locale):
-        yield
+    # Flask-Babel keeps both on g and ignores an empty g (a worker's): give it one to use.
+    g.writing_to = recipient
+    babel_state = g.setdefault("_flask_babel", SimpleNamespace())
+    saved_zone = getattr(babel_state, "babel_tzinfo", None)
+    babel_state.babel_tzinfo = pytz.timezone(timezone_of(recipient))
+    try:
+        with force_locale(locale):
+            yield
+    finally:
+        babel_state.babel_tzinfo = saved_zone
+        g.pop("writing_to", None)
 
 
 def render_email(template: str, **context) -> str:

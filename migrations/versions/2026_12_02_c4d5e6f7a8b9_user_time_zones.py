@@ -1,0 +1,28 @@
+"""user time zones
+
+Every user has a time zone in which pages and emails show dates and times; none
+set means the default of their country (``accounts/timezones.py``).
+
+Revision ID: c4d5e6f7a8b9
+Revises: b3f1c2d4e5a6
+Create Date: 2026-12-02 06:05:00.000000
+
+"""
+import sqlalchemy as sa
+from alembic import op
+
+# revision identifiers, used by Alembic.
+revision = 'c4d5e6f7a8b9'
+down_revision = 'b3f1c2d4e5a6'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('timezone', sa.String(length=64), nullable=True))
+
+
+def downgrade():
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.drop_column('timezone')
