@@ -43,9 +43,12 @@ class Problem:
     def as_detail(self) -> dict:
         return {"file": self.file, "line": self.line, "message": self.message}
 
+    @property
+    def where(self) -> str:
+        return f"{self.file}:{self.line}" if self.line else self.file
+
     def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line else self.file
-        return f"{where}: {self.message}"
+        return f"{self.where}: {self.message}"
 
 
 @dataclass

@@ -43,12 +43,17 @@ def import_command(path: Path, draft: bool, message: str):
 @courses_cli.command("check")
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
 def check_command(path: Path):
-    """Validate bundles without importing; print every problem as file:line and exit 1."""
+    """Validate bundles without importing; print every problem as file:line and exit 1.
+
+    Warnings (what imports, but likely not as meant) are printed as file:line too; alone
+    they do not fail the check."""
     problems = 0
     for bundle_path in find_bundles(path):
         parsed = check_bundle(read_path(bundle_path))
         for problem in parsed.problems:
             click.echo(f"{bundle_path.name}/{problem}", err=True)
+        for warning in parsed.warnings:
+            click.echo(f"{bundle_path.name}/{warning.where}: warning: {warning.message}", err=True)
         problems += len(parsed.problems)
         if not parsed.problems:
             click.echo(f"{bundle_path.name}: ok ({len(parsed.modules)} modules, "

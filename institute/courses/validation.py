@@ -70,6 +70,8 @@ class ParsedBundle:
     modules: list[ModuleSource] = field(default_factory=list)
     quizzes: list[QuizSource] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    # What imports, but likely not as meant (a GIFT '[Bonus] …' that Moodle keeps as text).
+    warnings: list[Problem] = field(default_factory=list)
     front: FrontMatter | None = None  # course.md's, with the line of each key
     body_lines: dict[str, int] = field(default_factory=dict)  # where each file's Markdown starts
 
@@ -348,6 +350,7 @@ def _parse_quiz_file(bundle: Bundle, file: str, parsed: ParsedBundle) -> list[Qu
     result = parse_gift(text)
     for error in result.errors:
         parsed.problem(file, error.line, error.message)
+    parsed.warnings.extend(Problem(file, warning.line, warning.message) for warning in result.warnings)
     if not result.questions and not result.errors:
         parsed.problem(file, None, "the quiz has no questions")
     return result.questions

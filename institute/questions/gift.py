@@ -31,22 +31,33 @@ a block is, and what its answers mean, each registered question type decides
 If text follows the closing ``}`` the question is in "missing word" format:
 the text before and after the block form the question text, and the
 block's place is marked with :data:`BLANK`.  ``\\~ \\= \\# \\{ \\} \\:`` escape the
-control characters, ``\\\\`` is a backslash and ``\\n`` a line break.  The
-question text, answers and feedback may start with ``[moodle]``, ``[html]``,
-``[markdown]`` or ``[plain]``.
+control characters, ``\\\\`` is a backslash and ``\\n`` a line break.
 
-Semantics follow Moodle's importer (question/format/gift/format.php): a
-blank line always ends a question, only whole lines are comments, and every
+Text formats are kept per part, as Moodle keeps them: the question text, each
+answer, each feedback, the general feedback and each matching sub-question may
+start with ``[moodle]``, ``[html]``, ``[markdown]`` or ``[plain]``; a part
+without one takes the question text's format (itself ``moodle`` by default).
+Short-answer and numerical answers and matching right sides are compared or
+listed as written, so they are ``plain`` (a tag in front is still taken off).
+A ``[word]`` in front that is no format name (Moodle's names are lowercase:
+``[HTML]`` is none) stays part of the text, as in Moodle, with a warning.
+
+Moodle reads ``[id:…]`` and ``[tag:…]`` from the ``//`` comment lines of a
+question (the lines of its chunk, so those just before it): the first
+``[id:…]`` is its ID number, every ``[tag:…]`` a tag, ``\\]`` a ``]`` inside
+either, and neither spans a line.
+
+Semantics follow Moodle's importer (question/format/gift/format.php, whose
+tests ``tests/questions/test_moodle_gift_reference.py`` reads as ours): a
+blank line always ends a question, only whole lines are comments, every
 unescaped ``~`` or ``=`` in an answer block starts a new answer (even inside
-feedback).  Checks Moodle leaves to its edit forms are errors here: no right
-answer, weights outside -100..100, multiple-answer weights not adding up to
-100%, fewer than 2 matching pairs, unknown ``[format]``, unclosed ``::title``,
-empty question text.  Further interpretations:
+feedback), and a ``~`` block is multiple answers exactly when it has no ``=``.
+Checks Moodle leaves to its edit forms are errors here: no right answer,
+weights outside -100..100, multiple-answer weights not adding up to 100%,
+fewer than 2 matching pairs, unclosed ``::title``, empty question text.
+Further interpretations:
 
 * ``$CATEGORY:`` may be directly followed (no blank line) by a question.
-* Answer/feedback formats are validated and stripped, not recorded: they render
-  with the question's ``text_format``.  To start a text with a literal
-  bracketed word, put the real format first: ``[moodle][Bonus] ...``.
 * Numerical "any other answer" (``~#feedback`` or ``=*``) is an :class:`Answer`
   whose ``text`` is ``"*"`` and ``value`` is ``None``.
 * True/false questions have no ``answers``: see ``correct`` and the feedbacks.
@@ -72,7 +83,11 @@ _UNESCAPE = str.maketrans({ph: "\n" if ch == "n" else ch for ch, ph in _PLACEHOL
 _ESCAPE_RE = re.compile(r"\\([\\~=#{}:n])")
 _NUMBER_RE = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 _WEIGHT_RE = re.compile(r"%([^%\n]*)%")
-_FORMAT_RE = re.compile(r"\[([A-Za-z]+)\]")
+_WORD_RE = re.compile(r"[A-Za-z]+")  # a '[word]' in front that is no format earns a warning
+# Moodle's marks in a question's comments: the id may hold anything but control characters
+# and ']', a tag neither '<', '>' nor '`' (its PARAM_TAG); '\]' is a ']' in either.
+_ID_MARK = re.compile(r"\[id:((?:\\\]|[^\]\x00-\x1f\x7f])+)\]")
+_TAG_MARK = re.compile(r"\[tag:((?:\\\]|[^\]<>`\x00-\x1f\x7f])*)\]")
 _CATEGORY = "$CATEGORY:"
 EPS = 1e-6  # weights this close count as equal
 
@@ -82,6 +97,8 @@ class Answer:
     text: str = ""  # answer text, unescaped (for matching: the left side / sub-question)
     fraction: float = 0.0  # credit in [-1, 1]: '=' is 1.0, '~' is 0.0, '%50%' is 0.5
     feedback: str = ""  # per-answer feedback after '#', unescaped
+    text_format: str = "moodle"  # of ``text``: its own [format], else the question text's
+    feedback_format: str = "moodle"  # of ``feedback``, likewise
     value: float | None = None  # numerical: the target value (None: any other answer)
     tolerance: float = 0.0  # numerical: tolerance (for 'value:tol')
     low: float | None = None  # numerical range a..b: low bound (value = midpoint)
@@ -102,7 +119,11 @@ class Question:
     correct: bool | None = None  # truefalse only
     feedback_true: str = ""  # truefalse: feedback shown when the fellow answered true
     feedback_false: str = ""  # truefalse: feedback shown when the fellow answered false
-    id_number: str = ""  # reserved
+    general_feedback_format: str = "moodle"  # each part's format: its own [format], else text_format
+    feedback_true_format: str = "moodle"
+    feedback_false_format: str = "moodle"
+    id_number: str = ""  # Moodle's ID number: '[id:…]' in the question's comments
+    tags: list[str] = field(default_factory=list)  # '[tag:…]' in its comments, in order
 
 
 @dataclass
@@ -115,13 +136,15 @@ class GiftError:
 class ParseResult:
     questions: list[Question]
     errors: list[GiftError]
+    # What Moodle reads without complaint but an author likely did not mean ('[Bonus] …').
+    warnings: list[GiftError] = field(default_factory=list)
 
 
 def parse_gift(source: str) -> ParseResult:
     """Parse a whole GIFT file; questions with errors are left out, every error is reported."""
     result = ParseResult(questions=[], errors=[])
     category = ""
-    for lines in _chunks(source):
+    for lines, comments in _chunks(source):
         # Moodle wants $CATEGORY alone in its chunk; we also accept a question right after it.
         while lines and lines[0][1].strip().startswith(_CATEGORY):
             category = _unescape(lines[0][1].strip()[len(_CATEGORY) :])
@@ -130,6 +153,9 @@ def parse_gift(source: str) -> ParseResult:
             continue
         block = GiftBlock(lines)
         question = _parse_question(block, category)
+        result.warnings.extend(block.warnings)
+        if question is not None:
+            question.id_number, question.tags = comment_marks(comments)
         if block.errors:
             result.errors.extend(block.errors)
         elif question is not None:
@@ -137,23 +163,37 @@ def parse_gift(source: str) -> ParseResult:
     return result
 
 
-def _chunks(source: str) -> Iterator[list[tuple[int, str]]]:
-    """Yield the blank-line separated chunks as (line number, line) pairs, comments dropped.
+def _chunks(source: str) -> Iterator[tuple[list[tuple[int, str]], str]]:
+    """Yield the blank-line separated chunks: (line number, line) pairs, and their comments.
 
-    A comment line does not separate questions (as in Moodle): only blank lines do.
+    A comment line does not separate questions (as in Moodle): only blank lines do. The
+    comments of a chunk (its '//' lines, joined by newlines) are where Moodle finds
+    '[id:…]' and '[tag:…]'; a chunk of comments alone is dropped with them.
     """
     source = source.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     chunk: list[tuple[int, str]] = []
+    comments: list[str] = []
     for number, line in enumerate(source.split("\n"), start=1):
         stripped = line.strip()
         if not stripped:
             if chunk:
-                yield chunk
-            chunk = []
-        elif not stripped.startswith("//"):
+                yield chunk, "\n".join(comments)
+            chunk, comments = [], []
+        elif stripped.startswith("//"):
+            comments.append(stripped)
+        else:
             chunk.append((number, line))
     if chunk:
-        yield chunk
+        yield chunk, "\n".join(comments)
+
+
+def comment_marks(comments: str) -> tuple[str, list[str]]:
+    """The ID number and the tags a question's comments declare (Moodle's rule: the first
+    '[id:…]', every '[tag:…]', each trimmed, '\\]' standing for ']'; empty tags dropped)."""
+    found = _ID_MARK.search(comments)
+    id_number = found[1].strip().replace("\\]", "]") if found else ""
+    tags = [raw.strip().replace("\\]", "]") for raw in _TAG_MARK.findall(comments)]
+    return id_number, [tag for tag in tags if tag]
 
 
 def _unescape(raw: str) -> str:
@@ -176,6 +216,7 @@ class GiftBlock:
         self.text = _ESCAPE_RE.sub(lambda m: _PLACEHOLDERS[m[1]], joined)
         self._line_numbers = [number for number, _ in lines]
         self.errors: list[GiftError] = []
+        self.warnings: list[GiftError] = []
 
     def line_at(self, pos: int) -> int:
         # Escapes never contain a real newline, so counting newlines stays exact.
@@ -183,6 +224,9 @@ class GiftBlock:
 
     def error(self, pos: int, message: str) -> None:
         self.errors.append(GiftError(self.line_at(pos), message))
+
+    def warn(self, pos: int, message: str) -> None:
+        self.warnings.append(GiftError(self.line_at(pos), message))
 
     def strip(self, start: int, end: int) -> tuple[int, int]:
         while start < end and self.text[start].isspace():
@@ -205,12 +249,14 @@ def _parse_question(block: GiftBlock, category: str) -> Question | None:
     if braces is None:
         return None
     opening, closing = braces
+    question.text_format, body = _format_tag(block, body, end if opening < 0 else opening, "moodle")
+    # Feedbacks without a format of their own take the question text's (Moodle's default).
+    question.general_feedback_format = question.feedback_true_format = question.feedback_false_format = \
+        question.text_format
     if opening < 0:
-        question.text_format, body = _format_tag(block, body, end, "moodle")
         question.text = block.plain(body, end)
         _read_answers(block, question, None, -1, -1, -1)
     else:
-        question.text_format, body = _format_tag(block, body, opening, "moodle")
         after = block.text[closing + 1 : end]
         # Text after the block means the answer is a missing word inside the sentence.
         missing_word = BLANK + after if after.strip() else ""
@@ -258,26 +304,35 @@ def _find_answer_block(block: GiftBlock, start: int, end: int) -> tuple[int, int
 
 
 def _format_tag(block: GiftBlock, start: int, end: int, default: str) -> tuple[str, int]:
-    """Read an optional leading '[format]'; return the format and where the text starts."""
+    """Read an optional leading '[format]'; return the format and where the text starts.
+
+    Moodle's rule: a text starting with '[' names its format up to the first ']'; a name
+    that is not one of the four (lowercase) leaves the text whole, in the default format.
+    """
     start, end = block.strip(start, end)
-    match = _FORMAT_RE.match(block.text, start, end)
-    if match is None:
+    closing = block.text.find("]", start, end) if block.text.startswith("[", start) else -1
+    if closing < 0:
         return default, start
-    name = match[1].lower()
+    name = block.text[start + 1 : closing]
     if name in TEXT_FORMATS:
-        return name, match.end()
-    block.error(
-        start,
-        f"unknown text format '[{match[1]}]' (use [moodle], [html], [markdown] or [plain];"
-        f" write '[moodle][{match[1]}]' to keep the brackets as text)",
-    )
+        return name, closing + 1
+    if _WORD_RE.fullmatch(name):
+        hint = (f"formats are lowercase: [{name.lower()}]" if name.lower() in TEXT_FORMATS
+                else "the formats are [moodle], [html], [markdown] and [plain]")
+        block.warn(start, f"'[{name}]' is not a text format, so it stays in the text as Moodle"
+                          f" keeps it ({hint}; '[{default}][{name}]' says the brackets are meant)")
     return default, start
 
 
+def formatted_part(block: GiftBlock, start: int, end: int, default: str) -> tuple[str, str]:
+    """The unescaped text of a span without its format tag, and its format."""
+    text_format, start = _format_tag(block, start, end, default)
+    return block.plain(start, end), text_format
+
+
 def formatted(block: GiftBlock, start: int, end: int, default: str) -> str:
-    """The unescaped text of a span, without its (validated) format tag."""
-    _, start = _format_tag(block, start, end, default)
-    return block.plain(start, end)
+    """The unescaped text of a span, without its format tag."""
+    return formatted_part(block, start, end, default)[0]
 
 
 def _parse_answer_block(block: GiftBlock, question: Question, opening: int, closing: int) -> None:
@@ -285,7 +340,8 @@ def _parse_answer_block(block: GiftBlock, question: Question, opening: int, clos
     start, end = opening + 1, closing
     general = block.text.rfind("####", start, end)
     if general >= 0:
-        question.general_feedback = formatted(block, general + 4, end, question.text_format)
+        question.general_feedback, question.general_feedback_format = formatted_part(
+            block, general + 4, end, question.text_format)
         end = general
     start, end = block.strip(start, end)
     _read_answers(block, question, block.text[start:end], opening, start, end)
@@ -341,11 +397,12 @@ def read_answer(block: GiftBlock, start: int, end: int, fraction: float, text_fo
     """Parse '[%weight%]text[#feedback]' (the leading '~' or '=' already removed)."""
     start, end = block.strip(start, end)
     weight, start = _weight(block, start, end)
-    result = Answer(fraction=fraction if weight is None else weight)
+    result = Answer(fraction=fraction if weight is None else weight, feedback_format=text_format)
     hash_pos = block.text.find("#", start, end)
-    result.text = formatted(block, start, end if hash_pos < 0 else hash_pos, text_format)
+    result.text, result.text_format = formatted_part(block, start, end if hash_pos < 0 else hash_pos,
+                                                     text_format)
     if hash_pos >= 0:
-        result.feedback = formatted(block, hash_pos + 1, end, text_format)
+        result.feedback, result.feedback_format = formatted_part(block, hash_pos + 1, end, text_format)
     return result
 
 

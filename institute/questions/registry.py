@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 @dataclass
 class Score:
     fraction: float | None  # None: waits for an instructor
-    feedback: str = ""  # the feedback of the answer given, if any
+    feedback: str = ""  # the feedback of the answer given, if any, as sanitised HTML (rendering.feedback_html)
 
 
 def bounded(fraction: float) -> float:

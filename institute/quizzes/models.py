@@ -60,7 +60,8 @@ class AttemptAnswer(BaseModel):
     value: Mapped[object | None] = mapped_column(sa.JSON)
     saved_at: Mapped[datetime] = mapped_column(UTCDateTime())
     fraction: Mapped[float | None]  # of the question's points; None: waits for an instructor
-    feedback: Mapped[str] = mapped_column(sa.Text, default="")  # the answer's own GIFT feedback
+    # The answer's own GIFT feedback as sanitised HTML, rendered at import in its format.
+    feedback: Mapped[str] = mapped_column(sa.Text, default="")
     grader_feedback: Mapped[str] = mapped_column(sa.Text, default="")
     graded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     graded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

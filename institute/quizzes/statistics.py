@@ -26,6 +26,8 @@ class QuestionStatistics:
     facility: float | None = None  # mean score in %
     discrimination: float | None = None  # -1 … 1
     choices: list[tuple[str, int]] = field(default_factory=list)  # (choice text, times picked)
+    id_number: str = ""  # the author's marks from GIFT ('[id:…]', '[tag:…]'), for the instructors
+    tags: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -56,7 +58,8 @@ def quiz_statistics(quiz: Quiz) -> QuizStatistics:
     result = []
     for index, question in enumerate(quiz.questions):
         kind = question["kind"]
-        item = QuestionStatistics(index, question.get("title") or question["text"][:60], kind)
+        item = QuestionStatistics(index, question.get("title") or question["text"][:60], kind,
+                                  id_number=question.get("id_number", ""), tags=question.get("tags", []))
         if type_of(kind).max_points == 0:
             result.append(item)
             continue

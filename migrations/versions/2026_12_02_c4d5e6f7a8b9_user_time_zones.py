@@ -4,7 +4,7 @@ Every user has a time zone in which pages and emails show dates and times; none
 set means the default of their country (``accounts/timezones.py``).
 
 Revision ID: c4d5e6f7a8b9
-Revises: b3f1c2d4e5a6
+Revises: b4620768f463
 Create Date: 2026-12-02 06:05:00.000000
 
 """
@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'c4d5e6f7a8b9'
-down_revision = 'b3f1c2d4e5a6'
+down_revision = 'b4620768f463'
 branch_labels = None
 depends_on = None
 

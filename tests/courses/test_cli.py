@@ -42,6 +42,17 @@ def test_check_prints_every_problem_with_file_and_line(app, runner, tmp_path):
         assert services.catalogue(None, include_drafts=True) == []
 
 
+def test_check_warns_of_a_bracketed_word_that_is_no_format_with_file_and_line(runner, tmp_path):
+    files = course_files()
+    files["quiz.gift"] = b"::Q1::Pick {=a ~b}\n\n::Q2::[Bonus] Sand moves? {T}\n\n::Q3::[HTML]<b>x</b> {T}\n"
+    folder = write_bundle(tmp_path / "bonus-course", files)
+    result = runner.invoke(args=["courses", "check", str(folder)])
+    assert result.exit_code == 0, result.output  # Moodle imports it: a warning, not a problem
+    assert "bonus-course/quiz.gift:3: warning: '[Bonus]' is not a text format" in result.output
+    assert "bonus-course/quiz.gift:5: warning: '[HTML]' is not a text format" in result.output
+    assert "bonus-course: ok" in result.output
+
+
 def test_check_passes_shipped_courses(runner):
     result = runner.invoke(args=["courses", "check", str(COURSES)])
     assert result.exit_code == 0 and result.output.count(": ok") == 3

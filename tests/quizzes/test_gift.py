@@ -153,10 +153,15 @@ def test_difficult_question_with_half_credit() -> None:
     assert fractions(q) == [0.0, 0.5, 1.0]
 
 
-def test_single_choice_with_one_hundred_percent_weight_instead_of_equals() -> None:
-    q = one("Pick {~%100%best ~%50%good ~bad}")
-    assert q.kind == "multichoice"
-    assert fractions(q) == [1.0, 0.5, 0.0]
+def test_a_hundred_percent_weight_without_equals_is_multiple_answers_as_in_moodle() -> None:
+    # Moodle: no '=' in the block, so the fellow may tick several (its 'multi_tricky' case).
+    q = one("Pick {~%100%best ~%-50%bad ~%-50%worse}")
+    assert q.kind == "multianswer"
+    assert fractions(q) == [1.0, -0.5, -0.5]
+    # Ticking several, the weights must add up: 150% is refused (Moodle leaves it to its form).
+    assert errors("Pick {~%100%best ~%50%good ~bad}") == [
+        (1, "the positive weights of a multiple-answer question (no '=') add up to 150%, not 100%")
+    ]
 
 
 def test_multiple_answers() -> None:
@@ -277,7 +282,7 @@ def test_short_answer_without_trailing_text() -> None:
 def test_short_answer_single_answer_without_equals() -> None:
     q = one("What is the capital of France? {Paris}")
     assert q.kind == "shortanswer"
-    assert q.answers == [Answer(text="Paris", fraction=1.0)]
+    assert q.answers == [Answer(text="Paris", fraction=1.0, text_format="plain")]
 
 
 def test_short_answer_with_weights_and_feedback() -> None:
@@ -378,12 +383,12 @@ def test_numerical_inline_partial_credit() -> None:
 def test_numerical_any_other_answer_feedback() -> None:
     q = one("How many? {#=3#Right ~#Count again}")
     assert q.answers[0].value == 3.0
-    assert q.answers[-1] == Answer(text="*", fraction=0.0, feedback="Count again")
+    assert q.answers[-1] == Answer(text="*", fraction=0.0, feedback="Count again", text_format="plain")
 
 
 def test_numerical_wildcard_answer() -> None:
     q = one("Any number? {#=*#Every number is fine}")
-    assert q.answers == [Answer(text="*", fraction=1.0, feedback="Every number is fine")]
+    assert q.answers == [Answer(text="*", fraction=1.0, feedback="Every number is fine", text_format="plain")]
 
 
 # --- Matching ------------------------------------------------------------------------
@@ -639,19 +644,40 @@ def test_markdown_format() -> None:
     )
 
 
-@pytest.mark.parametrize("name", ["html", "plain", "moodle", "markdown", "HTML"])
+@pytest.mark.parametrize("name", ["html", "plain", "moodle", "markdown"])
 def test_text_formats_after_title(name: str) -> None:
     q = one(f"::T::[{name}]Text <b>here</b> {{T}}")
-    assert q.text_format == name.lower()
+    assert q.text_format == name
     assert q.text == "Text <b>here</b>"
 
 
-def test_formats_in_answers_and_feedback_are_stripped() -> None:
-    q = one("[html]Pick {=[html]<b>yes</b>#[markdown]*good* ~[plain]no ####[html]<i>done</i>}")
+def test_a_format_name_in_capitals_is_text_as_in_moodle() -> None:
+    result = parse_gift("::T::[HTML]Text <b>here</b> {T}")
+    (q,) = result.questions
+    assert (q.text_format, q.text) == ("moodle", "[HTML]Text <b>here</b>")
+    ((line, message),) = [(w.line, w.message) for w in result.warnings]
+    assert line == 1 and "'[HTML]' is not a text format" in message and "lowercase: [html]" in message
+
+
+def test_each_part_keeps_its_own_format() -> None:
+    q = one("[html]Pick {=[markdown]*yes*#[plain]<good> ~no#[moodle]so <i>so</i> ####[markdown]_done_}")
     assert q.text_format == "html"
-    assert q.answers[0] == Answer(text="<b>yes</b>", fraction=1.0, feedback="*good*")
-    assert q.answers[1].text == "no"
-    assert q.general_feedback == "<i>done</i>"
+    assert q.answers[0] == Answer(text="*yes*", fraction=1.0, feedback="<good>",
+                                  text_format="markdown", feedback_format="plain")
+    assert (q.answers[1].text_format, q.answers[1].feedback_format) == ("html", "moodle")
+    assert (q.general_feedback, q.general_feedback_format) == ("_done_", "markdown")
+
+
+def test_parts_without_a_format_take_the_question_texts() -> None:
+    q = one("[markdown]Is it? {T#*no*#[html]<b>yes</b>}")
+    assert (q.feedback_false, q.feedback_false_format) == ("*no*", "markdown")
+    assert (q.feedback_true, q.feedback_true_format) == ("<b>yes</b>", "html")
+    assert q.general_feedback_format == "markdown"
+    q = one("::M::[plain]Match {=[html]<i>a</i> -> 1 =b -> 2 ####gf}")
+    assert [(a.text, a.text_format, a.match) for a in q.answers] == [("<i>a</i>", "html", "1"), ("b", "plain", "2")]
+    assert q.general_feedback_format == "plain"
+    q = one("[html]How many? {#=[markdown]3#[markdown]*yes* ~#[plain]no}")
+    assert [(a.text_format, a.feedback_format) for a in q.answers] == [("plain", "markdown"), ("plain", "plain")]
 
 
 def test_literal_brackets_after_a_format_tag() -> None:
@@ -686,6 +712,34 @@ def test_kinds_are_listed() -> None:
         "essay",
         "description",
     }
+
+
+# --- ID numbers and tags in comments (Moodle's [id:] and [tag:]) ----------------------
+
+
+def test_id_number_and_tags_from_the_comments_of_the_question() -> None:
+    source = (
+        "// [id:land-01] [tag:LDN] [tag:indicators]\n"
+        "::Q1::Which indicators? {=three ~two}\n"
+        "\n"
+        "// [tag:unrelated]\n"  # its own chunk: a comment of no question
+        "\n"
+        "$CATEGORY: drought\n"
+        "// [id:dr\\]y] [tag: spaced out ]\n"
+        "Drought is a hazard.{T}\n"
+        "\n"
+        "No marks here.{F}\n"
+    )
+    result = parse_gift(source)
+    assert result.errors == []
+    marks = [(q.id_number, q.tags) for q in result.questions]
+    assert marks == [("land-01", ["LDN", "indicators"]), ("dr]y", ["spaced out"]), ("", [])]
+    assert result.questions[1].category == "drought"
+
+
+def test_only_the_first_id_counts_and_a_mark_does_not_span_lines() -> None:
+    q = one("// [id:a] [id:b] [tag:]\n// [tag:x\n// y]\nWhat? {T}")
+    assert (q.id_number, q.tags) == ("a", [])
 
 
 # --- Files: empty, comments only, line endings --------------------------------------------
@@ -751,7 +805,7 @@ def test_error_invalid_weight() -> None:
 
 def test_error_multiple_answers_not_adding_up() -> None:
     assert errors("Pick {~%50%a ~%30%b ~c}") == [
-        (1, "the positive weights add up to 80%, not 100%")
+        (1, "the positive weights of a multiple-answer question (no '=') add up to 80%, not 100%")
     ]
 
 
@@ -816,11 +870,23 @@ def test_error_title_closed_only_after_the_answer_block() -> None:
     assert errors("::Title What? {=a::b}") == [(1, "question title has no closing '::'")]
 
 
-def test_error_unknown_format() -> None:
-    ((line, message),) = errors("::T::[rtf]Bold? {T}")
-    assert line == 1 and message.startswith("unknown text format '[rtf]'")
-    ((line, message),) = errors("Pick {\n=a\n~[wiki]b\n}")
+def warnings(source: str) -> list[tuple[int, str]]:
+    result = parse_gift(source)
+    assert result.errors == [] and result.questions
+    return [(warning.line, warning.message) for warning in result.warnings]
+
+
+def test_an_unknown_word_in_brackets_is_text_with_a_warning_as_in_moodle() -> None:
+    q = one("::T::[Bonus] What is [1, 2][0]? {#1}")
+    assert (q.text, q.text_format) == ("[Bonus] What is [1, 2][0]?", "moodle")
+    ((line, message),) = warnings("::T::[rtf]Bold? {T}")
+    assert line == 1 and message.startswith("'[rtf]' is not a text format, so it stays in the text")
+    assert "'[moodle][rtf]' says the brackets are meant" in message
+    ((line, message),) = warnings("Pick {\n=a\n~[wiki]b\n}")
     assert line == 3 and "[wiki]" in message
+    assert one("Pick {\n=a\n~[wiki]b\n}").answers[1].text == "[wiki]b"
+    # A real format first, or brackets that hold no word, say nothing.
+    assert warnings("[moodle][Bonus] What? {T}") == warnings("[1, 2] What? {T}") == []
 
 
 def test_errors_do_not_stop_parsing_and_valid_questions_survive() -> None:

@@ -1,12 +1,14 @@
 """Multiple choice (one answer) and multiple answers (tick several), which GIFT writes alike.
 
-Scoring follows Moodle: multiple choice earns the chosen answer's weight
-(never below 0); with multiple answers the chosen weights add up, capped at 1
-and floored at 0.
+Moodle tells them apart by one sign: a block with an ``=`` is multiple choice,
+one without (``{~%100%a ~%-50%b}`` too) is multiple answers. Scoring follows
+Moodle: multiple choice earns the chosen answer's weight (never below 0); with
+multiple answers the chosen weights add up, capped at 1 and floored at 0.
 """
 
 from ..gift import EPS, read_answer, split_answers
 from ..registry import QuestionType, Score, bounded
+from ..rendering import feedback_html, words
 
 
 class _Choices(QuestionType):
@@ -27,7 +29,7 @@ class _Choices(QuestionType):
             for picked in (value if isinstance(value, list) else [value]):
                 if isinstance(picked, int) and 0 <= picked < len(counts):
                     counts[picked] += 1
-        return [(a["text"], n) for a, n in zip(question["answers"], counts, strict=True)]
+        return [(words(a), n) for a, n in zip(question["answers"], counts, strict=True)]
 
 
 class MultipleChoice(_Choices):
@@ -38,7 +40,7 @@ class MultipleChoice(_Choices):
         return body is not None and "~" in body
 
     def read_gift(self, block, question, opening, start, end):
-        """Read the choices; their weights tell multiple choice from multiple answers (Moodle's rule)."""
+        """Read the choices; an '=' among them makes it multiple choice, none multiple answers (Moodle's rule)."""
         # Like Moodle, every unescaped '=' starts an answer too, even inside feedback.
         has_equals = False
         for marker, piece_start, piece_end in split_answers(block, start, end, "~="):
@@ -52,16 +54,16 @@ class MultipleChoice(_Choices):
         fractions = [answer.fraction for answer in question.answers]
         full = sum(1 for fraction in fractions if abs(fraction - 1) < EPS)
         positive = sum(fraction for fraction in fractions if fraction > 0)
-        if positive <= 0:
-            block.error(opening, "multiple-choice question without a right answer (use '=' or '~%n%')")
-        elif has_equals or full == 1:
-            if not full:
-                block.error(opening, "a multiple-choice question needs an answer worth 100%")
-        else:
+        if not has_equals:
             # No '=': Moodle lets the fellow tick several boxes, so the weights must add up.
             question.kind = MultipleAnswers.kind
-            if abs(positive - 1) > 0.005:
-                block.error(opening, f"the positive weights add up to {positive * 100:g}%, not 100%")
+        if positive <= 0:
+            block.error(opening, "multiple-choice question without a right answer (use '=' or '~%n%')")
+        elif has_equals and not full:
+            block.error(opening, "a multiple-choice question needs an answer worth 100%")
+        elif not has_equals and abs(positive - 1) > 0.005:
+            block.error(opening, f"the positive weights of a multiple-answer question (no '=') add up to "
+                                 f"{positive * 100:g}%, not 100%")
 
     def read(self, question, raw):
         if isinstance(raw, list) and len(raw) == 1:
@@ -76,11 +78,10 @@ class MultipleChoice(_Choices):
 
     def score(self, question, answer):
         chosen = question["answers"][answer]
-        return Score(bounded(chosen["fraction"]), chosen.get("feedback", ""))
+        return Score(bounded(chosen["fraction"]), feedback_html(chosen))
 
     def right_answer(self, question):
-        best = max(question["answers"], key=lambda a: a["fraction"])
-        return best["text"]
+        return words(max(question["answers"], key=lambda a: a["fraction"]))
 
     def demo_answer(self, question, right):
         answers = question["answers"]
@@ -105,11 +106,11 @@ class MultipleAnswers(_Choices):
     def score(self, question, answer):
         chosen = [question["answers"][i] for i in answer]
         total = sum(a["fraction"] for a in chosen)
-        feedback = " ".join(a["feedback"] for a in chosen if a.get("feedback"))
+        feedback = " ".join(feedback_html(a) for a in chosen if a.get("feedback"))
         return Score(bounded(total), feedback)
 
     def right_answer(self, question):
-        return "; ".join(a["text"] for a in question["answers"] if a["fraction"] > 0)
+        return "; ".join(words(a) for a in question["answers"] if a["fraction"] > 0)
 
     def from_form(self, question, form, name):
         # The partial marks that its checkboxes were on the page: none ticked is an answer.

@@ -1,7 +1,8 @@
 """Matching: each item paired with one of the options; the share of pairs matched right scores."""
 
-from ..gift import Answer, formatted, split_answers
+from ..gift import Answer, formatted_part, split_answers
 from ..registry import QuestionType, Score
+from ..rendering import words
 
 
 def pairs(question: dict) -> list[dict]:
@@ -29,12 +30,13 @@ class Matching(QuestionType):
                 block.error(piece_start, "a matching pair must be written '=left -> right'")
                 malformed = True
                 continue
-            left = formatted(block, piece_start, arrow, question.text_format)
+            left, left_format = formatted_part(block, piece_start, arrow, question.text_format)
             # As in Moodle the right side is plain text: no format tag, no feedback.
             right = block.plain(arrow + 2, piece_end)
             if not right:
                 block.error(piece_start, "a matching pair has nothing after '->'")
-            question.answers.append(Answer(text=left, fraction=1.0, match=right))
+            question.answers.append(Answer(text=left, fraction=1.0, match=right, text_format=left_format,
+                                           feedback_format=question.text_format))
         # Pairs with an empty left side are extra distractors on the right, not pairs.
         found = sum(1 for answer in question.answers if answer.text)
         if not malformed and found < 2:
@@ -68,7 +70,7 @@ class Matching(QuestionType):
         return Score(right / len(lefts) if lefts else 0.0)
 
     def right_answer(self, question):
-        return "; ".join(f"{p['text']} → {p['match']}" for p in pairs(question))
+        return "; ".join(f"{words(p)} → {p['match']}" for p in pairs(question))
 
     def layout(self, question, shuffle, rng):
         shown = options(question)

@@ -3,8 +3,9 @@ holds the number earns that answer's weight (Moodle's rule)."""
 
 import math
 
-from ..gift import Answer, formatted, parse_number, read_answer, require_full_credit, split_answers
+from ..gift import Answer, formatted_part, parse_number, read_answer, require_full_credit, split_answers
 from ..registry import QuestionType, Score, bounded
+from ..rendering import feedback_html
 
 
 def _read_number(block, pos: int, answer: Answer) -> None:
@@ -44,11 +45,13 @@ class Numerical(QuestionType):
         if tilde >= 0:
             # Moodle: everything from '~' is the feedback for any other (wrong) answer.
             hash_pos = block.text.find("#", tilde, end)
-            feedback = "" if hash_pos < 0 else formatted(block, hash_pos + 1, end, question.text_format)
-            other = Answer(text="*", feedback=feedback)
+            feedback, feedback_format = ("", question.text_format) if hash_pos < 0 else \
+                formatted_part(block, hash_pos + 1, end, question.text_format)
+            other = Answer(text="*", feedback=feedback, text_format="plain", feedback_format=feedback_format)
             end = tilde
         for _, piece_start, piece_end in split_answers(block, start, end, "="):
             answer = read_answer(block, piece_start, piece_end, 1.0, question.text_format)
+            answer.text_format = "plain"  # a number, whatever tag it had
             _read_number(block, piece_start, answer)
             question.answers.append(answer)
         require_full_credit(block, question, opening)
@@ -71,13 +74,13 @@ class Numerical(QuestionType):
     def score(self, question, answer):
         for candidate in question["answers"]:
             if candidate["value"] is None:  # "any other answer"
-                return Score(bounded(candidate["fraction"]), candidate.get("feedback", ""))
+                return Score(bounded(candidate["fraction"]), feedback_html(candidate))
             if candidate["low"] is not None and candidate["high"] is not None:
                 hit = candidate["low"] <= answer <= candidate["high"]
             else:
                 hit = abs(answer - candidate["value"]) <= candidate["tolerance"] + 1e-12
             if hit:
-                return Score(bounded(candidate["fraction"]), candidate.get("feedback", ""))
+                return Score(bounded(candidate["fraction"]), feedback_html(candidate))
         return Score(0.0)
 
     def right_answer(self, question):

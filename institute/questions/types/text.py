@@ -4,6 +4,7 @@ import re
 
 from ..gift import read_answer, require_full_credit, split_answers
 from ..registry import QuestionType, Score, bounded
+from ..rendering import feedback_html
 
 
 def _matches(pattern: str, text: str) -> bool:
@@ -25,6 +26,7 @@ class ShortAnswer(QuestionType):
     def read_gift(self, block, question, opening, start, end):
         for _, piece_start, piece_end in split_answers(block, start, end, "="):
             answer = read_answer(block, piece_start, piece_end, 1.0, question.text_format)
+            answer.text_format = "plain"  # compared with what the fellow types, as Moodle does
             if not answer.text:
                 block.error(piece_start, "empty answer")
             question.answers.append(answer)
@@ -42,7 +44,7 @@ class ShortAnswer(QuestionType):
         if not matching or not answer.strip():
             return Score(0.0)
         best = max(matching, key=lambda a: a["fraction"])
-        return Score(bounded(best["fraction"]), best.get("feedback", ""))
+        return Score(bounded(best["fraction"]), feedback_html(best))
 
     def right_answer(self, question):
         return " / ".join(a["text"] for a in question["answers"] if a["fraction"] >= 1)

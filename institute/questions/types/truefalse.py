@@ -1,7 +1,8 @@
 """True/false: all or nothing, with a feedback for each answer."""
 
-from ..gift import formatted
+from ..gift import formatted_part
 from ..registry import QuestionType, Score
+from ..rendering import feedback_html
 
 _TRUE_FALSE = {"T": True, "TRUE": True, "F": False, "FALSE": False}
 
@@ -17,16 +18,15 @@ class TrueFalse(QuestionType):
         """'{T#feedback if wrong#feedback if right}', and likewise for F."""
         first = block.text.find("#", start, end)
         question.correct = _TRUE_FALSE[block.text[start : end if first < 0 else first].strip()]
-        wrong = right = ""
+        wrong = right = ("", question.text_format)
         if first >= 0:
             second = block.text.find("#", first + 1, end)
-            wrong = formatted(block, first + 1, end if second < 0 else second, question.text_format)
+            wrong = formatted_part(block, first + 1, end if second < 0 else second, question.text_format)
             if second >= 0:
-                right = formatted(block, second + 1, end, question.text_format)
-        if question.correct:
-            question.feedback_true, question.feedback_false = right, wrong
-        else:
-            question.feedback_true, question.feedback_false = wrong, right
+                right = formatted_part(block, second + 1, end, question.text_format)
+        on_true, on_false = (right, wrong) if question.correct else (wrong, right)
+        question.feedback_true, question.feedback_true_format = on_true
+        question.feedback_false, question.feedback_false_format = on_false
 
     def read(self, question, raw):
         if isinstance(raw, bool):
@@ -36,7 +36,7 @@ class TrueFalse(QuestionType):
         raise self._invalid(question, "Answer true or false.")
 
     def score(self, question, answer):
-        feedback = question.get("feedback_true" if answer else "feedback_false", "")
+        feedback = feedback_html(question, "feedback_true" if answer else "feedback_false")
         return Score(1.0 if answer == question["correct"] else 0.0, feedback)
 
     def right_answer(self, question):
