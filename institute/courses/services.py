@@ -482,3 +482,14 @@ def done_modules(user: User | None, course: Course | CourseRef) -> set[str]:
         return set()
     return set(db.session.scalars(sa.select(ModuleCompletion.module_slug).where(
         ModuleCompletion.user_id == user.id, ModuleCompletion.course_id == course.id)))
+
+
+def drafts_of(partner_id: int | None) -> list[Course]:
+    """A partner institution's courses whose newest revision is not published yet."""
+    if partner_id is None:
+        return []
+    return list(db.session.scalars(
+        sa.select(Course).where(Course.partner_id == partner_id, Course.latest_revision_id.is_not(None),
+                                sa.or_(Course.published_revision_id.is_(None),
+                                       Course.published_revision_id != Course.latest_revision_id))
+        .options(sa.orm.selectinload(Course.latest)).order_by(Course.slug)))

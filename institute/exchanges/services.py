@@ -362,3 +362,18 @@ def by_country(rows: list[dict]) -> list[dict]:
             entry[key] += row[key]
     return sorted(countries.values(), key=lambda r: -(r["sent"] + r["received"]))
 
+
+
+def awaiting(actor: User) -> list[Exchange]:
+    """The exchanges waiting for ``actor`` to act: an admin's approval of confirmed ones; the
+    host institution's staff's confirmation of proposed ones hosted by their institution."""
+    waiting = []
+    if actor.has_role("admin"):
+        waiting.append(Exchange.status == ExchangeStatus.CONFIRMED)
+    if actor.has_role("partner") and actor.partner_id:
+        waiting.append(sa.and_(Exchange.status == ExchangeStatus.PROPOSED,
+                               Exchange.host_partner_id == actor.partner_id))
+    if not waiting:
+        return []
+    # Teacher, home and host come with the exchanges (eager on the model): no lookup per item.
+    return list(db.session.scalars(sa.select(Exchange).where(sa.or_(*waiting)).order_by(Exchange.starts_on)))

@@ -1,5 +1,7 @@
 """The front door and each user's dashboard; later domains add their panels here."""
 
+from datetime import date
+
 from flask import Blueprint, render_template, request, session, url_for
 from flask_login import current_user
 
@@ -10,6 +12,7 @@ from ..certificates.services import of_user as certificates_of
 from ..training.progress import completions
 from ..training.services import list_sessions, my_applications, taught_session_ids
 from ..web import redirect_next
+from .queues import queues_of
 
 home = Blueprint("home", __name__, template_folder="templates")
 
@@ -28,7 +31,8 @@ def dashboard():
     taught = taught_session_ids(current_user)
     teaching = list_sessions(ids=taught) if taught else []
     return render_template("home/dashboard.html", applications=applications, studies=studies,
-                           teaching=teaching, certificates=certificates_of(current_user))
+                           teaching=teaching, certificates=certificates_of(current_user),
+                           queues=queues_of(current_user), today=date.today())
 
 
 @home.route("/language", methods=["POST"])

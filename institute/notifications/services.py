@@ -72,3 +72,9 @@ def retry_now(message_id: int) -> None:
         message.next_attempt_at = utcnow()
         message.failed_at = None
         after_commit(request_delivery)
+
+
+def failed_count() -> int:
+    """Messages given up on: the admin's queue (each can be sent again from the outbox)."""
+    return db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage).where(
+        OutboxMessage.sent_at.is_(None), OutboxMessage.failed_at.is_not(None))) or 0

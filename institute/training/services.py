@@ -548,3 +548,13 @@ def may_grade(user: User, course_id: int, fellow_id: int | None = None) -> bool:
     if fellow_id is None:
         return course_id in (taught_course_ids(user) or [])
     return (course_id, fellow_id) in scope
+
+
+def sessions_awaiting_decisions() -> list[tuple[TrainingSession, int]]:
+    """Sessions with applications no admin has decided yet, and how many: the admin's queue."""
+    rows = db.session.execute(
+        sa.select(TrainingSession, sa.func.count(Application.id))
+        .join(Application, Application.session_id == TrainingSession.id)
+        .where(Application.status == ApplicationStatus.APPLIED)
+        .group_by(TrainingSession.id).order_by(TrainingSession.starts_on))
+    return [(session, count) for session, count in rows]
