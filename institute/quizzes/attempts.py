@@ -247,6 +247,18 @@ def grade(attempt: Attempt, question_index: int | str, points: float | str, feed
     return attempt
 
 
+def unanswered(attempt: Attempt) -> list[int]:
+    """The positions (from 1, in the attempt's order) of answerable questions left blank:
+    what the summary before submitting lists."""
+    saved = {a.question: a.value for a in attempt.answers}
+    blank = []
+    for position, index in enumerate(attempt.layout["questions"], 1):
+        question = attempt.quiz.questions[index]
+        if type_of(question).answerable and saved.get(index) in (None, "", [], {}):
+            blank.append(position)
+    return blank
+
+
 def pending_essays(scope: list[tuple[int, int]] | None) -> list[tuple[Attempt, int]]:
     """Submitted essay answers waiting for a grade, within ``scope``: (course id, fellow id)
     pairs as ``training.grading_scope`` gives them; all when None."""

@@ -73,14 +73,40 @@ def save(attempt_id: int):
     return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
 
 
+@quizzes.route("/attempts/<int:attempt_id>/review", methods=["GET", "POST"])
+@roles_required("trainee")
+def review(attempt_id: int):
+    """Before submitting: the answers are saved, then a summary lists the questions left
+    blank, and only its confirm button submits (submitting cannot be undone)."""
+    attempt = attempt_for(attempt_id, current_user, "answer" if request.method == "POST" else "read")
+    if attempts.expire_if_due(attempt) or attempt.submitted:
+        return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
+    if request.method == "POST":
+        try:
+            _save_form(attempt)
+        except (Conflict, Invalid) as exc:
+            flash_error(exc)
+            return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
+        return redirect(url_for("quizzes.review", attempt_id=attempt.id))
+    view = attempts.payload(attempt)
+    return render_template("quizzes/review.html", attempt=attempt, quiz=attempt.quiz, view=view,
+                           blank=attempts.unanswered(attempt))
+
+
 @quizzes.route("/attempts/<int:attempt_id>/submit", methods=["POST"])
 @roles_required("trainee")
 def submit(attempt_id: int):
+    """Submits only when confirmed on the summary; answers posted from elsewhere (a page of
+    before this rule, a script) are saved and lead to the summary."""
     attempt = attempt_for(attempt_id, current_user, "answer")
     try:
         if not attempts.expire_if_due(attempt):
-            _save_form(attempt)
+            if any(name.startswith("q-") for name in request.form):  # the whole attempt's form
+                _save_form(attempt)
+            if request.form.get("confirmed") != "1":
+                return redirect(url_for("quizzes.review", attempt_id=attempt.id))
             attempts.submit(attempt, current_user)
+            flash(_("Your attempt is submitted."), "success")
     except (Conflict, Invalid) as exc:
         flash_error(exc)
     return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))

@@ -358,10 +358,25 @@ def application_for(application_id: int, actor: User | None,
     return application
 
 
-def check_may_withdraw(actor: User | None, application: Application) -> None:
+def check_may_withdraw(actor: User | None, application: Application, today: date | None = None) -> None:
+    """The applicant or an admin withdraws; once the session has started a fellow of its
+    cohort leaves only through an admin (who knows about visas, travel and seats)."""
     if actor is None or not actor.is_authenticated or \
             (actor.id != application.user_id and not actor.has_role("admin")):
         raise Forbidden(_("Only the applicant or an admin can withdraw an application."))
+    if not actor.has_role("admin") and application.status == ApplicationStatus.ACCEPTED and \
+            application.session.starts_on <= (today or date.today()):
+        raise Forbidden(_("The session has started: to leave it, write to the institute, "
+                          "whose admins can withdraw you."))
+
+
+def may_withdraw(actor: User | None, application: Application) -> bool:
+    try:
+        check_may_withdraw(actor, application)
+    except Forbidden:
+        return False
+    return application.status in (ApplicationStatus.APPLIED, ApplicationStatus.WAITLISTED,
+                                  ApplicationStatus.ACCEPTED)
 
 
 def applications_of(session: TrainingSession) -> list[Application]:

@@ -44,8 +44,10 @@ def session(session_id: int):
     form = ApplyForm(formdata=None, institution=current_user.partner.name if current_user.partner else "",
                      country=current_user.country if current_user.is_authenticated else "")
     form.country.choices = country_choices("—")
-    return render_template("training/session.html", session=session, form=form,
-                           application=_my_application(session), open=services.is_open(session),
+    application = _my_application(session)
+    return render_template("training/session.html", session=session, form=form, application=application,
+                           may_withdraw=application is not None and services.may_withdraw(current_user, application),
+                           open=services.is_open(session),
                            window=services.window(session),
                            seats_left=services.seats_left(session),
                            teaches=services.teaches(current_user, session))
@@ -70,17 +72,23 @@ def apply(session_id: int):
         else:
             flash(_("Your application is received. We will write to you when it is decided."), "success")
             return redirect(url_for("training.session", session_id=session.id))
-    return render_template("training/session.html", session=session, form=form,
-                           application=_my_application(session), open=services.is_open(session),
+    application = _my_application(session)
+    return render_template("training/session.html", session=session, form=form, application=application,
+                           may_withdraw=application is not None and services.may_withdraw(current_user, application),
+                           open=services.is_open(session),
                            window=services.window(session),
                            seats_left=services.seats_left(session),
                            teaches=False), status
 
 
-@training.route("/applications/<int:application_id>/withdraw", methods=["POST"])
+@training.route("/applications/<int:application_id>/withdraw", methods=["GET", "POST"])
 @roles_required("trainee", "admin")
 def withdraw(application_id: int):
-    application = services.withdraw(services.application_for(application_id, current_user), current_user)
+    """Withdrawing asks first (a seat given up goes to the next on the waiting list)."""
+    application = services.application_for(application_id, current_user)
+    if request.method == "GET" or request.form.get("confirmed") != "1":
+        return render_template("training/withdraw.html", application=application, session=application.session)
+    application = services.withdraw(application, current_user)
     flash(_("The application is withdrawn."), "info")
     if current_user.has_role("admin") and application.user_id != current_user.id:
         return redirect(url_for("training.applications", session_id=application.session_id))

@@ -68,7 +68,8 @@ def test_enrolment_cycle(live_app, live_server, live_mail, new_page):
     leaving = fellows[1][0]
     leaving.goto(session_url)
     assert leaving.get_by_text("Your application: accepted.").is_visible()
-    leaving.get_by_role("button", name="Withdraw my application").click()
+    leaving.get_by_role("link", name="Withdraw my application…").click()
+    leaving.get_by_role("button", name="Withdraw the application").click()
 
     waiting = fellows[2][0]
     waiting.goto(session_url)

@@ -180,7 +180,9 @@ def test_a_training_year(live_app, live_server, browser):
         assert admin.get_by_text("0 of 2 seats left.").is_visible()
         leaving = fellows["José Ñúñez"][0]
         leaving.goto(session_url)
-        leaving.get_by_role("button", name="Withdraw my application").click()
+        leaving.get_by_role("link", name="Withdraw my application…").click()
+        journey.check(leaving, "withdraw-confirm")
+        leaving.get_by_role("button", name="Withdraw the application").click()
         promoted = fellows["王小明"][0]
         promoted.goto(session_url)
         assert promoted.get_by_text("Your application: accepted.").is_visible()
@@ -207,6 +209,10 @@ def test_a_training_year(live_app, live_server, browser):
             page.get_by_label("True").check()
             page.get_by_label("Your answer").fill("Straw checkerboards first, then Salix cuttings planted inside.")
             page.get_by_role("button", name="Save answers").click()
+            page.get_by_role("button", name="Review and submit…").click()
+            assert page.get_by_text("Every question has an answer.").is_visible()
+            if name == "Ana Quispe":
+                journey.check(page, "attempt-summary")
             page.get_by_role("button", name="Submit the attempt").click()
             assert page.get_by_text("Essays are waiting for an instructor's grade.").is_visible()
             if name == "Ana Quispe":

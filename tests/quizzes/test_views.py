@@ -23,10 +23,11 @@ def test_take_a_quiz_with_forms_only(app):
     autosave = fellow.post(f"/attempts/{attempt_id}/save", data={"q-2": "1,1"},
                            headers={"Accept": "application/json"})
     assert autosave.get_json() == {"saved": 1}
-    fellow.post(f"/attempts/{attempt_id}/submit", data={"q-3": "An essay about shelterbelts."})
+    fellow.post(f"/attempts/{attempt_id}/review", data={"q-3": "An essay about shelterbelts."})
+    fellow.post(f"/attempts/{attempt_id}/submit", data={"confirmed": "1"})
     result = fellow.get(attempt_url).get_data(as_text=True)
     assert "Right answer:" in result and "waiting for an instructor" in result.lower()
-    again = fellow.post(f"/attempts/{attempt_id}/submit", follow_redirects=True)
+    again = fellow.post(f"/attempts/{attempt_id}/submit", data={"confirmed": "1"}, follow_redirects=True)
     assert "already submitted" in again.get_data(as_text=True)
 
 
@@ -52,7 +53,7 @@ def test_grading_queue_grade_gradebook_and_statistics(app):
     attempt_url = fellow.post(f"/quizzes/{quiz_id}/start").headers["Location"]
     attempt_id = re.search(r"/attempts/(\d+)", attempt_url).group(1)
     fellow.post(f"/attempts/{attempt_id}/submit", data={"q-0": "0", "q-1": "true", "q-2": "1",
-                                                         "q-3": "Reed fences every two metres."})
+                                                         "q-3": "Reed fences every two metres.", "confirmed": "1"})
     queue = teacher.get("/grading").get_data(as_text=True)
     assert f"/attempts/{attempt_id}/questions/3/grade" in queue
     assert f"/attempts/{attempt_id}" not in other.get("/grading").get_data(as_text=True)
@@ -86,3 +87,50 @@ def test_a_drafts_quiz_is_unknown_to_those_who_cannot_see_the_draft(app):
         login(client, email)
         assert client.get(f"/quizzes/{quiz_id}").status_code == status, email
     assert app.test_client().get(f"/quizzes/{quiz_id}").status_code == 302  # visitors log in first
+
+
+def test_submitting_asks_first_with_a_summary_of_blank_questions(app):
+    quiz_id, _session_id, _ = setup_cohort(app)
+    fellow = app.test_client()
+    login(fellow, "fellow@example.org")
+    attempt_url = fellow.post(f"/quizzes/{quiz_id}/start").headers["Location"]
+    attempt_id = re.search(r"/attempts/(\d+)", attempt_url).group(1)
+    page = fellow.get(attempt_url).get_data(as_text=True)
+    # Save and submit look different and stand apart; the attempt page's button only reviews.
+    assert f'formaction="/attempts/{attempt_id}/review"' in page and "Review and submit" in page
+    assert f'formaction="/attempts/{attempt_id}/submit"' not in page
+
+    reviewed = fellow.post(f"/attempts/{attempt_id}/review", data={"q-0": "0", "q-1": "true"})
+    assert reviewed.headers["Location"].endswith(f"/attempts/{attempt_id}/review")
+    summary = fellow.get(f"/attempts/{attempt_id}/review").get_data(as_text=True)
+    assert "2 questions are still blank:" in summary  # questions 3 and 4 of the layout
+    assert summary.count("<strong>blank</strong>") == 2 and 'name="confirmed" value="1"' in summary
+    assert "Right answer" not in fellow.get(attempt_url).get_data(as_text=True)  # nothing submitted yet
+
+    # Posting the attempt's form to submit without confirming only saves and leads to the summary.
+    unconfirmed = fellow.post(f"/attempts/{attempt_id}/submit", data={"q-2": "1", "q-3": "Reed fences."})
+    assert unconfirmed.headers["Location"].endswith(f"/attempts/{attempt_id}/review")
+    assert "Every question has an answer." in fellow.get(f"/attempts/{attempt_id}/review").get_data(as_text=True)
+
+    done = fellow.post(f"/attempts/{attempt_id}/submit", data={"confirmed": "1"}, follow_redirects=True)
+    assert "Your attempt is submitted." in done.get_data(as_text=True)
+    assert "Right answer" in fellow.get(attempt_url).get_data(as_text=True)
+    # The summary of a submitted attempt leads back to its result.
+    assert fellow.get(f"/attempts/{attempt_id}/review").headers["Location"].endswith(f"/attempts/{attempt_id}")
+
+
+def test_only_the_attempts_fellow_reaches_its_summary(app):
+    quiz_id, _session_id, _ = setup_cohort(app)
+    fellow = app.test_client()
+    login(fellow, "fellow@example.org")
+    attempt_url = fellow.post(f"/quizzes/{quiz_id}/start").headers["Location"]
+    attempt_id = re.search(r"/attempts/(\d+)", attempt_url).group(1)
+    with committed(app):
+        create_user(email="stranger@example.org")
+    stranger = app.test_client()
+    login(stranger, "stranger@example.org")
+    assert stranger.get(f"/attempts/{attempt_id}/review").status_code == 403
+    assert stranger.post(f"/attempts/{attempt_id}/review", data={"q-0": "1"}).status_code == 403
+    teacher = app.test_client()
+    login(teacher, "teacher@example.org")
+    assert teacher.get(f"/attempts/{attempt_id}/review").status_code == 403  # teachers read, never submit

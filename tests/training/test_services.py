@@ -232,3 +232,18 @@ def test_unknown_session_and_application(ctx):
         training.get_session(999999)
     with pytest.raises(NotFound):
         training.get_application(999999)
+
+
+def test_once_the_session_has_started_only_an_admin_withdraws_a_fellow(ctx):
+    session = create_session()
+    fellow = create_user()
+    application = create_application(session, fellow, "accepted")
+    assert training.may_withdraw(fellow, application)
+    session.starts_on = date.today()  # the session has begun
+    assert not training.may_withdraw(fellow, application)
+    with pytest.raises(Forbidden, match="write to the institute"):
+        training.withdraw(application, fellow)
+    assert application.status == "accepted"
+    admin = create_user(roles="admin")
+    assert training.may_withdraw(admin, application)
+    assert training.withdraw(application, admin).status == "withdrawn"

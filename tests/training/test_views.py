@@ -56,7 +56,12 @@ def test_cycle_through_the_pages(app, make_user):
 
     dashboard = fellows[1].get("/dashboard").get_data(as_text=True)
     assert "0 of 2 modules done" in dashboard and "Next:" in dashboard
-    assert fellows[1].post(f"/applications/{ids[1]}/withdraw").status_code == 302
+    confirm = fellows[1].get(f"/applications/{ids[1]}/withdraw").get_data(as_text=True)
+    assert "offered to the next applicant on the waiting list" in confirm
+    assert fellows[1].post(f"/applications/{ids[1]}/withdraw").status_code == 200  # not confirmed: asks
+    with app.app_context():
+        assert training.get_application(ids[1]).status == "accepted"
+    assert fellows[1].post(f"/applications/{ids[1]}/withdraw", data={"confirmed": "1"}).status_code == 302
     with app.app_context():
         assert training.get_application(ids[2]).status == "accepted"
 
