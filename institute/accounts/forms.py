@@ -55,6 +55,7 @@ class ProfileForm(FlaskForm):
     country = SelectField(_l("Country"), validators=[Optional()])
     locale = SelectField(_l("Language"), validators=[Optional()])
     timezone = SelectField(_l("Time zone"), validators=[Optional()])
+    emails = MultiCheckboxField(_l("Emails I want besides those I must get"), validators=[Optional()])
     submit = SubmitField(_l("Save profile"))
 
 

@@ -71,6 +71,8 @@ class User(UserMixin, CreatedMixin, BaseModel):
     active: Mapped[bool] = mapped_column(default=True)
     locale: Mapped[str | None] = mapped_column(sa.String(10))
     timezone: Mapped[str | None] = mapped_column(sa.String(64))  # None: the country's (timezones.py)
+    # The optional emails this user chose not to get (notifications/kinds.py names them).
+    email_optout: Mapped[list] = mapped_column(sa.JSON, default=list, server_default="[]")
     # Bumped on password change; part of the login session id so old sessions end.
     session_version: Mapped[int] = mapped_column(default=1)
 

@@ -20,6 +20,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from ..database import utcnow
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
+from ..notifications.kinds import optional_for
 from ..timezones import is_timezone
 from .countries import COUNTRY_CODES
 from .models import UNUSABLE_PASSWORD, ApiToken, Partner, PartnerKind, PasswordToken, Role, User, UserRole
@@ -220,8 +221,9 @@ def authenticate(email: str, password: str) -> User | None:
 
 
 def update_profile(user: User, name: str, country: str | None, locale: str | None,
-                   timezone: str | None = None) -> User:
-    """``timezone`` ``None`` or empty: the country's (``timezones.timezone_of``)."""
+                   timezone: str | None = None, wanted_emails: Iterable[str] | None = None) -> User:
+    """``timezone`` ``None`` or empty: the country's (``timezones.timezone_of``).
+    ``wanted_emails``: the optional emails of the user's roles they want (None keeps the choice)."""
     details: list[dict] = []
     name = _check_name(name, details)
     country = _check_country(country, details)
@@ -233,6 +235,9 @@ def update_profile(user: User, name: str, country: str | None, locale: str | Non
         raise Invalid(details=details)
     user.name, user.country, user.locale = name, country, locale or None
     user.timezone = timezone or None
+    if wanted_emails is not None:
+        wanted = set(wanted_emails)
+        user.email_optout = sorted(kind for kind, _label in optional_for(user) if kind not in wanted)
     db.session.flush()
     return user
 

@@ -17,7 +17,8 @@ from ..extensions import db
 from .logins import key_hash, parse_session_id
 from .models import LoginSession, User, UserRole
 
-_COLUMNS = ("id", "email", "name", "country", "partner_id", "locale", "timezone", "session_version", "active")
+_COLUMNS = ("id", "email", "name", "country", "partner_id", "locale", "timezone", "email_optout",
+            "session_version", "active")
 # The user, their roles, and whether this login session still stands: one statement.
 _SESSION_USER = (
     sa.select(*(getattr(User, column) for column in _COLUMNS), UserRole.role)
@@ -36,6 +37,7 @@ class SessionUser(UserMixin):
     partner_id: int | None
     locale: str | None
     timezone: str | None
+    email_optout: list[str]
     session_version: int
     active: bool
     roles: frozenset[str]

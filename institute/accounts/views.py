@@ -8,6 +8,7 @@ from ..access import login_required, public
 from ..errors import Conflict, Invalid
 from ..extensions import login_manager
 from ..i18n import language_choices
+from ..notifications.kinds import optional_for
 from ..timezones import country_timezone, timezone_choices
 from ..web import apply_errors, redirect_next
 from . import logins, recovery, services
@@ -106,7 +107,11 @@ def register():
 
 
 def _profile_form(bind: bool = True) -> ProfileForm:
-    form = ProfileForm(obj=current_user) if bind else ProfileForm(formdata=None, obj=current_user)
+    optional = optional_for(current_user)
+    wanted = [kind for kind, _label in optional if kind not in (current_user.email_optout or [])]
+    form = ProfileForm(obj=current_user, emails=wanted) if bind else \
+        ProfileForm(formdata=None, obj=current_user, emails=wanted)
+    form.emails.choices = optional
     form.country.choices = country_choices(_("— none —"))
     form.locale.choices = [("", _("As my browser asks"))] + language_choices()
     form.timezone.choices = [("", _("My country's (%(zone)s)", zone=country_timezone(current_user.country)))] \
@@ -122,7 +127,7 @@ def profile():
         try:
             services.update_profile(
                 current_user.record, form.name.data, form.country.data or None, form.locale.data or None,
-                form.timezone.data or None,
+                form.timezone.data or None, form.emails.data or [],
             )
         except Invalid as exc:
             apply_errors(form, exc)

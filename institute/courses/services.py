@@ -8,12 +8,15 @@ from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
-from ..accounts.models import Partner, User
+from ..accounts.models import Partner, Role, User, UserRole
 from ..database import read
 from ..errors import Conflict, Forbidden, NotFound, TooLarge
 from ..extensions import db
+from ..links import external_url
+from ..notifications.services import notify_user
 from .bundle import MAX_TOTAL_BYTES, Bundle, read_zip, write_zip
 from .importing import ImportResult, import_bundle, publish_revision, revision_files
 from .models import Course, CourseBlob, CourseRevision, Module, ModuleCompletion, Quiz, RevisionFile
@@ -361,12 +364,40 @@ def publish(course: Course, user: User) -> CourseRevision:
     if course.published_revision_id == course.latest_revision_id:
         raise Conflict(_("The newest revision is already published."))
     publish_revision(course, course.latest, user)
+    for person in _staff_of_partner(course.partner_id):
+        if person.id != user.id:
+            notify_user(person, "revision-published", "courses/email/published.txt",
+                        _l("Published: %(t)s, revision %(n)s", t=course.latest.title, n=course.latest.number),
+                        revision=course.latest, publisher=user, link=external_url("courses.course", slug=course.slug))
     return course.latest
+
+
+def _active_with_role(*conditions) -> list[User]:
+    return list(db.session.scalars(sa.select(User).join(UserRole, UserRole.user_id == User.id)
+                                   .where(User.active.is_(True), *conditions).order_by(User.id)).unique())
+
+
+def _staff_of_partner(partner_id: int) -> list[User]:
+    return _active_with_role(UserRole.role == Role.PARTNER, User.partner_id == partner_id)
+
+
+def _tell_reviewers(result: ImportResult, user: User) -> None:
+    """A new draft waits for review: its instructors and admins hear of it."""
+    revision = result.revision
+    for person in _active_with_role(UserRole.role.in_([Role.INSTRUCTOR, Role.ADMIN])):
+        if person.id != user.id:
+            notify_user(person, "revision-review", "courses/email/review.txt",
+                        _l("To review: %(t)s, revision %(n)s", t=revision.title, n=revision.number),
+                        revision=revision, course=result.course,
+                        link=external_url("courses.diff", slug=result.course.slug, number=revision.number))
 
 
 def upload(bundle: Bundle, user: User, message: str = "") -> ImportResult:
     """A partner's or admin's upload: always a draft until reviewed."""
-    return import_bundle(bundle, user, message, publish=False)
+    result = import_bundle(bundle, user, message, publish=False)
+    if result.created:
+        _tell_reviewers(result, user)
+    return result
 
 
 def read_upload(stream: "SupportsRead[bytes]", filename: str = "") -> Bundle:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from ..accounts.models import Role, User, UserRole
 from ..accounts.services import partner_by_code, user_by_email
@@ -20,7 +21,8 @@ from ..courses.models import Course
 from ..database import lock_row, utcnow
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
-from ..notifications.services import notify
+from ..links import external_url
+from ..notifications.services import notify_user
 from .models import Exchange, ExchangeCourse, ExchangeDecision, ExchangeEvent, ExchangeFile, ExchangeStatus
 
 if TYPE_CHECKING:
@@ -247,17 +249,36 @@ def _record(exchange: Exchange, actor: User, before: str | None, after: str, not
     db.session.add(ExchangeEvent(exchange_id=exchange.id, at=utcnow(), actor_id=actor.id,
                                  from_status=before, to_status=after, note=note[:2000]))
     db.session.flush()
-    recipients = {exchange.teacher.email} | set(db.session.scalars(
-        sa.select(User.email).join(UserRole, UserRole.user_id == User.id).where(
-            UserRole.role == Role.PARTNER, User.active.is_(True),
-            User.partner_id.in_([exchange.home_partner_id, exchange.host_partner_id]))))
-    subject = _("Teacher exchange %(home)s → %(host)s: %(state)s", home=exchange.home.code,
-                host=exchange.host.code, state=_(after))
-    body = _("The exchange of %(t)s from %(home)s to %(host)s, %(s)s to %(e)s, is now %(state)s "
-             "(by %(who)s).", t=exchange.teacher.name, home=exchange.home.name, host=exchange.host.name,
-             s=exchange.starts_on, e=exchange.ends_on, state=_(after), who=actor.name)
-    for email in sorted(recipients):
-        notify(email, subject, body, kind=f"exchange-{after}")
+    _tell_change(exchange, actor, after, note)
+
+
+def _tell_change(exchange: Exchange, actor: User, after: str, note: str) -> None:
+    """One email to each person the change concerns (the teacher, both institutions' staff,
+    and the admins when it waits for their approval), in their language, saying what they
+    are to do next; none to the person who made the change."""
+    people = {exchange.teacher.id: exchange.teacher}
+    staff = db.session.scalars(sa.select(User).join(UserRole, UserRole.user_id == User.id).where(
+        User.active.is_(True), sa.or_(
+            sa.and_(UserRole.role == Role.PARTNER,
+                    User.partner_id.in_([exchange.home_partner_id, exchange.host_partner_id])),
+            sa.and_(UserRole.role == Role.ADMIN, sa.literal(after == ExchangeStatus.CONFIRMED)))))
+    for person in staff.unique():
+        people.setdefault(person.id, person)
+    people.pop(actor.id, None)
+    link = external_url("exchanges.detail", exchange_id=exchange.id)
+    for person in sorted(people.values(), key=lambda p: p.id):
+        todo = ""
+        if after == ExchangeStatus.PROPOSED and person.partner_id == exchange.host_partner_id \
+                and person.has_role(Role.PARTNER):
+            todo = "confirm"
+        elif after == ExchangeStatus.CONFIRMED and person.has_role(Role.ADMIN):
+            todo = "approve"
+        elif after == ExchangeStatus.APPROVED and person.id == exchange.teacher_id:
+            todo = "report"
+        notify_user(person, f"exchange-{after}", "exchanges/email/changed.txt",
+                    _l("Teacher exchange %(home)s → %(host)s: %(state)s", home=exchange.home.code,
+                       host=exchange.host.code, state=_l(after)),
+                    exchange=exchange, actor=actor, after=after, note=note, todo=todo, link=link)
 
 
 # ------------------------------------------------------------------ reading

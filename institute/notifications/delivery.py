@@ -18,11 +18,14 @@ notifications send [--loop]``. These functions commit: each step is a
 transaction of its own.
 """
 
+import html
+import re
 import smtplib
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
+from email.utils import formatdate
 from typing import NamedTuple
 
 import sqlalchemy as sa
@@ -123,9 +126,26 @@ def _email(letter: _Letter) -> EmailMessage:
     email["From"] = sender
     email["To"] = letter.recipient
     email["Subject"] = letter.subject
+    email["Date"] = formatdate(localtime=False, usegmt=True)
+    # Stable per outbox row: a message sent again after a lost answer is the same message.
     email["Message-ID"] = f"<outbox-{letter.id}@{sender.split('@')[-1]}>"
     email.set_content(letter.body)
+    email.add_alternative(html_of(letter.body), subtype="html")
     return email
+
+
+_LINK = re.compile(r"https?://[^\s<>\"]+")
+
+
+def html_of(text: str) -> str:
+    """The HTML part of an email, from its text: paragraphs, line breaks and links, escaped."""
+    paragraphs = []
+    for block in re.split(r"\n\s*\n", text.strip()):
+        escaped = html.escape(block)
+        linked = _LINK.sub(lambda m: f'<a href="{m.group(0)}">{m.group(0)}</a>', escaped)
+        paragraphs.append("<p>" + linked.replace("\n", "<br>\n") + "</p>")
+    return ("<!doctype html><html><body style=\"font-family:sans-serif;line-height:1.5;max-width:40em\">"
+            + "\n".join(paragraphs) + "</body></html>")
 
 
 def _send(letters: list[_Letter], deadline: float) -> tuple[Pass, bool]:

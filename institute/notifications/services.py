@@ -18,8 +18,10 @@ from flask_babel import force_locale
 
 from ..database import after_commit, utcnow
 from ..extensions import db
+from ..links import external_url
 from ..timezones import timezone_of
 from .jobs import request_delivery
+from .kinds import OPTIONAL, wants
 from .models import OutboxMessage
 
 
@@ -58,6 +60,20 @@ def render_email(template: str, **context) -> str:
     """An email's text from its template, without the page's context (no request needed:
     the background worker writes emails too)."""
     return current_app.jinja_env.get_template(template).render(**context)
+
+
+def notify_user(user, kind: str, template: str, subject, **context) -> OutboxMessage | None:
+    """Write one email to ``user`` from ``template`` (a text template extending
+    ``notifications/email.txt``: greeting, what happened, what next, signature), in their
+    language and time zone; ``subject`` is a lazy string, so it too is in their language.
+    Nothing when it is an optional email they chose not to get."""
+    if not wants(user, kind):
+        return None
+    with in_language_of(user):
+        body = render_email(template, user=user, optional=kind in OPTIONAL,
+                            profile_url=external_url("accounts.profile"), **context)
+        title = str(subject)
+    return notify(user.email, title, body, kind=kind)
 
 
 def outbox(page: int = 1, per_page: int = 50):

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -20,6 +21,8 @@ from ..courses.models import CourseRevision, Quiz
 from ..database import keep_writes, lock_row, utcnow
 from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
+from ..links import external_url
+from ..notifications.services import notify_user
 from ..questions import type_of
 from .access import check_grades, check_may_take, check_owner, course_of
 from .models import Attempt, AttemptAnswer
@@ -243,7 +246,12 @@ def grade(attempt: Attempt, question_index: int | str, points: float | str, feed
     row.grader_feedback = (feedback or "").strip()[:10_000]
     row.graded_by_id, row.graded_at = grader.id, utcnow()
     db.session.flush()
+    was_waiting = attempt.pending_grading
     total(attempt)
+    if was_waiting and not attempt.pending_grading:  # the last essay: the fellow has a result
+        notify_user(attempt.user, "essay-graded", "quizzes/email/graded.txt",
+                    _l("Your essay in %(quiz)s is graded", quiz=attempt.quiz.title), attempt=attempt,
+                    grader=grader, link=external_url("quizzes.attempt", attempt_id=attempt.id))
     return attempt
 
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from ..accounts.countries import COUNTRY_CODES
 from ..accounts.models import User, UserRole
@@ -16,7 +17,7 @@ from ..database import utcnow
 from ..errors import Conflict, Invalid, TooLarge
 from ..extensions import db
 from ..links import external_url
-from ..notifications.services import notify
+from ..notifications.services import notify_user
 from .models import Application, ApplicationStatus, TrainingSession
 from .services import _lock, seats_left
 
@@ -145,8 +146,5 @@ def _enrol(session: TrainingSession, user: User, row: dict, admin: User, applica
     application.status = ApplicationStatus.ACCEPTED
     application.decided_at = utcnow()
     application.decided_by_id = admin.id
-    body = _("You are enrolled in %(t)s, %(s)s to %(e)s.", t=session.title, s=session.starts_on,
-             e=session.ends_on)
-    if link:
-        body += "\n\n" + _("Set your password to log in (the link works once, for 14 days):") + "\n" + link
-    notify(user.email, _("You are enrolled: %(t)s", t=session.title), body, kind="enrolled")
+    notify_user(user, "enrolled", "training/email/enrolled.txt", _l("You are enrolled: %(t)s", t=session.title),
+                session=session, password_link=link, link=external_url("training.session", session_id=session.id))

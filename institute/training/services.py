@@ -10,6 +10,7 @@ from typing import Literal
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from ..access import role_refusal
 from ..accounts.countries import COUNTRY_CODES
@@ -21,7 +22,8 @@ from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..exchanges.models import Exchange, ExchangeStatus
 from ..exchanges.services import overlapping_of
 from ..extensions import db
-from ..notifications.services import notify
+from ..links import external_url
+from ..notifications.services import notify_user
 from .models import (
     Application,
     ApplicationDecision,
@@ -424,10 +426,9 @@ def apply(session: TrainingSession, user: User, motivation: str, country: str | 
             db.session.flush()
     except sa.exc.IntegrityError as exc:
         raise Conflict(_("You have already applied to this session.")) from exc
-    notify(user.email, _("Application received: %(t)s", t=session.title),
-           _("We have received your application to %(t)s (%(s)s to %(e)s). You will hear from us "
-             "when it has been decided.", t=session.title, s=session.starts_on, e=session.ends_on),
-           kind="application-received")
+    notify_user(user, "application-received", "training/email/application_received.txt",
+                _l("Application received: %(t)s", t=session.title), session=session,
+                link=external_url("training.session", session_id=session.id))
     return application
 
 
@@ -473,16 +474,11 @@ def decide_many(session: TrainingSession, application_ids: list[int], decision: 
 
 def _tell_decision(application: Application) -> None:
     session = application.session
-    texts: dict[str, str] = {
-        ApplicationStatus.ACCEPTED: _("You are accepted to %(t)s, %(s)s to %(e)s in %(p)s. Welcome to the cohort."),
-        ApplicationStatus.WAITLISTED: _("Your application to %(t)s is on the waiting list. We will tell you if a "
-                                        "seat becomes free."),
-        ApplicationStatus.REJECTED: _("We are sorry: your application to %(t)s could not be accepted this time."),
-    }
-    notify(application.user.email, _("Your application to %(t)s", t=session.title),
-           texts[application.status] % {"t": session.title, "s": session.starts_on,
-                                        "e": session.ends_on, "p": session.place or "Kubuqi"},
-           kind=f"application-{application.status}")
+    notify_user(application.user, f"application-{application.status}", "training/email/decision.txt",
+                _l("Your application to %(t)s", t=session.title), session=session, status=application.status,
+                courses=", ".join(c.published.title if c.published else c.slug for c in session.courses),
+                link=external_url("training.session", session_id=session.id),
+                sessions_link=external_url("training.sessions"))
 
 
 def _promote(session: TrainingSession) -> Application | None:
@@ -497,10 +493,9 @@ def _promote(session: TrainingSession) -> Application | None:
     oldest.status = ApplicationStatus.ACCEPTED
     oldest.decided_at = utcnow()
     db.session.flush()
-    notify(oldest.user.email, _("A seat is free for you: %(t)s", t=session.title),
-           _("A seat has become free and you are now accepted to %(t)s, %(s)s to %(e)s.",
-             t=session.title, s=session.starts_on, e=session.ends_on),
-           kind="application-promoted")
+    notify_user(oldest.user, "application-promoted", "training/email/promoted.txt",
+                _l("A seat is free for you: %(t)s", t=session.title), session=session,
+                link=external_url("training.session", session_id=session.id))
     return oldest
 
 
@@ -511,13 +506,30 @@ def withdraw(application: Application, actor: User) -> Application:
     db.session.refresh(application)
     if application.status in (ApplicationStatus.WITHDRAWN, ApplicationStatus.REJECTED):
         raise Conflict(_("This application is already %(s)s.", s=_(application.status)))
-    was_accepted = application.status == ApplicationStatus.ACCEPTED
+    was = application.status
     application.status = ApplicationStatus.WITHDRAWN
     application.decided_at = utcnow()
     db.session.flush()
-    if was_accepted:
-        _promote(session)
+    promoted = _promote(session) if was == ApplicationStatus.ACCEPTED else None
+    _tell_withdrawal(application, actor, was, promoted)
     return application
+
+
+def _tell_withdrawal(application: Application, actor: User, was: str, promoted: Application | None) -> None:
+    """A fellow's own withdrawal is told to the admins; an admin's, to the fellow."""
+    session = application.session
+    if actor.id != application.user_id:
+        notify_user(application.user, "withdrawn-by-admin", "training/email/withdrawn_by_admin.txt",
+                    _l("Your application to %(t)s is withdrawn", t=session.title), session=session,
+                    link=external_url("training.session", session_id=session.id))
+        return
+    admins = db.session.scalars(sa.select(User).join(UserRole, UserRole.user_id == User.id).where(
+        UserRole.role == Role.ADMIN, User.active.is_(True)).order_by(User.id)).unique()
+    for admin in admins:
+        notify_user(admin, "withdrawal", "training/email/withdrawal.txt",
+                    _l("Withdrawal from %(t)s: %(name)s", t=session.title, name=application.user.name),
+                    session=session, fellow=application.user, was=was, promoted=promoted,
+                    link=external_url("training.applications", session_id=session.id))
 
 
 # ------------------------------------------------------------ who studies what
