@@ -355,12 +355,16 @@ def export_bundle(course: Course, revision: CourseRevision) -> bytes:
 # ------------------------------------------------------------------ changes
 
 
-def publish(course: Course, user: User) -> CourseRevision:
-    """Publish the newest revision (instructors and admins)."""
+def publish(course: Course, user: User, reviewed: int | None = None) -> CourseRevision:
+    """Publish the newest revision (instructors and admins). ``reviewed``: the number of the
+    revision the reviewer read; a newer one uploaded meanwhile is refused, to be read first."""
     if not may_publish(user):
         raise Forbidden(_("Only instructors and admins publish courses."))
     if course.latest is None:
         raise NotFound(_("The course has no revision."))
+    if reviewed is not None and reviewed != course.latest.number:
+        raise Conflict(_("Revision %(n)s has arrived since: review its changes before publishing.",
+                         n=course.latest.number))
     if course.published_revision_id == course.latest_revision_id:
         raise Conflict(_("The newest revision is already published."))
     publish_revision(course, course.latest, user)

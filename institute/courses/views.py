@@ -9,8 +9,8 @@ from flask_login import current_user
 
 from ..access import login_required, public, roles_required
 from ..door import query_int
-from ..errors import Invalid, TooLarge
-from ..web import apply_errors
+from ..errors import Conflict, Invalid, NotFound, TooLarge
+from ..web import apply_errors, flash_error
 from . import reading, services, urls
 from .forms import UploadForm
 
@@ -137,8 +137,21 @@ def diff(slug: str, number: int):
 @courses.route(urls.COURSE + "/publish", methods=["POST"])
 @roles_required("instructor", "admin")
 def publish(slug: str):
+    """Publishing asks first: it is done from the revision's diff, which names the revision
+    reviewed; a request without one leads there."""
     course = services.get_course(slug)
-    revision = services.publish(course, current_user)
+    number = request.form.get("revision", type=int)
+    if number is None:
+        if course.latest is None:
+            raise NotFound(_("The course has no revision."))
+        return redirect(url_for("courses.diff", slug=slug, number=course.latest.number))
+    try:
+        revision = services.publish(course, current_user, number)
+    except Conflict as exc:
+        flash_error(exc)
+        if course.latest is None or course.published_revision_id == course.latest_revision_id:
+            return redirect(url_for("courses.course", slug=slug))
+        return redirect(url_for("courses.diff", slug=slug, number=course.latest.number))
     flash(_("Revision %(n)s of %(slug)s is published.", n=revision.number, slug=slug), "success")
     return redirect(url_for("courses.course", slug=slug))
 

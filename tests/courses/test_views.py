@@ -9,7 +9,7 @@ from institute.courses import services
 from institute.courses.bundle import write_zip
 from institute.extensions import db
 
-from ..builders import committed, course_files, create_course
+from ..builders import committed, course_files, create_course, create_revision
 from ..conftest import login
 
 
@@ -86,7 +86,8 @@ def test_draft_is_invisible_to_trainees_until_published(app, client, make_user):
     assert "Test Course" in queue
     diff = instructor.get("/courses/test-course/revisions/1/diff").get_data(as_text=True)
     assert "01-module-1.md" in diff and "every file is new" in diff
-    assert instructor.post("/courses/test-course/publish").status_code == 302
+    assert instructor.post("/courses/test-course/publish").headers["Location"].endswith("/revisions/1/diff")
+    assert instructor.post("/courses/test-course/publish", data={"revision": "1"}).status_code == 302
     assert fellow.get("/courses/test-course/modules/module-1").status_code == 200
 
 
@@ -193,3 +194,23 @@ def test_module_page_weighs_under_60_kb(app, client, make_user):
         response = client.get(f"/courses/{slug}/modules/{module}")
         assert response.status_code == 200
         assert len(response.data) < 60 * 1024, (slug, module, len(response.data))
+
+
+def test_publishing_names_the_revision_reviewed_and_a_newer_one_is_read_first(app, make_user):
+    make_user(email="reviewer@example.org", roles="instructor")
+    with committed(app):
+        create_course("dunes", publish=False)
+    reviewer = app.test_client()
+    login(reviewer, "reviewer@example.org")
+    course_page = reviewer.get("/courses/dunes").get_data(as_text=True)
+    assert 'href="/courses/dunes/revisions/1/diff"' in course_page and "Review revision 1 and publish" in course_page
+    diff = reviewer.get("/courses/dunes/revisions/1/diff").get_data(as_text=True)
+    assert diff.index('action="/courses/dunes/publish"') > diff.index('class="file-diff"')  # after the diff
+    with committed(app):
+        create_revision("dunes")  # revision 2 arrives while revision 1 is being read
+    stale = reviewer.post("/courses/dunes/publish", data={"revision": "1"}, follow_redirects=True)
+    assert "Revision 2 has arrived since" in stale.get_data(as_text=True)
+    assert stale.request.path == "/courses/dunes/revisions/2/diff"
+    with app.app_context():
+        assert services.get_course("dunes").published_revision_id is None
+    assert reviewer.post("/courses/dunes/publish", data={"revision": "2"}).status_code == 302

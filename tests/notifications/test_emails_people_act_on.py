@@ -105,7 +105,7 @@ def test_a_new_draft_reaches_the_reviewers_and_its_publication_the_partners_staf
         courses.upload(Bundle(slug="sands", files=course_files(partner="UCA")), get_user(staff.id))
     reviewer = app.test_client()
     login(reviewer, "instructor@example.org")
-    reviewer.post("/courses/sands/publish")
+    reviewer.post("/courses/sands/publish", data={"revision": "1"})
     with app.app_context():
         deliver_due()
     [review] = smtp.to("instructor@example.org")
