@@ -1,9 +1,12 @@
 """Checking a certificate offline, from its PDF or its JSON, without the web site.
 
-A PDF must carry the credential as its ``credential.json`` attachment; the
-credential's signature must verify with the institute's public key, its JSON
-must be what was signed, and the serial printed on the PDF must be the
-credential's.
+A PDF must carry the credential as its ``credential.json`` attachment, and the
+serial printed on it must be the credential's. A credential of today carries a
+Data Integrity proof (``eddsa-rdfc-2022``): it is canonicalised with the
+shipped contexts and checked with the key the issuer's DID document gives its
+proof's verification method. One issued before (``JwtProof2020``) is checked
+as it always was (legacy.py). Revocation is not known offline: the credential
+says where its status list is.
 """
 
 import io
@@ -14,7 +17,9 @@ from dataclasses import dataclass, field
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
-from . import credential as credentials
+from . import data_integrity, did, legacy
+from .credential import serial_of
+from .pdf import ATTACHMENT
 
 SERIAL = re.compile(r"GDI-\d{4}-(?:\d|T)-\d{4}")
 
@@ -24,6 +29,7 @@ class Report:
     serial: str = ""
     holder: str = ""
     title: str = ""
+    proof: str = ""  # the kind of proof checked
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -31,36 +37,68 @@ class Report:
         return not self.problems
 
 
-def check_bytes(data: bytes, public_key) -> Report:
+def check_bytes(data: bytes, public_key, did_document: dict | None = None) -> Report:
+    """Check a PDF or a credential's JSON. ``public_key`` is the institute's; ``did_document``
+    the issuer's DID document to trust for Data Integrity proofs (by default: the
+    credential's issuer DID with ``public_key`` as its key)."""
     report = Report()
     printed: list[str] | None = None
     if data.startswith(b"%PDF"):
         try:
             reader = PdfReader(io.BytesIO(data))
-            attached = reader.attachments.get("credential.json")
+            attached = reader.attachments.get(ATTACHMENT)
             printed = SERIAL.findall(" ".join(page.extract_text() or "" for page in reader.pages))
         except (PdfReadError, ValueError, KeyError) as exc:
             report.problems.append(f"not a readable PDF: {exc}")
             return report
         if not attached:
-            report.problems.append("the PDF carries no credential.json attachment")
+            report.problems.append(f"the PDF carries no {ATTACHMENT} attachment")
             return report
-        data = attached[0]
+        data = attached[-1]
     try:
         document = json.loads(data)
     except (ValueError, UnicodeDecodeError):
         report.problems.append("the credential is not JSON")
         return report
-    report.problems.extend(credentials.check(document, public_key))
-    serial = str(document.get("id", "")).removeprefix("urn:gdi-certificate:")
-    report.serial = serial
-    report.title = document.get("name", "")
-    identifiers = document.get("credentialSubject", {}).get("identifier") or [{}]
-    report.holder = identifiers[0].get("identityHash", "")
-    if printed is not None and serial not in printed:
+    if not isinstance(document, dict):
+        report.problems.append("the credential is not a JSON object")
+        return report
+    if legacy.is_legacy(document):
+        report.proof = legacy.PROOF_TYPE
+        report.problems.extend(legacy.check(document, public_key))
+    else:
+        report.proof = f"{data_integrity.PROOF_TYPE} ({data_integrity.CRYPTOSUITE})"
+        report.problems.extend(_check_data_integrity(document, public_key, did_document))
+    report.serial = serial_of(document)
+    report.title = str(document.get("name", ""))
+    subject = document.get("credentialSubject")
+    identifiers = (subject.get("identifier") if isinstance(subject, dict) else None) or [{}]
+    report.holder = str(identifiers[0].get("identityHash", "")) if isinstance(identifiers[0], dict) else ""
+    if printed is not None and report.serial not in printed:
         report.problems.append(f"the serial printed on the PDF ({', '.join(printed) or 'none'}) is not "
-                               f"the credential's ({serial})")
+                               f"the credential's ({report.serial})")
     return report
+
+
+def _check_data_integrity(document: dict, public_key, did_document: dict | None) -> list[str]:
+    proof = data_integrity.proof_of(document)
+    if proof is None:
+        return ["the credential carries no Data Integrity proof"]
+    issuer = document.get("issuer")
+    issuer_id = issuer.get("id") if isinstance(issuer, dict) else issuer
+    method = proof.get("verificationMethod")
+    if not isinstance(issuer_id, str) or not isinstance(method, str) or not method.startswith(issuer_id + "#"):
+        return ["the proof's verification method is not the issuer's"]
+    trusted = did_document or {"id": issuer_id, "assertionMethod": [method],
+                               "verificationMethod": [{"id": method, "type": "Multikey",
+                                                       "publicKeyMultibase": did.multibase_key(public_key)}]}
+    if trusted.get("id") != issuer_id:
+        return [f"the issuer {issuer_id} is not the trusted DID {trusted.get('id')}"]
+    try:
+        key = did.assertion_key(trusted, method)
+    except ValueError as exc:
+        return [str(exc)]
+    return data_integrity.check(document, key)
 
 
 def fonts_of(pdf: bytes) -> list[tuple[str, bool, bool]]:
