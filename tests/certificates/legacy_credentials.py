@@ -2,10 +2,14 @@
 credential), made in tests to show that they stay verifiable and can be upgraded."""
 
 import copy
+import json
 from datetime import datetime
 
 from institute.certificates import legacy
-from institute.certificates.signing import sign_jws
+from institute.certificates import services as certificates
+from institute.certificates.pdf import with_credential
+from institute.certificates.signing import private_key, sign_jws
+from institute.extensions import db
 
 
 def legacy_credential(certificate, base_url: str, key) -> dict:
@@ -48,3 +52,12 @@ def legacy_credential(certificate, base_url: str, key) -> dict:
                        "verificationMethod": legacy.key_id(base), "created": issued,
                        "jwt": sign_jws(payload, key, legacy.key_id(base))}
     return signed
+
+
+def make_legacy(certificate):
+    """Turn an issued certificate into one as the old code left it: its credential JWT-signed,
+    and attached so to its PDF."""
+    certificate.credential = legacy_credential(certificate, certificates.base_url(), private_key())
+    certificate.pdf = with_credential(certificate.pdf, json.dumps(certificate.credential).encode())
+    db.session.flush()
+    return certificate

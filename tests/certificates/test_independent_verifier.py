@@ -22,7 +22,8 @@ from institute.certificates import contexts, did, status_list
 from institute.certificates import services as certificates
 from institute.certificates.signing import private_key
 
-from ..builders import create_teaching_certificate
+from ..builders import create_certificate, create_teaching_certificate
+from .legacy_credentials import make_legacy
 
 ROOT = Path(__file__).resolve().parents[2]
 MODULES = ROOT / ".cache" / "vc-verifier" / "node_modules"
@@ -131,3 +132,10 @@ def test_a_certificate_of_teaching_verifies(ctx, verifier):
     certificate = create_teaching_certificate()
     verdict = verifier({"teaching": certificate.credential})["teaching"]
     assert verdict["verified"] is True and verdict["revoked"] is False
+
+
+def test_an_upgraded_old_credential_verifies(ctx, verifier):
+    certificate = make_legacy(create_certificate())
+    assert certificates.upgrade_credential(certificate, None)
+    verdicts = verifier({"upgraded": certificate.credential, "upgraded-pdf": embedded(certificate.pdf)})
+    assert all(v["verified"] is True and v["revoked"] is False for v in verdicts.values()), verdicts
