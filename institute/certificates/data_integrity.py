@@ -11,7 +11,9 @@ is an error rather than silently left out of what is signed.
 
 import copy
 import hashlib
+import json
 from datetime import datetime
+from functools import lru_cache
 
 import base58
 from cryptography.exceptions import InvalidSignature
@@ -70,8 +72,14 @@ def _hash_data(document: dict, proof_options: dict) -> bytes:
     unsigned = {k: v for k, v in document.items() if k != "proof"}
     options = {"@context": document["@context"],
                **{k: v for k, v in proof_options.items() if k != "proofValue"}}
-    return (hashlib.sha256(canonical(options).encode()).digest()
-            + hashlib.sha256(canonical(unsigned).encode()).digest())
+    return _options_hash(json.dumps(options, sort_keys=True)) + hashlib.sha256(canonical(unsigned).encode()).digest()
+
+
+@lru_cache(maxsize=64)
+def _options_hash(options: str) -> bytes:
+    """The proof options' hash: the same for every certificate of an issuing signed in the
+    same second, so canonicalised once for them all (about a third of signing's time)."""
+    return hashlib.sha256(canonical(json.loads(options)).encode()).digest()
 
 
 def sign(document: dict, key, verification_method: str, created: datetime) -> dict:

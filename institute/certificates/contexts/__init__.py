@@ -45,7 +45,8 @@ def context(url: str) -> dict:
 
 def document_loader(url: str, options=None) -> dict:
     """pyld's document loader: the shipped file, or a refusal."""
-    # pyld keeps what it resolved, and never changes a loaded document.
     if url not in index():
         raise NotShipped(f"refused to load {url}: only shipped contexts are read")
-    return {"contextUrl": None, "documentUrl": url, "document": _document(url)}
+    # "static": the document never changes, so pyld keeps it resolved and processed across
+    # calls (without it each canonicalisation processed every context again).
+    return {"contextUrl": None, "documentUrl": url, "document": _document(url), "tag": "static"}
