@@ -85,7 +85,8 @@ def pdf(serial: str):
 
 @certificates_api.endpoint(
     "/certificates/<serial>/credential", ["GET"], access=ANY_USER,
-    summary="The signed Open Badges 3.0 credential (JSON, VC-JWT proof)",
+    summary="The signed Open Badges 3.0.3 credential (JSON, Data Integrity proof eddsa-rdfc-2022; "
+            "JwtProof2020 for one issued before and not upgraded)",
     responses={200: "The credential", 401: "No or bad token", 403: "Not the holder", 404: "Unknown"},
     returns=obj({"@context": array(STRING), "type": array(STRING), "proof": {"type": "object"}},
                 required=["@context", "type"]),
