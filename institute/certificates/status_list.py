@@ -17,6 +17,7 @@ the published list says is what everyone hears.
 import base64
 import gzip
 import secrets
+from typing import cast
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -106,16 +107,24 @@ def _signed_list(number: int, base_url: str) -> dict:
 
 def republish(number: int, base_url: str) -> CertificateStatusList:
     """Rebuild list ``number`` from the certificates and sign it again (in the caller's transaction)."""
-    lock_row(CertificateStatusList, number)  # two revocations sign in turn
-    published = db.session.get(CertificateStatusList, number, populate_existing=True)
-    credential = _signed_list(number, base_url)  # read with the lock held
-    if published is None:
-        published = CertificateStatusList(id=number, credential=credential, updated_at=utcnow())
-        db.session.add(published)
-    else:
-        published.credential, published.updated_at = credential, utcnow()
+    if db.session.get(CertificateStatusList, number) is None:
+        _create(number, base_url)
+    lock_row(CertificateStatusList, number)  # two revocations sign in turn, each seeing the other's
+    # Made above if it was missing, and lists are never deleted.
+    published = cast(CertificateStatusList, db.session.get(CertificateStatusList, number, populate_existing=True))
+    published.credential, published.updated_at = _signed_list(number, base_url), utcnow()
     db.session.flush()
     return published
+
+
+def _create(number: int, base_url: str) -> None:
+    """Store list ``number`` for the first time; when another transaction made it meanwhile, theirs stands."""
+    try:
+        with db.session.begin_nested():
+            db.session.add(CertificateStatusList(id=number, credential=_signed_list(number, base_url),
+                                                 updated_at=utcnow()))
+    except sa.exc.IntegrityError:
+        pass
 
 
 def published(number: int, base_url: str) -> dict:
@@ -124,18 +133,16 @@ def published(number: int, base_url: str) -> dict:
     if number < 1:
         raise NotFound(_("No such status list."))
     stored = db.session.get(CertificateStatusList, number)
-    if stored is not None and stored.credential.get("id") == list_url(number):
-        return stored.credential
-    if stored is not None:  # BASE_URL changed: the list is published under the new address
+    if stored is None:
+        highest = db.session.scalar(sa.select(sa.func.max(Certificate.status_index)))
+        if number > 1 and (highest is None or position(highest)[0] < number):
+            raise NotFound(_("No such status list."))
+        _create(number, base_url)
+        stored = db.session.get(CertificateStatusList, number)
+    if stored is None or stored.credential.get("id") != list_url(number):
+        # BASE_URL changed: the list is published again under the new address
         return republish(number, base_url).credential
-    highest = db.session.scalar(sa.select(sa.func.max(Certificate.status_index)))
-    if number > 1 and (highest is None or position(highest)[0] < number):
-        raise NotFound(_("No such status list."))
-    try:
-        with db.session.begin_nested():
-            return republish(number, base_url).credential
-    except sa.exc.IntegrityError:  # another request made it meanwhile
-        return db.session.get(CertificateStatusList, number).credential  # type: ignore[union-attr]
+    return stored.credential
 
 
 def revoked_in_list(certificate: Certificate, base_url: str) -> bool:
