@@ -65,12 +65,12 @@ def _reason(exc: BaseException) -> str:
     """The innermost cause pyld wraps its errors around (a refused URL, a dropped term)."""
     while (cause := exc.__cause__ or getattr(exc, "cause", None)) is not None:
         exc = cause
-    return str(exc).split("\n")[0]
+    return str(exc.args[0]) if exc.args else type(exc).__name__
 
 
 def _hash_data(document: dict, proof_options: dict) -> bytes:
     unsigned = {k: v for k, v in document.items() if k != "proof"}
-    options = {"@context": document["@context"],
+    options = {"@context": document.get("@context"),
                **{k: v for k, v in proof_options.items() if k != "proofValue"}}
     return _options_hash(json.dumps(options, sort_keys=True)) + hashlib.sha256(canonical(unsigned).encode()).digest()
 
