@@ -96,6 +96,17 @@ def credential(serial: str):
 
 
 @certificates_api.endpoint(
+    "/certificates/<serial>/credential.jwt", ["GET"], access=ANY_USER,
+    summary="The same credential as a compact VC-JWT (Open Badges 3.0 §8.2, EdDSA)",
+    responses={200: "The compact JWS", 401: "No or bad token", 403: "Not the holder", 404: "Unknown"},
+    produces="application/vc+jwt",
+)
+def credential_jwt(serial: str):
+    return Response(services.credential_jwt(services.certificate_for(serial, current_api_user())),
+                    mimetype="application/vc+jwt")
+
+
+@certificates_api.endpoint(
     "/certificates/<serial>/revoke", ["POST"], access=("admin",), summary="Revoke with a reason",
     body=obj({"reason": text(2000, 1)}, required=["reason"], additional=False),
     responses={200: "The metadata", 400: "Malformed", 401: "No or bad token", 403: "Not an admin",

@@ -13,13 +13,16 @@ the same for all of a holder's certificates, and telling nothing of who they
 are to anyone without the key.
 """
 
+import calendar
 import hashlib
 import hmac
 import uuid
+from datetime import datetime
 
 from cryptography.hazmat.primitives import serialization
 
 from . import contexts, data_integrity, did
+from .signing import sign_jws
 from .status_list import entry
 
 CONTEXT = [contexts.CREDENTIALS_V2, contexts.OPEN_BADGES, contexts.OPEN_BADGES_EXTENSIONS]
@@ -81,6 +84,17 @@ def build(data: dict, base_url: str) -> dict:
 def sign(credential: dict, key, base_url: str, created) -> dict:
     """The credential with its Data Integrity proof by the DID's key, made at ``created``."""
     return data_integrity.sign(credential, key, did.key_id(base_url), created)
+
+
+def as_jwt(credential: dict, key) -> str:
+    """A signed credential as a compact VC-JWT (Open Badges 3.0 §8.2): the credential, its
+    embedded proof included, is the JWT payload with ``iss``, ``jti``, ``nbf`` and ``sub``,
+    signed EdDSA by the key its proof names (``kid``). Ed25519 signatures are deterministic:
+    the same credential always gives the same token, so it is made when asked for, never stored."""
+    valid_from = datetime.strptime(credential["validFrom"], "%Y-%m-%dT%H:%M:%SZ")
+    claims = {"iss": credential["issuer"]["id"], "jti": credential["id"],
+              "nbf": calendar.timegm(valid_from.timetuple()), "sub": credential["credentialSubject"]["id"]}
+    return sign_jws({**credential, **claims}, key, credential["proof"]["verificationMethod"])
 
 
 def serial_of(document: dict) -> str:

@@ -246,6 +246,14 @@ def verification(code: str) -> dict:
     return data
 
 
+def credential_jwt(certificate: Certificate) -> str:
+    """The certificate's credential as a compact VC-JWT; one issued before Data Integrity
+    proofs has its own JWT (the VC 1.1 form, with a ``vc`` claim)."""
+    if legacy.is_legacy(certificate.credential):
+        return certificate.credential["proof"]["jwt"]
+    return credentials.as_jwt(certificate.credential, private_key())
+
+
 def zip_of_session(session: TrainingSession) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:  # PDFs are compressed already

@@ -68,6 +68,14 @@ def credential(serial: str):
     return response
 
 
+@certificates.route("/certificates/<serial>/credential.jwt")
+@login_required
+def credential_jwt(serial: str):
+    certificate = services.certificate_for(serial, current_user)
+    return Response(services.credential_jwt(certificate), mimetype="application/vc+jwt",
+                    headers={"Content-Disposition": f'attachment; filename="{certificate.serial}.jwt"'})
+
+
 @certificates.route("/admin/sessions/<int:session_id>/certificates")
 @roles_required("admin")
 def session_certificates(session_id: int):

@@ -26,6 +26,7 @@ from institute.database import transaction
 from institute.extensions import db
 
 from ..builders import create_certificate, create_finished_session, create_user, issue_certificates
+from ..conftest import bearer, login
 from ..training.test_concurrency import committed_app  # noqa: F401 - the fixture
 from .legacy_credentials import make_legacy
 
@@ -170,7 +171,7 @@ def test_credentials_issued_before_stay_verifiable(app, runner, client, tmp_path
     with app.app_context():
         certificate = make_legacy(create_certificate())
         db.session.commit()
-        serial, code, pdf = certificate.serial, certificate.code, certificate.pdf
+        serial, code, pdf, holder = certificate.serial, certificate.code, certificate.pdf, certificate.holder.email
         key = private_key().public_key()
     report = check_bytes(pdf, key)
     assert report.ok and report.proof == "JwtProof2020" and report.serial == serial
@@ -178,6 +179,11 @@ def test_credentials_issued_before_stay_verifiable(app, runner, client, tmp_path
     verified = runner.invoke(args=["certificates", "verify", str(tmp_path / "old.pdf")])
     assert verified.exit_code == 0 and "valid signature (JwtProof2020)" in verified.output
     assert client.get(f"/verify/{code}").status_code == 200
+    login(client, holder)
+    old_jwt = client.get(f"/certificates/{serial}/credential.jwt").get_data(as_text=True)
+    (tmp_path / "old.jwt").write_text(old_jwt)
+    verified = runner.invoke(args=["certificates", "verify", str(tmp_path / "old.jwt")])
+    assert verified.exit_code == 0 and "valid signature (JwtProof2020)" in verified.output, verified.output
     assert client.get(f"/api/v1/verify/{code}").get_json()["status"] == "valid"
     with app.app_context():
         certificates.revoke(certificates.get(serial), create_user(roles="admin"), "Issued in error")
@@ -257,3 +263,50 @@ def test_the_migration_gives_existing_certificates_distinct_bits(committed_app):
         assert len(indexes) == 6 and len(set(indexes)) == 6
         assert all(0 <= i < status_list.LIST_SIZE for i in indexes)
         db.session.remove()
+
+
+# ------------------------------------------------------------------ the compact VC-JWT
+
+
+def test_the_credential_as_a_vc_jwt(app, client, runner, tmp_path):
+    """Open Badges 3.0 §8.2: the credential is the JWT payload, with iss, jti, nbf and sub,
+    signed EdDSA by the DID's key; libsodium checks the signature."""
+    from nacl.signing import VerifyKey
+
+    from institute.certificates.signing import b64url_decode, public_key_bytes
+
+    with app.app_context():
+        certificate = create_certificate()
+        db.session.commit()
+        serial, credential = certificate.serial, certificate.credential
+        raw_key = public_key_bytes(private_key())
+        email = certificate.holder.email
+    login(client, email)
+    page = client.get(f"/certificates/{serial}/credential.jwt")
+    assert page.status_code == 200 and page.mimetype == "application/vc+jwt"  # VC 2.0: a JWT-secured credential
+    token = page.get_data(as_text=True)
+    api = client.get(f"/api/v1/certificates/{serial}/credential.jwt", headers=bearer(client, email))
+    assert api.get_data(as_text=True) == token  # deterministic: the same token every time
+
+    header, payload, signature = token.split(".")
+    assert json.loads(b64url_decode(header)) == {"alg": "EdDSA", "typ": "JWT",
+                                                 "kid": "did:web:127.0.0.1%3A5000#key-1"}
+    claims = json.loads(b64url_decode(payload))
+    assert {k: v for k, v in claims.items() if k not in ("iss", "jti", "nbf", "sub")} == credential
+    assert claims["iss"] == credential["issuer"]["id"] and claims["jti"] == credential["id"]
+    assert claims["sub"] == credential["credentialSubject"]["id"]
+    from datetime import UTC, datetime
+
+    assert datetime.fromtimestamp(claims["nbf"], UTC).strftime("%Y-%m-%dT%H:%M:%SZ") == credential["validFrom"]
+    VerifyKey(raw_key).verify(f"{header}.{payload}".encode(), b64url_decode(signature))
+
+    (tmp_path / "c.jwt").write_text(token)
+    verified = runner.invoke(args=["certificates", "verify", str(tmp_path / "c.jwt")])
+    assert verified.exit_code == 0 and "valid signature (VC-JWT (EdDSA))" in verified.output, verified.output
+    forged_claims = {**claims, "credentialSubject": {**claims["credentialSubject"], "creditsEarned": 999}}
+    from institute.certificates.signing import b64url
+
+    forged = ".".join([header, b64url(json.dumps(forged_claims).encode()), signature])
+    (tmp_path / "forged.jwt").write_text(forged)
+    refused = runner.invoke(args=["certificates", "verify", str(tmp_path / "forged.jwt")])
+    assert refused.exit_code == 1 and "signature: the signature does not match" in refused.output
