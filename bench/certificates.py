@@ -204,7 +204,8 @@ def instrumented():
 
 
 def session_facts(session, user, number: int) -> dict:
-    """The facts ``issue_session`` gives ``_prepare`` for this fellow (same arguments)."""
+    """The facts ``issue_session`` gives ``_prepare`` for this fellow (same arguments; the
+    number stands for the status index: never stored)."""
     hours = sum((link.course.published.hours or 0) for link in session.course_links
                 if link.course.published) or None
     courses = [c.title for c in (link.course.published for link in session.course_links) if c]
@@ -212,7 +213,7 @@ def session_facts(session, user, number: int) -> dict:
         f"GDI-{session.year}-{session.sequence}-{number:04d}", number, user, session.title,
         session.starts_on, session.ends_on, hours, courses, f"sessions/{session.id}",
         f"Completion of the training session {session.title} of the Kubuqi Global Desert Institute.",
-        "Every module of the session's courses studied and every quiz passed.")
+        "Every module of the session's courses studied and every quiz passed.", number)
 
 
 def pdf_problems(pdf: bytes, holder: str, serial: str, public_key) -> list[str]:

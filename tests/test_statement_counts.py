@@ -109,7 +109,7 @@ class Cohort(World):
             user_id=user.id, number=i + 1, holder_name=user.name, title=session.title,
             starts_on=session.starts_on, ends_on=session.ends_on, hours=2, courses=["Test Course"],
             issued_at=utcnow(), credential={"proof": "x" * 2000}, pdf=b"%PDF" + b"x" * 200_000,
-            pdf_sha256="0" * 64))
+            pdf_sha256="0" * 64, status_index=i))
         db.session.flush()
         mark_done(user, get_course("base"), "module-1")
         quiz = get_course("base").published.quizzes[0]

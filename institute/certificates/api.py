@@ -85,13 +85,25 @@ def pdf(serial: str):
 
 @certificates_api.endpoint(
     "/certificates/<serial>/credential", ["GET"], access=ANY_USER,
-    summary="The signed Open Badges 3.0 credential (JSON, VC-JWT proof)",
+    summary="The signed Open Badges 3.0.3 credential (JSON, Data Integrity proof eddsa-rdfc-2022; "
+            "JwtProof2020 for one issued before and not upgraded)",
     responses={200: "The credential", 401: "No or bad token", 403: "Not the holder", 404: "Unknown"},
     returns=obj({"@context": array(STRING), "type": array(STRING), "proof": {"type": "object"}},
                 required=["@context", "type"]),
 )
 def credential(serial: str):
     return jsonify(services.certificate_for(serial, current_api_user()).credential)
+
+
+@certificates_api.endpoint(
+    "/certificates/<serial>/credential.jwt", ["GET"], access=ANY_USER,
+    summary="The same credential as a compact VC-JWT (Open Badges 3.0 §8.2, EdDSA)",
+    responses={200: "The compact JWS", 401: "No or bad token", 403: "Not the holder", 404: "Unknown"},
+    produces="application/vc+jwt",
+)
+def credential_jwt(serial: str):
+    return Response(services.credential_jwt(services.certificate_for(serial, current_api_user())),
+                    mimetype="application/vc+jwt")
 
 
 @certificates_api.endpoint(

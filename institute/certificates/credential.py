@@ -1,63 +1,72 @@
-"""Each certificate as an Open Badges 3.0 OpenBadgeCredential, signed as a VC-JWT.
+"""Each certificate as an Open Badges 3.0.3 OpenBadgeCredential (VC Data Model 2.0).
 
-The JSON a holder downloads is the credential with a ``JwtProof2020`` proof
-whose ``jwt`` is a compact JWS (EdDSA, Ed25519) over ``{iss, jti, nbf, sub,
-vc}``. Checking it needs only the institute's public key: the signature must
-hold and the signed ``vc`` must equal the JSON around it, so that changing
-either is detected.
+The credential names the institute by its ``did:web`` (did.py), is valid from
+its issue, says where its revocation bit is published (status_list.py) and
+carries an embedded ``DataIntegrityProof`` (``eddsa-rdfc-2022``,
+data_integrity.py) by the key the DID document publishes. What any standard
+verifier needs is in it or behind the DID and the list's URL.
+
+The holder is named twice: by their name as printed (an ``IdentityObject``: OB
+has no identity type for names, hence ``ext:name``) and by a subject ``id``,
+``urn:uuid:`` of an HMAC of the user's id under the institute's private key —
+the same for all of a holder's certificates, and telling nothing of who they
+are to anyone without the key.
 """
 
-import copy
+import calendar
+import hashlib
+import hmac
+import uuid
 from datetime import datetime
 
-from .signing import jwk, public_key_from_jwk, sign_jws, verify_jws
+from cryptography.hazmat.primitives import serialization
 
-CONTEXT = ["https://www.w3.org/2018/credentials/v1",
-           "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"]
+from . import contexts, data_integrity, did
+from .signing import sign_jws
+from .status_list import entry
+
+CONTEXT = [contexts.CREDENTIALS_V2, contexts.OPEN_BADGES, contexts.OPEN_BADGES_EXTENSIONS]
 SCHEMA = ("https://purl.imsglobal.org/spec/ob/v3p0/schema/json/"
           "ob_v3p0_achievementcredential_schema.json")
 ISSUER_NAME = "Kubuqi Global Desert Institute"
+ID_PREFIX = "urn:gdi-certificate:"
 
 
-def issuer_id(base_url: str) -> str:
-    return base_url.rstrip("/") + "/issuer"
+def subject_id(key, user_id: int) -> str:
+    """The holder's stable, non-revealing subject id (``key``: the institute's private key)."""
+    secret = key.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
+                               serialization.NoEncryption())
+    digest = hmac.new(secret, f"gdi-holder:{user_id}".encode(), hashlib.sha256).digest()
+    raw = bytearray(digest[:16])
+    raw[6] = (raw[6] & 0x0F) | 0x80  # version 8: a UUID of the institute's own making (RFC 9562)
+    raw[8] = (raw[8] & 0x3F) | 0x80  # the RFC's variant
+    return uuid.UUID(bytes=bytes(raw)).urn
 
 
-def key_id(base_url: str) -> str:
-    return issuer_id(base_url) + "#key-1"
-
-
-def issuer_profile(base_url: str, key) -> dict:
-    """The issuer's Open Badges profile with its public key, served at ``/issuer``."""
-    return {
-        "@context": CONTEXT + ["https://w3id.org/security/suites/jws-2020/v1"],
-        "id": issuer_id(base_url), "type": ["Profile"], "name": ISSUER_NAME, "url": base_url,
-        "verificationMethod": [{"id": key_id(base_url), "type": "JsonWebKey2020",
-                                "controller": issuer_id(base_url), "publicKeyJwk": jwk(key)}],
-        "assertionMethod": [key_id(base_url)],
-    }
+def _timestamp(moment) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def build(data: dict, base_url: str) -> dict:
-    """The unsigned credential of a certificate described by ``data`` (its stored facts)."""
+    """The unsigned credential of a certificate described by ``data`` (its stored facts,
+    with ``subject_id``, ``status_index`` and ``achievement_id``)."""
     base = base_url.rstrip("/")
-    issued = data["issued_at"].strftime("%Y-%m-%dT%H:%M:%SZ")
     return {
         "@context": CONTEXT,
-        "id": f"urn:gdi-certificate:{data['serial']}",
+        "id": ID_PREFIX + data["serial"],
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
         "name": data["title"],
-        "issuer": {"id": issuer_id(base), "type": ["Profile"], "name": ISSUER_NAME, "url": base},
-        "issuanceDate": issued,
+        "issuer": {"id": did.did_of(base), "type": ["Profile"], "name": ISSUER_NAME, "url": base},
+        "validFrom": _timestamp(data["issued_at"]),
         "credentialSubject": {
+            "id": data["subject_id"],
             "type": ["AchievementSubject"],
-            # The holder's name as printed (an extension identity type: OB has none for names).
             "identifier": [{"type": "IdentityObject", "identityType": "ext:name", "hashed": False,
                             "identityHash": data["holder_name"]}],
             "activityStartDate": data["starts_on"].isoformat() + "T00:00:00Z",
             "activityEndDate": data["ends_on"].isoformat() + "T00:00:00Z",
             "achievement": {
-                "id": f"{base}/achievements/{data['achievement']}",
+                "id": data["achievement_id"],
                 "type": ["Achievement"],
                 "achievementType": "Certificate",
                 "name": data["title"],
@@ -67,42 +76,26 @@ def build(data: dict, base_url: str) -> dict:
             },
             **({"creditsEarned": data["hours"]} if data.get("hours") else {}),
         },
-        "credentialStatus": {"id": f"{base}/api/v1/verify/{data['code']}",
-                             "type": "1EdTechRevocationList"},
+        "credentialStatus": entry(data["status_index"]),
         "credentialSchema": [{"id": SCHEMA, "type": "1EdTechJsonSchemaValidator2019"}],
     }
 
 
-def sign(credential: dict, key, base_url: str) -> dict:
-    """The credential with its proof: a VC-JWT over it."""
-    issued = datetime.strptime(credential["issuanceDate"], "%Y-%m-%dT%H:%M:%SZ")
-    payload = {"iss": credential["issuer"]["id"], "jti": credential["id"],
-               "nbf": int(issued.timestamp()), "sub": credential["credentialStatus"]["id"],
-               "vc": credential}
-    signed = copy.deepcopy(credential)
-    signed["proof"] = {"type": "JwtProof2020", "proofPurpose": "assertionMethod",
-                       "verificationMethod": key_id(base_url), "created": credential["issuanceDate"],
-                       "jwt": sign_jws(payload, key, key_id(base_url))}
-    return signed
+def sign(credential: dict, key, base_url: str, created) -> dict:
+    """The credential with its Data Integrity proof by the DID's key, made at ``created``."""
+    return data_integrity.sign(credential, key, did.key_id(base_url), created)
 
 
-def check(document: dict, public_key) -> list[str]:
-    """Problems with a signed credential (empty when it is authentic and unaltered)."""
-    proof = document.get("proof") if isinstance(document, dict) else None
-    if not isinstance(proof, dict) or not isinstance(proof.get("jwt"), str):
-        return ["the credential carries no JWT proof"]
-    try:
-        payload = verify_jws(proof["jwt"], public_key)
-    except ValueError as exc:
-        return [f"signature: {exc}"]
-    problems = []
-    unsigned = {k: v for k, v in document.items() if k != "proof"}
-    if payload.get("vc") != unsigned:
-        problems.append("the credential's JSON differs from what was signed")
-    if payload.get("iss") != unsigned.get("issuer", {}).get("id"):
-        problems.append("the signed issuer differs from the credential's issuer")
-    return problems
+def as_jwt(credential: dict, key) -> str:
+    """A signed credential as a compact VC-JWT (Open Badges 3.0 §8.2): the credential, its
+    embedded proof included, is the JWT payload with ``iss``, ``jti``, ``nbf`` and ``sub``,
+    signed EdDSA by the key its proof names (``kid``). Ed25519 signatures are deterministic:
+    the same credential always gives the same token, so it is made when asked for, never stored."""
+    valid_from = datetime.strptime(credential["validFrom"], "%Y-%m-%dT%H:%M:%SZ")
+    claims = {"iss": credential["issuer"]["id"], "jti": credential["id"],
+              "nbf": calendar.timegm(valid_from.timetuple()), "sub": credential["credentialSubject"]["id"]}
+    return sign_jws({**credential, **claims}, key, credential["proof"]["verificationMethod"])
 
 
-def public_key_of_profile(profile: dict):
-    return public_key_from_jwk(profile["verificationMethod"][0]["publicKeyJwk"])
+def serial_of(document: dict) -> str:
+    return str(document.get("id", "")).removeprefix(ID_PREFIX)

@@ -52,6 +52,10 @@ class Certificate(BaseModel):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     revocation_reason: Mapped[str] = mapped_column(sa.Text, default="")
     revoked_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    # Its bit in the published revocation lists (status_list.py): list index // LIST_SIZE + 1,
+    # bit index % LIST_SIZE. Chosen at random among the free ones, so a list tells nothing of
+    # who was certified when.
+    status_index: Mapped[int] = mapped_column(unique=True)
 
     holder: Mapped[User] = relationship(foreign_keys=[user_id])
 
@@ -71,3 +75,14 @@ class CertificateFile(CreatedMixin, BaseModel):
     pdf: Mapped[bytes] = mapped_column(sa.LargeBinary, deferred=True)
     pdf_sha256: Mapped[str] = mapped_column(sa.String(64))
     replaced_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+
+
+class CertificateStatusList(BaseModel):
+    """A published W3C Bitstring Status List of revocations: the signed credential as served,
+    signed again in the transaction that revokes a certificate in it."""
+
+    __tablename__ = "certificate_status_lists"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)  # its number, in its URL
+    credential: Mapped[dict] = mapped_column(sa.JSON)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())

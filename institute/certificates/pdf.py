@@ -44,6 +44,7 @@ PAGE_MM = (297, 210)  # A4 landscape, as in pdf.css
 # it free, above the serial and the verification address.
 QR_RIGHT_MM, QR_BOTTOM_MM, QR_SIZE_MM = 29, 33, 34
 FRAMES_KEPT = 8  # frames of recent issuings, per process
+ATTACHMENT = "credential.json"
 
 
 class CertificatePage(NamedTuple):
@@ -124,14 +125,29 @@ def render(page: CertificatePage, credential_json: bytes | None = None,
         sheet.add_overlay(qr.pages[0], pikepdf.Rectangle(
             (right - QR_SIZE_MM) * MM, bottom * MM, right * MM, (bottom + QR_SIZE_MM) * MM))
     if credential_json is not None:
-        # pikepdf's stub omits the dates' defaults ("", no date); the runtime has them.
-        pdf.attachments["credential.json"] = pikepdf.AttachedFileSpec(  # type: ignore[call-arg]
-            pdf, credential_json, description="Open Badges 3.0 credential (VC-JWT)",
-            filename="credential.json", mime_type="application/json")
+        _attach(pdf, credential_json)
+    return _saved(pdf)
+
+
+def _attach(pdf: pikepdf.Pdf, credential_json: bytes) -> None:
+    # pikepdf's stub omits the dates' defaults ("", no date); the runtime has them.
+    pdf.attachments[ATTACHMENT] = pikepdf.AttachedFileSpec(  # type: ignore[call-arg]
+        pdf, credential_json, description="Open Badges 3.0 credential (Data Integrity, eddsa-rdfc-2022)",
+        filename=ATTACHMENT, mime_type="application/json")
+
+
+def _saved(pdf: pikepdf.Pdf) -> bytes:
     out = io.BytesIO()
     pdf.save(out, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate,
              deterministic_id=True)
     return out.getvalue()
+
+
+def with_credential(pdf_bytes: bytes, credential_json: bytes) -> bytes:
+    """The same PDF with ``credential_json`` as its attachment instead: its pages untouched."""
+    with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
+        _attach(pdf, credential_json)
+        return _saved(pdf)
 
 
 def _render_job(job: tuple) -> bytes:

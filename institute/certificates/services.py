@@ -28,8 +28,9 @@ from ..notifications.services import notify
 from ..training.models import TrainingSession
 from ..training.progress import FellowProgress, cohort_progress
 from . import credential as credentials
+from . import legacy, status_list
 from .models import Certificate, CertificateFile, CertificateKind
-from .pdf import CertificatePage, render, render_many
+from .pdf import CertificatePage, render, render_many, with_credential
 from .signing import private_key
 
 SIGNATORIES = [("Director", "Kubuqi Global Desert Institute"),
@@ -59,11 +60,13 @@ def base_url() -> str:
 
 
 def _facts(serial: str, number: int, holder: User, title: str, starts, ends, hours, courses,
-           achievement: str, description: str, criteria: str) -> dict:
+           achievement: str, description: str, criteria: str, status_index: int) -> dict:
     return {"serial": serial, "number": number, "code": secrets.token_urlsafe(24),
             "holder_name": holder.name, "title": title, "starts_on": starts, "ends_on": ends,
             "hours": hours, "courses": courses, "issued_at": utcnow().replace(microsecond=0),
-            "achievement": achievement, "description": description, "criteria": criteria}
+            "achievement_id": f"{base_url()}/achievements/{achievement}", "description": description,
+            "criteria": criteria, "status_index": status_index,
+            "subject_id": credentials.subject_id(private_key(), holder.id)}
 
 
 def _html(facts: dict, kind: str) -> CertificatePage:
@@ -92,7 +95,8 @@ def _verify_url(facts: dict) -> str:
 
 def _prepare(facts: dict, kind: str) -> tuple[dict, CertificatePage, bytes]:
     """The signed credential, the page's HTML (its QR code drawn at rendering) and the JSON."""
-    signed = credentials.sign(credentials.build(facts, base_url()), private_key(), base_url())
+    signed = credentials.sign(credentials.build(facts, base_url()), private_key(), base_url(),
+                              facts["issued_at"])
     document = json.dumps(signed, ensure_ascii=False, indent=2).encode()
     return signed, _html(facts, kind), document
 
@@ -115,14 +119,14 @@ def issue_session(session: TrainingSession, admin: User | None, processes: int |
                 if link.course.published) or None
     courses = [c.title for c in (link.course.published for link in session.course_links) if c]
     facts_list = []
-    for fellow in new:
+    for fellow, status_index in zip(new, status_list.allocate(len(new)), strict=True):
         number += 1
         serial = f"GDI-{session.year}-{session.sequence}-{number:04d}"
         facts_list.append((fellow.user, _facts(
             serial, number, fellow.user, session.title, session.starts_on, session.ends_on, hours,
             courses, f"sessions/{session.id}",
             f"Completion of the training session {session.title} of the Kubuqi Global Desert Institute.",
-            "Every module of the session's courses studied and every quiz passed.")))
+            "Every module of the session's courses studied and every quiz passed.", status_index)))
     signed_credentials = []
 
     def jobs():  # prepared here while the workers render the ones before
@@ -157,7 +161,7 @@ def issue_teaching(exchange: Exchange, admin: User | None) -> Certificate:
                    f"Teacher exchange {exchange.home.code} → {exchange.host.code}", exchange.starts_on,
                    exchange.ends_on, None, [c.slug for c in exchange.courses], f"exchanges/{exchange.id}",
                    f"Teaching at {exchange.host.name} in the teacher exchange programme.",
-                   "An approved exchange completed with the teacher's report.")
+                   "An approved exchange completed with the teacher's report.", status_list.allocate(1)[0])
     signed, html, document = _prepare(facts, CertificateKind.TEACHING)
     certificate = _store(facts, CertificateKind.TEACHING, exchange.teacher, signed,
                          render(html, document, _verify_url(facts)), admin, exchange_id=exchange.id)
@@ -172,7 +176,7 @@ def _store(facts, kind, user, signed, pdf, admin, **where) -> Certificate:
         holder_name=facts["holder_name"], title=facts["title"], starts_on=facts["starts_on"],
         ends_on=facts["ends_on"], hours=facts["hours"], courses=facts["courses"],
         issued_at=facts["issued_at"], issued_by_id=admin.id if admin else None, credential=signed,
-        pdf=pdf, pdf_sha256=hashlib.sha256(pdf).hexdigest(), **where)
+        pdf=pdf, pdf_sha256=hashlib.sha256(pdf).hexdigest(), status_index=facts["status_index"], **where)
     db.session.add(certificate)
     return certificate
 
@@ -230,14 +234,24 @@ def verification(code: str) -> dict:
         if code and len(code) <= 64 else None
     if certificate is None:
         return {"status": "unknown"}
-    data = {"status": "revoked" if certificate.revoked else "valid", "serial": certificate.serial,
+    # What the published status list says: the answer a standard verifier gets too.
+    revoked = status_list.revoked_in_list(certificate, base_url())
+    data = {"status": "revoked" if revoked else "valid", "serial": certificate.serial,
             "holder": certificate.holder_name, "title": certificate.title,
             "starts_on": certificate.starts_on.isoformat(), "ends_on": certificate.ends_on.isoformat(),
             "issued_on": certificate.issued_at.date().isoformat()}
-    if certificate.revoked_at is not None:  # revoked
+    if revoked and certificate.revoked_at is not None:
         data.update(revoked_on=certificate.revoked_at.date().isoformat(),
                     reason=certificate.revocation_reason)
     return data
+
+
+def credential_jwt(certificate: Certificate) -> str:
+    """The certificate's credential as a compact VC-JWT; one issued before Data Integrity
+    proofs has its own JWT (the VC 1.1 form, with a ``vc`` claim)."""
+    if legacy.is_legacy(certificate.credential):
+        return certificate.credential["proof"]["jwt"]
+    return credentials.as_jwt(certificate.credential, private_key())
 
 
 def zip_of_session(session: TrainingSession) -> bytes:
@@ -262,6 +276,7 @@ def revoke(certificate: Certificate, admin: User, reason: str) -> Certificate:
     certificate.revoked_at, certificate.revoked_by_id = utcnow(), admin.id
     certificate.revocation_reason = reason[:2000]
     db.session.flush()
+    status_list.republish(status_list.position(certificate.status_index)[0], base_url())
     return certificate
 
 
@@ -282,3 +297,37 @@ def rerender(certificate: Certificate, admin: User) -> Certificate:
 def old_files(certificate: Certificate) -> list[CertificateFile]:
     return list(db.session.scalars(sa.select(CertificateFile).where(
         CertificateFile.certificate_id == certificate.id).order_by(CertificateFile.id)))
+
+
+def upgrade_credential(certificate: Certificate, admin: User | None) -> bool:
+    """Re-issue a JWT-signed (pre-issue 15) credential as today's, with the same facts, and put
+    it in the PDF in place of the old attachment, the pages untouched (the old PDF is kept).
+    False when the credential is today's already."""
+    old = certificate.credential
+    if not legacy.is_legacy(old):
+        return False
+    achievement = old.get("credentialSubject", {}).get("achievement", {})
+    facts = {"serial": certificate.serial, "holder_name": certificate.holder_name, "title": certificate.title,
+             "starts_on": certificate.starts_on, "ends_on": certificate.ends_on, "hours": certificate.hours,
+             "courses": certificate.courses, "issued_at": certificate.issued_at,
+             "achievement_id": achievement.get("id") or f"{base_url()}/achievements/{certificate.serial}",
+             "description": achievement.get("description", certificate.title),
+             "criteria": achievement.get("criteria", {}).get("narrative", ""),
+             "status_index": certificate.status_index,
+             "subject_id": credentials.subject_id(private_key(), certificate.user_id)}
+    signed = credentials.sign(credentials.build(facts, base_url()), private_key(), base_url(),
+                              utcnow().replace(microsecond=0))
+    db.session.add(CertificateFile(certificate_id=certificate.id, pdf=certificate.pdf,
+                                   pdf_sha256=certificate.pdf_sha256, replaced_by_id=admin.id if admin else None))
+    pdf = with_credential(certificate.pdf, json.dumps(signed, ensure_ascii=False, indent=2).encode())
+    certificate.credential, certificate.pdf, certificate.pdf_sha256 = signed, pdf, hashlib.sha256(pdf).hexdigest()
+    db.session.flush()
+    return True
+
+
+def legacy_serials() -> list[str]:
+    """Serials of the certificates whose credential is still JWT-signed."""
+    # The credential column is JSON on SQLite and PostgreSQL alike: read and test in Python.
+    return [serial for serial, document in db.session.execute(
+        sa.select(Certificate.serial, Certificate.credential).order_by(Certificate.id))
+        if legacy.is_legacy(document)]

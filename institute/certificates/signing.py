@@ -1,8 +1,10 @@
-"""The institute's Ed25519 key and compact JWS (EdDSA) signatures.
+"""The institute's Ed25519 key, and the compact JWS (EdDSA) of credentials issued before
+Data Integrity proofs.
 
 The private key lives in ``instance/signing_key.pem``, made on first use and
 never committed; back it up with the instance folder. Verification needs only
-the public key, which the issuer profile publishes as a JWK.
+the public key, which the DID document publishes as a Multikey (did.py) and
+the legacy issuer profile as a JWK.
 """
 
 import base64

@@ -1,4 +1,5 @@
-"""Web pages of certificates: verification (public), the issuer profile, downloads, admin."""
+"""Web pages of certificates: verification (public), the issuer's DID document and status
+lists (public, for verifiers), the legacy issuer profile, downloads, admin."""
 
 from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -9,8 +10,8 @@ from ..errors import Conflict, Invalid
 from ..exchanges.services import exchange_for
 from ..training.services import get_session
 from ..web import flash_error, redirect_next
-from . import jobs, services
-from .credential import issuer_profile
+from . import did, jobs, services, status_list
+from .legacy import issuer_profile
 from .signing import private_key
 
 certificates = Blueprint("certificates", __name__, template_folder="templates")
@@ -26,8 +27,28 @@ def verify_page(code: str):
 @certificates.route("/issuer")
 @public
 def issuer():
-    """The institute's issuer profile with its public key: what offline checks trust."""
+    """The issuer profile with its public key as a JWK: what credentials signed before Data
+    Integrity proofs name as their issuer."""
     return jsonify(issuer_profile(services.base_url(), private_key()))
+
+
+@certificates.route("/.well-known/did.json")
+@certificates.route("/did.json")  # BASE_URL with a path: did:web:host:path resolves to /path/did.json
+@public
+def did_document():
+    """The institute's DID document (did:web of BASE_URL) with its key as a Multikey."""
+    response = jsonify(did.document(services.base_url(), private_key()))
+    response.mimetype = "application/did+json"
+    return response
+
+
+@certificates.route("/credentials/status/<int:number>")
+@public
+def status_list_credential(number: int):
+    """A signed Bitstring Status List of revocations, as credentials' credentialStatus names it."""
+    response = jsonify(status_list.published(number, services.base_url()))
+    response.headers["Cache-Control"] = "no-cache"  # a revocation shows at the next check
+    return response
 
 
 @certificates.route("/certificates/<serial>/pdf")
@@ -45,6 +66,14 @@ def credential(serial: str):
     response = jsonify(certificate.credential)
     response.headers["Content-Disposition"] = f'attachment; filename="{certificate.serial}.json"'
     return response
+
+
+@certificates.route("/certificates/<serial>/credential.jwt")
+@login_required
+def credential_jwt(serial: str):
+    certificate = services.certificate_for(serial, current_user)
+    return Response(services.credential_jwt(certificate), mimetype="application/vc+jwt",
+                    headers={"Content-Disposition": f'attachment; filename="{certificate.serial}.jwt"'})
 
 
 @certificates.route("/admin/sessions/<int:session_id>/certificates")

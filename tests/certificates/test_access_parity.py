@@ -14,8 +14,9 @@ from ..conftest import bearer, login
 from ..parity import api_refusal, page_refusal, sent_to_login
 
 NOT_YOURS = "Only the holder and admins see a certificate."
-PAGES = ("/certificates/{s}/pdf", "/certificates/{s}/credential")
-API = ("/api/v1/certificates/{s}", "/api/v1/certificates/{s}/pdf", "/api/v1/certificates/{s}/credential")
+PAGES = ("/certificates/{s}/pdf", "/certificates/{s}/credential", "/certificates/{s}/credential.jwt")
+API = ("/api/v1/certificates/{s}", "/api/v1/certificates/{s}/pdf", "/api/v1/certificates/{s}/credential",
+       "/api/v1/certificates/{s}/credential.jwt")
 
 
 @pytest.fixture

@@ -9,15 +9,16 @@ from nacl.signing import VerifyKey
 from pypdf import PdfReader
 
 from institute.certificates import services as certificates
-from institute.certificates.credential import check
+from institute.certificates import status_list
+from institute.certificates.data_integrity import _hash_data, check
 from institute.certificates.offline import check_bytes, fonts_of
 from institute.certificates.pdf import CertificatePage, render
-from institute.certificates.signing import b64url_decode, private_key, public_key_bytes
+from institute.certificates.signing import private_key, public_key_bytes
 from institute.errors import Conflict, Invalid
 
 from ..builders import HOLDER_NAMES, create_exchange, create_user, move_exchange
 
-# A copy of 1EdTech's published schema (also in ../shared/standards/), so the test runs anywhere.
+# A copy of 1EdTech's published schema, VC 2.0 era (data/README.md), so the test runs anywhere.
 SCHEMA = Path(__file__).with_name("data") / "ob_v3p0_achievementcredential_schema.json"
 
 
@@ -74,9 +75,15 @@ def test_the_pdf_is_stored_with_its_hash_and_rerendering_keeps_the_old(issued):
 
 def test_credential_validates_against_the_open_badges_schema(issued):
     schema = json.loads(SCHEMA.read_text())
+    assert schema["required"][-1] == "validFrom"  # the VC Data Model 2.0 version
+    validator = jsonschema.Draft201909Validator(schema, format_checker=jsonschema.FormatChecker())
     for certificate in issued["result"].issued:
-        jsonschema.validate(certificate.credential, schema)
-        assert certificate.credential["credentialStatus"]["id"].endswith(f"/api/v1/verify/{certificate.code}")
+        assert list(validator.iter_errors(certificate.credential)) == []
+        status = certificate.credential["credentialStatus"]
+        number, bit = status_list.position(certificate.status_index)
+        assert status["type"] == "BitstringStatusListEntry" and status["statusPurpose"] == "revocation"
+        assert status["statusListIndex"] == str(bit)
+        assert status["statusListCredential"].endswith(f"/credentials/status/{number}")
 
 
 def test_offline_verification_of_untouched_and_altered_documents(issued):
@@ -88,12 +95,15 @@ def test_offline_verification_of_untouched_and_altered_documents(issued):
 
     altered = json.loads(json.dumps(certificate.credential))
     altered["credentialSubject"]["identifier"][0]["identityHash"] = "Somebody Else"
-    assert "differs from what was signed" in " ".join(check_bytes(json.dumps(altered).encode(), key).problems)
+    assert check_bytes(json.dumps(altered).encode(), key).problems == [
+        "the signature does not match the credential"]
 
-    forged_jwt = json.loads(json.dumps(certificate.credential))
-    header, payload, signature = forged_jwt["proof"]["jwt"].split(".")
-    forged_jwt["proof"]["jwt"] = ".".join([header, payload[:-4] + "AAAA", signature])
-    assert not check_bytes(json.dumps(forged_jwt).encode(), key).ok
+    forged = json.loads(json.dumps(certificate.credential))
+    forged["proof"]["proofValue"] = forged["proof"]["proofValue"][:-4] + "1111"
+    assert not check_bytes(json.dumps(forged).encode(), key).ok
+    other_key = json.loads(json.dumps(certificate.credential))
+    other_key["proof"]["verificationMethod"] = "did:web:elsewhere.example#key-1"
+    assert "not the issuer's" in " ".join(check_bytes(json.dumps(other_key).encode(), key).problems)
 
     # A PDF whose embedded JSON was altered, and one whose printed serial is not the credential's.
     page = certificates._html({**_facts(certificate)}, "session")
@@ -113,15 +123,19 @@ def _facts(c):
 
 
 def test_signature_checks_with_an_independent_ed25519_implementation(issued):
-    """libsodium (PyNaCl), not the cryptography package, checks the signature."""
+    """libsodium (PyNaCl), not the cryptography package, checks the signature
+    (tests/certificates/test_independent_verifier.py has Digital Bazaar's whole stack check it)."""
+    import base58
+
     certificate = issued["result"].issued[0]
-    header, payload, signature = certificate.credential["proof"]["jwt"].split(".")
+    proof = certificate.credential["proof"]
+    signature = base58.b58decode(proof["proofValue"][1:])
+    data = _hash_data(certificate.credential, proof)
+    assert len(data) == 64  # sha256(proof options) ‖ sha256(document)
     verify_key = VerifyKey(public_key_bytes(private_key()))
-    verify_key.verify(f"{header}.{payload}".encode(), b64url_decode(signature))
-    signed = json.loads(b64url_decode(payload))
-    assert signed["vc"] == {k: v for k, v in certificate.credential.items() if k != "proof"}
+    verify_key.verify(data, signature)
     with pytest.raises(Exception):  # noqa: B017 - nacl raises its own BadSignatureError
-        verify_key.verify(f"{header}.{payload}x".encode(), b64url_decode(signature))
+        verify_key.verify(data[:-1] + bytes([data[-1] ^ 1]), signature)
 
 
 def test_revocation(issued):
@@ -135,6 +149,15 @@ def test_revocation(issued):
         certificates.revoke(certificate, issued["admin"], "again")
     assert certificates.verification("no-such-code") == {"status": "unknown"}
     assert check(certificate.credential, private_key().public_key()) == []  # the credential still verifies
+    # ... and its bit is set in the list, signed again in the same transaction.
+    number, bit = status_list.position(certificate.status_index)
+    published = status_list.published(number, certificates.base_url())
+    assert status_list.is_set(published["credentialSubject"]["encodedList"], bit)
+    assert check(published, private_key().public_key()) == []
+    others = [c for c in issued["result"].issued if c is not certificate]
+    assert not any(status_list.is_set(published["credentialSubject"]["encodedList"],
+                                      status_list.position(c.status_index)[1]) for c in others)
+    assert all(certificates.verification(c.code)["status"] == "valid" for c in others)
 
 
 def test_rendering_fetches_nothing_from_outside(ctx):

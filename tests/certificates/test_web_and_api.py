@@ -2,6 +2,8 @@ import io
 import json
 import zipfile
 
+from institute.certificates import status_list
+from institute.certificates.data_integrity import check
 from institute.certificates.offline import check_bytes
 from institute.certificates.signing import private_key
 
@@ -30,11 +32,22 @@ def test_issue_verify_revoke_through_the_api(app, client, finished_web):
     assert client.get("/api/v1/certificates/GDI-2026-1-0003", headers=other).status_code == 403
     assert client.get("/api/v1/certificates/GDI-2026-1-0003/pdf", headers=other).status_code == 403
 
-    code = credential["credentialStatus"]["id"].rsplit("/", 1)[1]
+    from institute.certificates import services
+
+    with app.app_context():
+        code = services.get("GDI-2026-1-0003").code
     assert client.get(f"/api/v1/verify/{code}").get_json()["status"] == "valid"  # no login
+    status = credential["credentialStatus"]
+    bit = int(status["statusListIndex"])
+    served = client.get(status["statusListCredential"].removeprefix("http://127.0.0.1:5000"))
+    assert served.status_code == 200
+    assert not status_list.is_set(served.get_json()["credentialSubject"]["encodedList"], bit)
     revoke = client.post("/api/v1/certificates/GDI-2026-1-0003/revoke", headers=admin,
                          json={"reason": "Issued to the wrong session"})
     assert revoke.get_json()["status"] == "revoked"
+    served = client.get(status["statusListCredential"].removeprefix("http://127.0.0.1:5000")).get_json()
+    assert status_list.is_set(served["credentialSubject"]["encodedList"], bit)  # re-signed at once
+    assert check(served, key) == [] and served["issuer"] == credential["issuer"]["id"]
     verified = client.get(f"/api/v1/verify/{code}").get_json()
     assert verified["status"] == "revoked" and verified["reason"] == "Issued to the wrong session"
     page = client.get(f"/verify/{code}").get_data(as_text=True)
@@ -59,7 +72,8 @@ def test_pages_for_admins_and_holders(app, finished_web):
     assert "GDI-2026-1-0002" in dashboard
     assert fellow.get("/certificates/GDI-2026-1-0002/pdf").mimetype == "application/pdf"
     assert fellow.get("/certificates/GDI-2026-1-0001/pdf").status_code == 403
-    assert json.loads(fellow.get("/certificates/GDI-2026-1-0002/credential").data)["proof"]["type"] == "JwtProof2020"
+    proof = json.loads(fellow.get("/certificates/GDI-2026-1-0002/credential").data)["proof"]
+    assert proof["type"] == "DataIntegrityProof" and proof["cryptosuite"] == "eddsa-rdfc-2022"
     assert admin.post("/certificates/GDI-2026-1-0002/revoke", data={"reason": "Duplicate"}).status_code == 302
     assert admin.post("/certificates/GDI-2026-1-0002/rerender").status_code == 302
     issuer = admin.get("/issuer").get_json()
@@ -83,4 +97,4 @@ def test_cli_issue_and_verify(app, runner, finished_web, tmp_path):
     credential["name"] = "Master of Everything"
     bad.write_text(json.dumps(credential))
     outcome = runner.invoke(args=["certificates", "verify", str(bad)])
-    assert outcome.exit_code == 1 and "differs from what was signed" in outcome.output
+    assert outcome.exit_code == 1 and "the signature does not match the credential" in outcome.output
