@@ -66,9 +66,15 @@ def safe_next(target: str | None, fallback: str) -> str:
     return fallback
 
 
+def next_target(fallback: str) -> str:
+    """The request's ``next`` (query or form) if it is a path on this site, else ``fallback``:
+    for a page that asks first and carries ``next`` on to its confirm form."""
+    return safe_next(request.values.get("next"), fallback)
+
+
 def redirect_next(fallback: str) -> Response:
     """Redirect to the request's ``next`` (query or form) if it is a path on this site, else to ``fallback``."""
-    return redirect(safe_next(request.values.get("next"), fallback))
+    return redirect(next_target(fallback))
 
 
 def wants_json() -> bool:

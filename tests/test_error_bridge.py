@@ -243,9 +243,11 @@ def test_revoking_a_certificate_never_follows_next_to_another_host(app, target):
         db.session.commit()
     admin = app.test_client()
     login(admin, "admin@example.org")
-    admin.post(f"/admin/sessions/{session_id}/certificates/issue")
-    response = admin.post("/certificates/GDI-2026-1-0001/revoke", data={"reason": "Duplicate", "next": target})
+    admin.post(f"/admin/sessions/{session_id}/certificates/issue", data={"confirmed": "1"})
+    response = admin.post("/certificates/GDI-2026-1-0001/revoke",
+                          data={"reason": "Duplicate", "next": target, "confirmed": "1"})
     assert response.status_code == 302 and response.headers["Location"].startswith("/verify/")
     here = f"/admin/sessions/{session_id}/certificates"
-    again = admin.post("/certificates/GDI-2026-1-0002/revoke", data={"reason": "Duplicate", "next": here})
+    again = admin.post("/certificates/GDI-2026-1-0002/revoke",
+                       data={"reason": "Duplicate", "next": here, "confirmed": "1"})
     assert again.headers["Location"] == here

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from ..accounts.models import User
 from ..database import lock_row, utcnow
@@ -24,7 +25,7 @@ from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..exchanges.models import Exchange, ExchangeStatus
 from ..extensions import db
 from ..links import external_url
-from ..notifications.services import notify
+from ..notifications.services import notify_user
 from ..training.models import TrainingSession
 from ..training.progress import FellowProgress, cohort_progress
 from . import credential as credentials
@@ -191,10 +192,10 @@ def _flush_or_conflict() -> None:
 
 
 def _tell(certificate: Certificate) -> None:
-    notify(certificate.holder.email, _("Your certificate %(s)s", s=certificate.serial),
-           _("Your certificate for %(t)s is issued. Download it from your dashboard; anyone can check "
-             "it at %(u)s", t=certificate.title,
-             u=external_url("certificates.verify_page", code=certificate.code)), kind="certificate")
+    notify_user(certificate.holder, "certificate", "certificates/email/issued.txt",
+                _l("Your certificate %(s)s", s=certificate.serial), certificate=certificate,
+                dashboard=external_url("home.dashboard"),
+                link=external_url("certificates.verify_page", code=certificate.code))
 
 
 # ------------------------------------------------------------------ reading
@@ -277,6 +278,9 @@ def revoke(certificate: Certificate, admin: User, reason: str) -> Certificate:
     certificate.revocation_reason = reason[:2000]
     db.session.flush()
     status_list.republish(status_list.position(certificate.status_index)[0], base_url())
+    notify_user(certificate.holder, "certificate-revoked", "certificates/email/revoked.txt",
+                _l("Your certificate %(s)s is revoked", s=certificate.serial), certificate=certificate,
+                link=external_url("certificates.verify_page", code=certificate.code))
     return certificate
 
 

@@ -1,6 +1,8 @@
 """Web pages of certificates: verification (public), the issuer's DID document and status
 lists (public, for verifiers), the legacy issuer profile, downloads, admin."""
 
+from datetime import date
+
 from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -9,7 +11,7 @@ from ..access import login_required, public, roles_required
 from ..errors import Conflict, Invalid
 from ..exchanges.services import exchange_for
 from ..training.services import get_session
-from ..web import flash_error, redirect_next
+from ..web import flash_error, next_target, redirect_next
 from . import did, jobs, services, status_list
 from .legacy import issuer_profile
 from .signing import private_key
@@ -86,10 +88,18 @@ def session_certificates(session_id: int):
                            eligible=eligible, progress=jobs.progress(session))
 
 
-@certificates.route("/admin/sessions/<int:session_id>/certificates/issue", methods=["POST"])
+@certificates.route("/admin/sessions/<int:session_id>/certificates/issue", methods=["GET", "POST"])
 @roles_required("admin")
 def issue(session_id: int):
+    """Issuing asks first: a preview of who gets a certificate and who does not (and why),
+    warned when the session has not ended; only its confirm button issues."""
     session = get_session(session_id)
+    if request.method == "GET" or request.form.get("confirmed") != "1":
+        eligible, ineligible = services.eligibility(session)
+        issued = {c.user_id for c in services.of_session(session)}
+        return render_template("certificates/issue.html", session=session, today=date.today(),
+                               eligible=[f for f in eligible if f.user.id not in issued],
+                               already=[f for f in eligible if f.user.id in issued], ineligible=ineligible)
     try:
         issuing = jobs.issue_for_session(session, current_user)
     except Conflict as exc:
@@ -115,7 +125,13 @@ def session_zip(session_id: int):
 @certificates.route("/certificates/<serial>/revoke", methods=["POST"])
 @roles_required("admin")
 def revoke(serial: str):
+    """Revoking asks first: the reason typed is shown back beside the certificate, and only
+    the confirm button revokes (verifiers see it at once, and it cannot be undone)."""
     certificate = services.certificate_for(serial, current_user)
+    if request.form.get("confirmed") != "1" and not certificate.revoked:
+        return render_template("certificates/revoke.html", certificate=certificate,
+                               reason=request.form.get("reason", "").strip(),
+                               next=next_target(url_for("certificates.verify_page", code=certificate.code)))
     try:
         services.revoke(certificate, current_user, request.form.get("reason", ""))
     except (Invalid, Conflict) as exc:

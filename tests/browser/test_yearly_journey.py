@@ -11,6 +11,7 @@ or critical violation) and screenshotted; pages are walked by keyboard.
 """
 
 import io
+import re
 import subprocess
 import zipfile
 from datetime import date, timedelta
@@ -252,7 +253,9 @@ def test_a_training_year(live_app, live_server, browser):
 
         # 9. The admin issues the certificates.
         admin.goto(applications_url.replace("/applications", "/certificates"))
-        admin.get_by_role("button", name="Issue certificates").click()
+        admin.get_by_role("link", name="Issue certificates…").click()
+        journey.check(admin, "issue-preview")
+        admin.get_by_role("button", name=re.compile(r"^Issue \d+ certificates?$")).click()
         assert admin.get_by_text("2 certificate(s) issued").is_visible()
         journey.check(admin, "certificates")
 

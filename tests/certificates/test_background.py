@@ -53,7 +53,8 @@ def test_the_api_and_the_page_queue_alike(app, finished_web, redis_url):
     body = queued.get_json()
     assert body["job"] and (body["status"], body["done"], body["total"]) == ("queued", 0, 4)
     login(client, "admin@example.org")
-    page = client.post(f"/admin/sessions/{session_id}/certificates/issue", follow_redirects=True)
+    page = client.post(f"/admin/sessions/{session_id}/certificates/issue", data={"confirmed": "1"},
+                       follow_redirects=True)
     assert "being issued in the background" in page.get_data(as_text=True)
     with app.app_context():
         assert certificates.of_session(db.session.get(TrainingSession, session_id)) == []

@@ -65,7 +65,9 @@ def test_pages_for_admins_and_holders(app, finished_web):
     session_id = finished_web["session_id"]
     page = admin.get(f"/admin/sessions/{session_id}/certificates").get_data(as_text=True)
     assert "Slow Fellow" in page and "module not done" in page
-    admin.post(f"/admin/sessions/{session_id}/certificates/issue")
+    preview = admin.get(f"/admin/sessions/{session_id}/certificates/issue").get_data(as_text=True)
+    assert "4 fellows get a certificate" in preview and "Slow Fellow" in preview
+    admin.post(f"/admin/sessions/{session_id}/certificates/issue", data={"confirmed": "1"})
     archive = zipfile.ZipFile(io.BytesIO(admin.get(f"/admin/sessions/{session_id}/certificates.zip").data))
     assert len(archive.namelist()) == 4
     dashboard = fellow.get("/dashboard").get_data(as_text=True)
@@ -74,7 +76,10 @@ def test_pages_for_admins_and_holders(app, finished_web):
     assert fellow.get("/certificates/GDI-2026-1-0001/pdf").status_code == 403
     proof = json.loads(fellow.get("/certificates/GDI-2026-1-0002/credential").data)["proof"]
     assert proof["type"] == "DataIntegrityProof" and proof["cryptosuite"] == "eddsa-rdfc-2022"
-    assert admin.post("/certificates/GDI-2026-1-0002/revoke", data={"reason": "Duplicate"}).status_code == 302
+    ask = admin.post("/certificates/GDI-2026-1-0002/revoke", data={"reason": "Duplicate"})
+    assert ask.status_code == 200 and "Duplicate</textarea>" in ask.get_data(as_text=True)  # asks first
+    assert admin.post("/certificates/GDI-2026-1-0002/revoke",
+                      data={"reason": "Duplicate", "confirmed": "1"}).status_code == 302
     assert admin.post("/certificates/GDI-2026-1-0002/rerender").status_code == 302
     issuer = admin.get("/issuer").get_json()
     assert issuer["verificationMethod"][0]["publicKeyJwk"]["crv"] == "Ed25519"
