@@ -249,6 +249,16 @@ def is_open(session: TrainingSession, today: date | None = None) -> bool:
     return session.closed_at is None and (opens is None or opens <= today) and today <= closes
 
 
+def open_calls(today: date | None = None) -> list[tuple[TrainingSession, date, int]]:
+    """The sessions taking applications today, soonest deadline first, each with its
+    deadline and its seats left: the home page's open calls. A fixed number of
+    statements whatever the number of sessions."""
+    today = today or date.today()
+    sessions = [s for s in list_sessions(upcoming_only=True, today=today) if is_open(s, today)]
+    seats = seats_left_of(sessions)
+    return sorted(((s, window(s)[1], seats[s.id]) for s in sessions), key=lambda call: (call[1], call[0].id))
+
+
 def _teaching_links(user_id: int, today: date | None = None):
     """The user's instructor links in force today: an instructor's always, a guest
     teacher's while their exchange is approved and under way. The one rule of who
