@@ -158,7 +158,7 @@ def test_the_autosave_answers_refusals_in_the_one_error_envelope(app):
     foreign = _autosave(outsider, attempt_url, {"q-0": "0"})
     assert foreign.status_code == 403 and foreign.get_json()["error"]["code"] == "forbidden"
 
-    fellow.post(attempt_url + "/submit")
+    fellow.post(attempt_url + "/submit", data={"confirmed": "1"})  # confirmed on the summary
     late = _autosave(fellow, attempt_url, {"q-0": "0"})
     assert late.status_code == 409
     assert late.get_json() == {"error": {"code": "conflict", "message": "This attempt is already submitted.",

@@ -140,7 +140,7 @@ def test_an_attempt_from_form_to_result_and_statistics(app, ordering):
                         follow_redirects=True).get_data(as_text=True)
     assert "Your answers are saved." in saved
     assert re.search(r'name="q-0-1" id="q-0-1"><option value="">—</option><option selected>1</option>', saved)
-    fellow.post(f"/attempts/{attempt_id}/submit")
+    fellow.post(f"/attempts/{attempt_id}/submit", data={"confirmed": "1"})  # confirmed on the summary
 
     result = fellow.get(attempt_url).get_data(as_text=True)
     assert "Right answer: Ulaanbaatar → Hohhot → Beijing" in result
