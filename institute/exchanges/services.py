@@ -21,6 +21,7 @@ from ..database import lock_row, utcnow
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
 from ..notifications.services import notify
+from .labels import exchange_state
 from .models import Exchange, ExchangeCourse, ExchangeDecision, ExchangeEvent, ExchangeFile, ExchangeStatus
 
 if TYPE_CHECKING:
@@ -160,7 +161,8 @@ def _decision_refusal(decision: str, exchange: Exchange, actor: User) -> Forbidd
     if not may_decide(decision, exchange, actor):
         return Forbidden(_("You may not %(d)s this exchange.", d=_(decision)))
     if exchange.status not in sources:
-        return Conflict(_("A %(s)s exchange cannot be moved to %(t)s.", s=_(exchange.status), t=_(target)))
+        return Conflict(_("A %(s)s exchange cannot be moved to %(t)s.", s=exchange_state(exchange.status),
+                          t=exchange_state(target)))
     return None
 
 

@@ -22,6 +22,7 @@ from ..exchanges.models import Exchange, ExchangeStatus
 from ..exchanges.services import overlapping_of
 from ..extensions import db
 from ..notifications.services import notify
+from .labels import application_state
 from .models import (
     Application,
     ApplicationDecision,
@@ -520,7 +521,7 @@ def withdraw(application: Application, actor: User) -> Application:
     session = _lock(application.session)
     db.session.refresh(application)
     if application.status in (ApplicationStatus.WITHDRAWN, ApplicationStatus.REJECTED):
-        raise Conflict(_("This application is already %(s)s.", s=_(application.status)))
+        raise Conflict(_("This application is already %(s)s.", s=application_state(application.status)))
     was_accepted = application.status == ApplicationStatus.ACCEPTED
     application.status = ApplicationStatus.WITHDRAWN
     application.decided_at = utcnow()
