@@ -60,12 +60,13 @@ def queues_of(user) -> list[Queue]:
         drafts = drafts_of(user.partner_id)
         queues.append(Queue("drafts", _("Your institution's drafts"), url_for("courses.catalogue", drafts="1"),
                             len(drafts),
-                            [(c.latest.title, url_for("courses.course", slug=c.slug)) for c in drafts[:SHOWN]]))
+                            [(c.latest.title if c.latest else c.slug, url_for("courses.course", slug=c.slug))
+                             for c in drafts[:SHOWN]]))
     if user.has_role("admin", "instructor"):
         reviews = review_queue()
         queues.append(Queue("reviews", _("Revisions waiting for review"), url_for("courses.review"), len(reviews),
                             [(c.latest.title, url_for("courses.diff", slug=c.slug, number=c.latest.number))
-                             for c in reviews[:SHOWN]]))
+                             for c in reviews[:SHOWN] if c.latest]))  # a course under review has one
     scope = grading_scope(user)
     if scope is None or scope:  # admins and instructors grade all, guest teachers their cohort
         essays = pending_essays(scope)
