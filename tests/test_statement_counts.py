@@ -175,6 +175,7 @@ class Case:
 
 
 CASES = {
+    "home page": Case(Sessions, "fellow@example.org", "/"),
     "sessions page": Case(Sessions, "fellow@example.org", "/sessions", never=(SEARCH_TEXT,)),
     "sessions api": Case(Sessions, "fellow@example.org", "/api/v1/sessions", api=True),
     "admin sessions": Case(Sessions, "admin@example.org", "/admin/sessions"),

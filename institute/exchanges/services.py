@@ -23,6 +23,7 @@ from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
 from ..links import external_url
 from ..notifications.services import notify_user
+from .labels import exchange_state, state_label
 from .models import Exchange, ExchangeCourse, ExchangeDecision, ExchangeEvent, ExchangeFile, ExchangeStatus
 
 if TYPE_CHECKING:
@@ -162,7 +163,8 @@ def _decision_refusal(decision: str, exchange: Exchange, actor: User) -> Forbidd
     if not may_decide(decision, exchange, actor):
         return Forbidden(_("You may not %(d)s this exchange.", d=_(decision)))
     if exchange.status not in sources:
-        return Conflict(_("A %(s)s exchange cannot be moved to %(t)s.", s=_(exchange.status), t=_(target)))
+        return Conflict(_("A %(s)s exchange cannot be moved to %(t)s.", s=exchange_state(exchange.status),
+                          t=exchange_state(target)))
     return None
 
 
@@ -277,7 +279,7 @@ def _tell_change(exchange: Exchange, actor: User, after: str, note: str) -> None
             todo = "report"
         notify_user(person, f"exchange-{after}", "exchanges/email/changed.txt",
                     _l("Teacher exchange %(home)s → %(host)s: %(state)s", home=exchange.home.code,
-                       host=exchange.host.code, state=_l(after)),
+                       host=exchange.host.code, state=state_label(after)),
                     exchange=exchange, actor=actor, after=after, note=note, todo=todo, link=link)
 
 

@@ -15,12 +15,13 @@ from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..web import error_messages, flash_error
 from . import services
 from .charts import COLOURS, statistics_chart, timeline
+from .labels import exchange_state
 
 exchanges = Blueprint("exchanges", __name__, template_folder="templates")
+exchanges.add_app_template_filter(exchange_state, "exchange_state")
 
-# Marked for extraction: pages and messages show ``_(state)`` and ``_(decision)``.
-LABELS = (_l("proposed"), _l("confirmed"), _l("approved"), _l("rejected"), _l("completed"),
-          _l("cancelled"), _l("confirm"), _l("approve"), _l("reject"), _l("cancel"), _l("complete"))
+# Marked for extraction: pages and messages show ``_(decision)``; states: ``exchange_state``.
+LABELS = (_l("confirm"), _l("approve"), _l("reject"), _l("cancel"), _l("complete"))
 STAFF = ("partner", "instructor", "admin")
 
 
@@ -88,7 +89,7 @@ def decide(exchange_id: int):
     except (Conflict, Invalid) as exc:
         flash_error(exc)
     else:
-        flash(_("The exchange is now %(s)s.", s=_(exchange.status)), "success")
+        flash(_("The exchange is now %(s)s.", s=exchange_state(exchange.status)), "success")
     return redirect(url_for("exchanges.detail", exchange_id=exchange.id))
 
 

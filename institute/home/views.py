@@ -10,7 +10,7 @@ from ..accounts.forms import ConfirmForm
 from ..accounts.services import choose_locale, is_supported_locale
 from ..certificates.services import of_user as certificates_of
 from ..training.progress import completions
-from ..training.services import list_sessions, my_applications, taught_session_ids
+from ..training.services import list_sessions, my_applications, open_calls, taught_session_ids
 from ..web import redirect_next
 from .queues import queues_of
 
@@ -20,7 +20,7 @@ home = Blueprint("home", __name__, template_folder="templates")
 @home.route("/")
 @public
 def index():
-    return render_template("home/index.html")
+    return render_template("home/index.html", calls=open_calls())
 
 
 @home.route("/dashboard")

@@ -6,12 +6,14 @@
   if (!form) { return; }
   var status = document.getElementById("autosave-status");
   var dirty = false;
+  // Its words come from the page, translated there (data-said-*); English if a page has none.
+  function say(name, fallback) { return form.dataset[name] || fallback; }
   // A refusal is the site's one error envelope, {"error": {code, message, details}}; say it
   // as a page's flash does (institute/web.py error_messages): the details, else the message.
   function refusal(body) {
     var error = (body && body.error) || {};
     var said = (error.details || []).map(function (d) { return d.message; }).filter(Boolean);
-    return said.length ? said.join("; ") : (error.message || "Not saved");
+    return said.length ? said.join("; ") : (error.message || say("saidNotSaved", "Not saved"));
   }
   function save() {
     if (!dirty) { return; }
@@ -22,13 +24,13 @@
     }).then(function (response) {
       var type = response.headers.get("Content-Type") || "";
       if (type.indexOf("application/json") !== 0) {  // e.g. the login page after the session ended
-        dirty = true; status.textContent = "Not saved: reload the page"; return;
+        dirty = true; status.textContent = say("saidReload", "Not saved: reload the page"); return;
       }
       return response.json().then(function (body) {
-        if (response.ok) { status.textContent = "Saved " + new Date().toLocaleTimeString(); }
+        if (response.ok) { status.textContent = say("saidSaved", "Saved at {time}").replace("{time}", new Date().toLocaleTimeString(document.documentElement.lang || undefined)); }
         else { status.textContent = refusal(body); }
       });
-    }).catch(function () { dirty = true; status.textContent = "Not saved: offline?"; });
+    }).catch(function () { dirty = true; status.textContent = say("saidOffline", "Not saved: offline?"); });
   }
   form.addEventListener("change", function () { dirty = true; });
   form.addEventListener("input", function () { dirty = true; });
@@ -43,7 +45,8 @@
     var left = parseInt(timer.dataset.seconds, 10);
     setInterval(function () {
       left = Math.max(0, left - 1);
-      timer.textContent = "Time left: " + Math.floor(left / 60) + " min " + (left % 60) + " s";
+      timer.textContent = (timer.dataset.said || "Time left: {m} min {s} s")
+        .replace("{m}", Math.floor(left / 60)).replace("{s}", left % 60);
       if (left === 0) { save(); window.location.reload(); }
     }, 1000);
   }

@@ -18,6 +18,7 @@ from ..errors import Conflict, Invalid, TooLarge
 from ..extensions import db
 from ..links import external_url
 from ..notifications.services import notify_user
+from .labels import ENROLLED_BY_THE_INSTITUTE
 from .models import Application, ApplicationStatus, TrainingSession
 from .services import _lock, seats_left
 
@@ -141,7 +142,7 @@ def _enrol(session: TrainingSession, user: User, row: dict, admin: User, applica
     if application is None:
         application = Application(session_id=session.id, user=user, country=row["country"].upper(),
                                   institution=user.partner.name if user.partner else "",
-                                  motivation=_("Enrolled by the institute."))
+                                  motivation=ENROLLED_BY_THE_INSTITUTE)
         db.session.add(application)
     application.status = ApplicationStatus.ACCEPTED
     application.decided_at = utcnow()

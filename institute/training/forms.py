@@ -7,7 +7,6 @@ from wtforms import DateField, IntegerField, SelectField, StringField, SubmitFie
 from wtforms.validators import Optional
 
 from ..accounts.forms import MultiCheckboxField
-from .models import ApplicationStatus
 
 
 class SessionForm(FlaskForm):
@@ -38,7 +37,3 @@ class EnrolForm(FlaskForm):
     submit = SubmitField(_l("Enrol"))
 
 
-# Marked for extraction: templates show ``_(application.status)``.
-STATUS_LABELS = {ApplicationStatus.APPLIED: _l("applied"), ApplicationStatus.ACCEPTED: _l("accepted"),
-                 ApplicationStatus.WAITLISTED: _l("waitlisted"), ApplicationStatus.REJECTED: _l("rejected"),
-                 ApplicationStatus.WITHDRAWN: _l("withdrawn")}

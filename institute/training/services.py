@@ -24,6 +24,7 @@ from ..exchanges.services import overlapping_of
 from ..extensions import db
 from ..links import external_url
 from ..notifications.services import notify_user
+from .labels import application_state
 from .models import (
     Application,
     ApplicationDecision,
@@ -249,6 +250,16 @@ def is_open(session: TrainingSession, today: date | None = None) -> bool:
     today = today or date.today()
     opens, closes = window(session)
     return session.closed_at is None and (opens is None or opens <= today) and today <= closes
+
+
+def open_calls(today: date | None = None) -> list[tuple[TrainingSession, date, int]]:
+    """The sessions taking applications today, soonest deadline first, each with its
+    deadline and its seats left: the home page's open calls. A fixed number of
+    statements whatever the number of sessions."""
+    today = today or date.today()
+    sessions = [s for s in list_sessions(upcoming_only=True, today=today) if is_open(s, today)]
+    seats = seats_left_of(sessions)
+    return sorted(((s, window(s)[1], seats[s.id]) for s in sessions), key=lambda call: (call[1], call[0].id))
 
 
 def _teaching_links(user_id: int, today: date | None = None):
@@ -505,7 +516,7 @@ def withdraw(application: Application, actor: User) -> Application:
     session = _lock(application.session)
     db.session.refresh(application)
     if application.status in (ApplicationStatus.WITHDRAWN, ApplicationStatus.REJECTED):
-        raise Conflict(_("This application is already %(s)s.", s=_(application.status)))
+        raise Conflict(_("This application is already %(s)s.", s=application_state(application.status)))
     was = application.status
     application.status = ApplicationStatus.WITHDRAWN
     application.decided_at = utcnow()

@@ -19,9 +19,13 @@ from .enrolment import enrol_csv
 from .exports import applications_csv, cohort_csv
 from .forms import ApplyForm, EnrolForm, SessionForm
 from .gradebook import gradebook_csv, gradebook_rows
+from .labels import application_state, motivation_text
 from .progress import cohort_progress
 
 training = Blueprint("training", __name__, template_folder="templates")
+# Pages of every domain (the dashboard too) name states and stored phrases through these.
+training.add_app_template_filter(application_state, "application_state")
+training.add_app_template_filter(motivation_text, "motivation_text")
 
 
 @training.route("/sessions")

@@ -1,0 +1,110 @@
+"""Translation holes closed: error pages, the autosave script's words, charts, month names,
+the institute's stored phrase, and the English words that say two things (pgettext)."""
+
+from datetime import date, timedelta
+
+from babel.messages.pofile import read_po
+from flask_babel import force_locale
+
+from institute.exchanges.charts import timeline
+from institute.exchanges.labels import exchange_state
+from institute.extensions import db
+from institute.training.charts import progress_chart
+from institute.training.enrolment import enrol_csv
+from institute.training.labels import ENROLLED_BY_THE_INSTITUTE, application_state, motivation_text
+from institute.training.progress import cohort_progress
+from institute.training.services import applications_of
+
+from .builders import committed, create_attempt, create_exchange, create_quiz, create_session, create_user, enrol
+from .conftest import login
+
+FRENCH = {"Accept-Language": "fr-FR,fr;q=0.9"}
+
+
+def _in_french(user):
+    user.locale = "fr"
+    db.session.flush()
+    return user
+
+
+def test_error_pages_speak_the_readers_language(app, client):
+    page = client.get("/nowhere", headers=FRENCH).get_data(as_text=True)
+    assert "<h1>Introuvable</h1>" in page and "Il n&#39;y a aucune page à cette adresse" in page
+    with committed(app):
+        _in_french(create_user(email="fellow@example.org"))
+    login(client, "fellow@example.org")
+    refused = client.get("/admin/sessions")
+    assert refused.status_code == 403 and "<h1>Non autorisé</h1>" in refused.get_data(as_text=True)
+
+
+def test_one_english_word_is_translated_in_its_context(app):
+    with app.test_request_context(), force_locale("fr"):
+        assert application_state("rejected") == "refusée"  # une candidature
+        assert exchange_state("rejected") == "refusé"  # un échange
+        assert application_state("accepted") == "acceptée" and exchange_state("approved") == "approuvé"
+    with app.test_request_context(), force_locale("es"):
+        assert (application_state("rejected"), exchange_state("rejected")) == ("rechazada", "rechazado")
+
+
+def test_the_exchange_host_and_the_mail_recipient_are_two_words(app, client):
+    with committed(app):
+        exchange_id = create_exchange("approved").id
+        _in_french(create_user(email="admin@example.org", roles="admin"))
+    login(client, "admin@example.org")
+    page = client.get(f"/exchanges/{exchange_id}").get_data(as_text=True)
+    assert "<dt>Vers</dt>" in page and "Destinataire" not in page
+    assert "approuvé" in page
+    outbox = client.get("/admin/outbox").get_data(as_text=True)
+    assert "Destinataire" in outbox
+
+
+def test_the_autosave_script_takes_its_words_from_the_page(app, client):
+    with committed(app):
+        quiz = create_quiz(time_limit_minutes=30)
+        attempt = create_attempt(quiz)
+        _in_french(attempt.user)
+        email, attempt_id = attempt.user.email, attempt.id
+    login(client, email)
+    page = client.get(f"/attempts/{attempt_id}").get_data(as_text=True)
+    assert 'data-said-saved="Enregistré à {time}"' in page
+    assert 'data-said-offline="Non enregistré : hors ligne ?"' in page
+    assert 'data-said="Temps restant : {m} min {s} s"' in page
+    script = client.get("/static/autosave.js").get_data(as_text=True)
+    assert "dataset" in script and '"Saved "' not in script
+
+
+def test_charts_and_month_names_are_in_the_readers_language(app):
+    with app.app_context():
+        session = create_session()
+        enrol(session, name="Ana Pérez")
+        with app.test_request_context(), force_locale("fr"):
+            chart = str(progress_chart(cohort_progress(session)))
+            assert "Progression de chaque boursier" in chart and "0\xa0%" in chart
+            year = date.today().year + 1
+            drawn = str(timeline([create_exchange("approved", starts_on=date(year, 3, 10))], year))
+            assert "janv." in drawn and "Jan<" not in drawn
+            assert "approuvé" in drawn
+
+
+def test_the_institutes_enrolment_is_stored_in_english_and_shown_translated(app, client):
+    with committed(app):
+        admin = _in_french(create_user(email="admin@example.org", roles="admin"))
+        session = create_session(applications_close=date.today() + timedelta(days=3))
+        enrol_csv(session, "email,name,country,partner\nlisted@example.org,Listed Fellow,PE,\n", admin)
+        session_id = session.id
+        [application] = applications_of(session)
+        assert application.motivation == ENROLLED_BY_THE_INSTITUTE
+    login(client, "admin@example.org")
+    page = client.get(f"/admin/sessions/{session_id}/applications").get_data(as_text=True)
+    assert "Inscription effectuée par l&#39;institut." in page
+    with app.test_request_context(), force_locale("fr"):
+        assert motivation_text("My own words.") == "My own words."
+
+
+def test_every_message_is_translated_in_every_language(app):
+    for language in ("es", "fr", "zh"):
+        with open(f"institute/translations/{language}/LC_MESSAGES/messages.po", "rb") as po:
+            catalog = read_po(po)
+        untranslated = [(m.context, m.id) for m in catalog if m.id and not (
+            m.string if isinstance(m.string, str) else all(m.string))]
+        assert not untranslated, (language, untranslated)
