@@ -50,7 +50,7 @@ def init_templating(app: Flask) -> None:
         }
 
     app.jinja_env.filters["country_name"] = lambda code: country_name(code, str(get_locale()))
-    app.jinja_env.filters["date"] = lambda value: format_date(value) if value else ""
+    app.jinja_env.filters["date"] = day
     app.jinja_env.filters["datetime"] = moment
 
 
@@ -63,6 +63,18 @@ def init_templating(app: Flask) -> None:
 _MARK = secrets.token_hex(8)
 _NAME = re.compile(r"[\w-]+")
 _HOLE = re.compile("\ue000" + _MARK + r":([\w-]+)\ue001")
+
+
+def day(value) -> str:
+    """A date in the reader's locale; an ISO date string too (as JSON-shaped results carry)."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value[:10])
+        except ValueError:
+            return value
+    return format_date(value)
 
 
 def moment(value) -> str:

@@ -2,6 +2,7 @@
 lists (public, for verifiers), the legacy issuer profile, downloads, admin."""
 
 from datetime import date
+from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -23,7 +24,15 @@ certificates = Blueprint("certificates", __name__, template_folder="templates")
 @public
 def verify_page(code: str):
     result = services.verification(code)
-    return render_template("certificates/verify.html", result=result), 404 if result["status"] == "unknown" else 200
+    return render_template("certificates/verify.html", result=result,
+                           did_url=_did_url()), \
+        404 if result["status"] == "unknown" else 200
+
+
+def _did_url() -> str:
+    """Where did:web resolution reads the DID document: from BASE_URL, never the Host header."""
+    parts = urlsplit(services.base_url())
+    return f"{parts.scheme}://{parts.netloc}{did.document_path(services.base_url())}"
 
 
 @certificates.route("/issuer")

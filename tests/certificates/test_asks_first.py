@@ -81,3 +81,18 @@ def test_only_admins_reach_the_preview(app, finished_web):
     fellow = app.test_client()
     login(fellow, "f1@example.org")
     assert fellow.get(f"/admin/sessions/{finished_web['session_id']}/certificates/issue").status_code == 403
+
+
+def test_the_verify_page_shows_dates_in_the_readers_language_and_links_the_did_from_base_url(app, finished_web):
+    import re
+
+    admin = app.test_client()
+    login(admin, "admin@example.org")
+    admin.post(f"/admin/sessions/{finished_web['session_id']}/certificates/issue", data={"confirmed": "1"})
+    with app.app_context():
+        code = certificates.of_session(db.session.get(TrainingSession, finished_web["session_id"]))[0].code
+    page = app.test_client().get(f"/verify/{code}", headers={"Accept-Language": "fr", "Host": "evil.example"})
+    text = page.get_data(as_text=True)
+    facts = text[text.index('<dl class="facts">'):text.index("</dl>")]
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", facts)  # no ISO dates left for a reader
+    assert app.config["BASE_URL"].rstrip("/") + "/.well-known/did.json" in text and "evil.example" not in text
