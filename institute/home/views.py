@@ -9,6 +9,7 @@ from ..access import login_required, public
 from ..accounts.forms import ConfirmForm
 from ..accounts.services import choose_locale, is_supported_locale
 from ..certificates.services import of_user as certificates_of
+from ..quizzes.attempts import open_attempts
 from ..training.progress import completions
 from ..training.services import list_sessions, my_applications, open_calls, taught_session_ids
 from ..web import redirect_next
@@ -32,7 +33,8 @@ def dashboard():
     teaching = list_sessions(ids=taught) if taught else []
     return render_template("home/dashboard.html", applications=applications, studies=studies,
                            teaching=teaching, certificates=certificates_of(current_user),
-                           queues=queues_of(current_user), today=date.today())
+                           queues=queues_of(current_user), today=date.today(),
+                           open_attempts=open_attempts(current_user) if studies else {})
 
 
 @home.route("/language", methods=["POST"])

@@ -51,6 +51,14 @@ def attempts_of(user: User, quiz: Quiz) -> list[Attempt]:
         Attempt.user_id == user.id, Attempt.quiz_key == quiz_key(quiz)).order_by(Attempt.number)))
 
 
+def open_attempts(user) -> dict[int, tuple[int, datetime | None]]:
+    """The user's attempts not yet submitted, by quiz id: (attempt id, deadline or None) —
+    what the dashboard shows beside a quiz still to pass. One statement."""
+    rows = db.session.execute(sa.select(Attempt.quiz_id, Attempt.id, Attempt.deadline).where(
+        Attempt.user_id == user.id, Attempt.submitted_at.is_(None)).order_by(Attempt.id))
+    return {quiz_id: (attempt_id, deadline) for quiz_id, attempt_id, deadline in rows}
+
+
 def _layout(quiz: Quiz) -> dict:
     """The order of questions and choices for one attempt, shuffled when the quiz says so."""
     rng = random.SystemRandom()

@@ -115,3 +115,13 @@ def test_a_fellow_sees_progress_next_module_open_quizzes_and_no_roles_or_tokens(
     assert "Quizzes to pass:" in page and "/quizzes/" in page
     assert "ends in 10 days" in page
     assert "Waiting for you" not in page and "Your roles:" not in page and "API tokens" not in page
+
+
+def test_a_fellow_sees_an_attempt_in_progress_with_its_deadline(app):
+    with committed(app):
+        attempt = create_attempt(state="started")
+        email = attempt.user.email
+        attempt_id, quiz_id = attempt.id, attempt.quiz_id
+    _client, page = _dashboard(app, email)
+    assert f'href="/quizzes/{quiz_id}"' in page
+    assert f'<a href="/attempts/{attempt_id}">in progress</a>' in page
