@@ -43,12 +43,7 @@ def conformance(show_failures: bool) -> None:
         result = outcome(example, lambda text: render(text).html, sanitise)
         for tally in (sections.setdefault((example.suite, example.section), Tally()),
                       suites.setdefault(example.suite, Tally()), suites.setdefault("all", Tally())):
-            if result == PASS:
-                tally.passed += 1
-            elif result == SANITISED:
-                tally.sanitised += 1
-            else:
-                tally.failed += 1
+            tally.add(result)
         if result not in (PASS, SANITISED):
             failures.append(example)
     print(f"{'suite':10} {'section':45} {'pass':>9} {'rate':>7} {'sanitised apart':>16}")

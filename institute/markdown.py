@@ -287,10 +287,15 @@ def _footnote_id(token: Token) -> str:
     return re.sub(r"[^\w.-]+", "-", label) if label else str(token.meta["id"] + 1)
 
 
+def _reference_id(token: Token) -> str:
+    """The id of a footnote's n-th reference in the text, which its back-link points at."""
+    ident, sub = _footnote_id(token), token.meta.get("subId", 0)
+    return f"fnref:{ident}" if sub <= 0 else f"fnref{sub + 1}:{ident}"
+
+
 def _footnote_ref(self, tokens, idx, options, env) -> str:
     token = tokens[idx]
-    ident, sub = _footnote_id(token), token.meta.get("subId", 0)
-    ref = f"fnref:{ident}" if sub <= 0 else f"fnref{sub + 1}:{ident}"
+    ident, ref = _footnote_id(token), _reference_id(token)
     return (f'<sup id="{html_lib.escape(ref)}"><a class="footnote-ref" href="#fn:{html_lib.escape(ident)}">'
             f'{token.meta["id"] + 1}</a></sup>')
 
@@ -300,9 +305,7 @@ def _footnote_open(self, tokens, idx, options, env) -> str:
 
 
 def _footnote_anchor(self, tokens, idx, options, env) -> str:
-    token = tokens[idx]
-    ident, sub = _footnote_id(token), token.meta.get("subId", 0)
-    ref = f"fnref:{ident}" if sub <= 0 else f"fnref{sub + 1}:{ident}"
+    ref = _reference_id(tokens[idx])
     return (f'&#160;<a class="footnote-backref" href="#{html_lib.escape(ref)}" '
             f'title="Back to the text">&#8617;</a>')
 

@@ -207,3 +207,12 @@ class Tally:
     @property
     def rate(self) -> float:
         return self.passed / self.counted if self.counted else 1.0
+
+    def add(self, result: str) -> None:
+        """Count one example's outcome (PASS, SANITISED or a failure)."""
+        if result == PASS:
+            self.passed += 1
+        elif result == SANITISED:
+            self.sanitised += 1
+        else:
+            self.failed += 1
