@@ -9,12 +9,12 @@ user and ends their other sessions (``services.set_password_with_token``).
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from ..database import utcnow
 from ..extensions import db
 from ..links import external_url
-from ..notifications.services import in_language_of, notify, render_email
+from ..notifications.services import notify_user
 from . import services
 from .models import PasswordToken, User
 
@@ -43,9 +43,5 @@ def _recent_links(user: User) -> int:
 
 def _send_link(user: User) -> None:
     raw = services.issue_password_token(user, timedelta(hours=RESET_LINK_HOURS))
-    link = external_url("accounts.set_password", token=raw)
-    with in_language_of(user):
-        subject = _("Choose a new password")
-        body = render_email("accounts/email/password_reset.txt", user=user, link=link,
-                               hours=RESET_LINK_HOURS)
-    notify(user.email, subject, body, kind="password-reset")
+    notify_user(user, "password-reset", "accounts/email/password_reset.txt", _l("Choose a new password"),
+                link=external_url("accounts.set_password", token=raw), hours=RESET_LINK_HOURS)

@@ -62,18 +62,20 @@ def render_email(template: str, **context) -> str:
     return current_app.jinja_env.get_template(template).render(**context)
 
 
-def notify_user(user, kind: str, template: str, subject, **context) -> OutboxMessage | None:
+def notify_user(user, kind: str, template: str, subject, to: str | None = None,
+                **context) -> OutboxMessage | None:
     """Write one email to ``user`` from ``template`` (a text template extending
     ``notifications/email.txt``: greeting, what happened, what next, signature), in their
     language and time zone; ``subject`` is a lazy string, so it too is in their language.
-    Nothing when it is an optional email they chose not to get."""
+    Nothing when it is an optional email they chose not to get. ``to``: another address of
+    theirs (the old one, told of a change), else their email."""
     if not wants(user, kind):
         return None
     with in_language_of(user):
         body = render_email(template, user=user, optional=kind in OPTIONAL,
                             profile_url=external_url("accounts.profile"), **context)
         title = str(subject)
-    return notify(user.email, title, body, kind=kind)
+    return notify(to or user.email, title, body, kind=kind)
 
 
 def outbox(page: int = 1, per_page: int = 50):
