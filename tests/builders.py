@@ -239,7 +239,7 @@ def create_session(title: str = "Training 2026", year: int = 2026, sequence: int
     return training.create_session(data)
 
 
-def _free_year_and_sequence() -> dict:
+def free_year_and_sequence() -> dict:
     """A year and sequence no session has: from 2050 on, so that the sessions builders
     make for themselves never take the 2026-1 a test makes."""
     taken = set(db.session.execute(sa.select(TrainingSession.year, TrainingSession.sequence)).tuples())
@@ -292,7 +292,7 @@ def enrol_in_course(course, fellow=None, admin=None, **user_kwargs):
     session = next((s for s in sessions if training.is_open(s) and training.accepted_count(s) < s.seats), None)
     if session is None:
         session = create_session(title=f"Training in {course.slug}", seats=100, courses=[course],
-                                 **_free_year_and_sequence())
+                                 **free_year_and_sequence())
     return enrol(session, fellow, admin, **user_kwargs)
 
 
@@ -414,7 +414,7 @@ def create_certificate(status: str = "issued", fellow=None, admin=None,
     every module done), issued through the certificate service; "revoked" then revokes
     it for ``reason``. The fellow is made from ``user_kwargs`` unless given."""
     course = create_course(slug="certified", quiz=False).course
-    session = create_session(title="Certified training", courses=[course], **_free_year_and_sequence())
+    session = create_session(title="Certified training", courses=[course], **free_year_and_sequence())
     fellow = enrol(session, fellow, admin, **user_kwargs)
     complete_modules(fellow, course)
     admin = admin or _an_admin()

@@ -15,6 +15,7 @@ from ..builders import (
     create_session,
     create_staff,
     create_user,
+    free_year_and_sequence,
     move_exchange,
 )
 from .conftest import PASSWORD, SCREENSHOTS, log_in
@@ -27,7 +28,7 @@ def test_each_roles_queue_items_lead_to_their_pages(live_app, live_server, new_p
         create_user(email="q-admin@example.org", roles="admin", password=PASSWORD)
         create_user(email="q-instructor@example.org", roles="instructor", password=PASSWORD)
         create_staff("CICA", email="q-host@example.org", password=PASSWORD)
-        session = create_session(title="Queue session", year=2031)
+        session = create_session(title="Queue session", **free_year_and_sequence())  # the live app is shared
         create_application(session)
         create_exchange(host="CICA")
         move_exchange(create_exchange(host="UCA", home="CICA", starts_on=None), "confirmed")
