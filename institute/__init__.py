@@ -88,6 +88,7 @@ def _import_models() -> None:
     from .exchanges import models as exchange_models  # noqa: F401
     from .notifications import models as notification_models  # noqa: F401
     from .quizzes import models as quiz_models  # noqa: F401
+    from .schedule import models as schedule_models  # noqa: F401
     from .training import models as training_models  # noqa: F401
 
 
@@ -106,13 +107,15 @@ def register_blueprints(app: Flask) -> None:
     from .notifications.views import notifications
     from .quizzes.api import quizzes_api
     from .quizzes.views import quizzes
+    from .schedule.api import schedule_api
+    from .schedule.views import schedule
     from .training.api import training_api
     from .training.views import training
 
     api_blueprints = (accounts_api, courses_api, training_api, quizzes_api, exchanges_api, certificates_api,
-                      openapi_api)
+                      schedule_api, openapi_api)
     for blueprint in (home, accounts, accounts_admin, courses, training, quizzes, exchanges, certificates,
-                      notifications,
+                      notifications, schedule,
                       *api_blueprints):
         app.register_blueprint(blueprint)
     for blueprint in api_blueprints:

@@ -4,8 +4,9 @@ Idempotent: run it again and it adds only what is missing, then prints the login
 Each domain adds its part through ``DEMO_STEPS``.
 """
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import click
 import sqlalchemy as sa
@@ -22,6 +23,7 @@ from .exchanges.models import Exchange
 from .extensions import db
 from .questions import type_of
 from .quizzes import attempts as quiz_attempts
+from .schedule import services as schedule
 from .training import services as training
 from .training.models import Application, TrainingSession
 
@@ -216,6 +218,48 @@ def load_exchanges(courses: list[str]) -> None:
         training.update_session(session, data)
 
 
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+# The 2026 schedule: online weeks, then lectures and two field trips in the Kubuqi desert.
+SCHEDULE = [
+    ("Online weeks: land degradation and its measures", "other", (2026, 9, 1, 9), (2026, 10, 30, 18), "Online", ""),
+    ("Quiz on land degradation closes", "deadline", (2026, 10, 30, 23), None, "Online", ""),
+    ("Arrival and welcome in Kubuqi", "lecture", (2026, 11, 2, 9), (2026, 11, 2, 12), "Kubuqi Eco Centre, Hall A",
+     "Badges, rooms and the week ahead."),
+    ("Sand fixation: straw checkerboards", "lecture", (2026, 11, 4, 9), (2026, 11, 4, 12),
+     "Kubuqi Eco Centre, Hall A", "Read the module on sand fixing first."),
+    ("Field trip: the checkerboards of Dalate", "field-trip", (2026, 11, 12, 7), (2026, 11, 12, 18),
+     "Dalate Banner, Kubuqi desert", "Bus at 7:00 from the centre. Water, hat, closed shoes."),
+    ("Monitoring vegetation cover", "lecture", (2026, 11, 24, 9), (2026, 11, 24, 12),
+     "Kubuqi Eco Centre, Hall B", ""),
+    ("Field trip: licorice and desert farming", "field-trip", (2026, 12, 3, 7), (2026, 12, 3, 18),
+     "Hangjin Banner, Kubuqi desert", "Bus at 7:00. Bring the monitoring sheet."),
+    ("Field report due", "deadline", (2026, 12, 10, 23), None, "Online", ""),
+    ("Closing ceremony", "lecture", (2026, 12, 11, 15), (2026, 12, 11, 17), "Kubuqi Eco Centre, Hall A", ""),
+]
+
+
+def load_schedule() -> None:
+    """The 2026 session's schedule, attendance taken at the lectures and field trip so far."""
+    session = db.session.scalar(sa.select(TrainingSession).where(TrainingSession.year == 2026,
+                                                                 TrainingSession.sequence == 1))
+    if session is None or schedule.session_events(session):
+        return
+    instructor = accounts.user_by_email("instructor@gdi.example")
+    assert instructor is not None  # made by load_accounts
+    fellows = schedule.cohort_of(session)
+    for title, kind, starts, ends, place, description in SCHEDULE:
+        event = schedule.create_event(session, instructor, {
+            "title": title, "kind": kind, "starts_at": datetime(*starts, tzinfo=SHANGHAI),
+            "ends_at": datetime(*ends, tzinfo=SHANGHAI) if ends else None, "place": place,
+            "description": description})
+        if event.on_site and event.ends_at < datetime(2026, 12, 1, tzinfo=SHANGHAI):
+            marks = {fellow.email: "present" for fellow in fellows}
+            if len(fellows) > 3:  # one fellow excused (a visa delay), one absent once
+                marks[fellows[2].email] = "excused" if event.id % 2 else "present"
+                marks[fellows[3].email] = "absent" if kind == "field-trip" else "present"
+            schedule.record_attendance(event, marks, instructor)
+
+
 @click.command("demo")
 @with_appcontext
 def demo_command():
@@ -225,6 +269,7 @@ def demo_command():
         slugs = load_courses()
         load_training(slugs)
         load_exchanges(slugs)
+        load_schedule()
     click.echo(f"Courses: {', '.join(slugs) or 'none'}")
     click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
     for email, roles in logins:

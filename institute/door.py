@@ -50,7 +50,10 @@ def init_door(app: Flask) -> None:
 
 
 class DatabaseId(IntegerConverter):
-    """``<int:…>``, bounded by the database's integers: a larger id names nothing (404)."""
+    """``<int:…>``, bounded by the database's integers: a larger id names nothing.
+
+    It becomes 0, which no row has, so the view's loader answers 404; refusing the match
+    instead would answer 405 where one path has a route per method (GET, PATCH, DELETE)."""
 
     def __init__(self, map, fixed_digits: int = 0, min: int | None = None, max: int | None = DB_INT_MAX,
                  signed: bool = False):
@@ -58,8 +61,11 @@ class DatabaseId(IntegerConverter):
 
     def to_python(self, value: str) -> int:
         if len(value) > len(str(DB_INT_MAX)) + 1:  # before int() reads thousands of digits
-            raise ValidationError()
-        return super().to_python(value)
+            return 0
+        try:
+            return super().to_python(value)
+        except ValidationError:
+            return 0
 
 
 # ------------------------------------------------------------------ JSON

@@ -8,7 +8,7 @@ from datetime import date
 from threading import Lock
 
 from flask import Flask, request, session
-from flask_babel import format_date, format_datetime, get_locale, get_timezone
+from flask_babel import format_date, format_datetime, format_time, get_locale, get_timezone, to_user_timezone
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
@@ -47,11 +47,21 @@ def init_templating(app: Flask) -> None:
             "languages": language_choices(),
             "current_path": request.full_path.rstrip("?") if request else "/",
             "today_year": date.today().year,
+            "zone_name": lambda: str(get_timezone()),
         }
 
     app.jinja_env.filters["country_name"] = lambda code: country_name(code, str(get_locale()))
     app.jinja_env.filters["date"] = day
     app.jinja_env.filters["datetime"] = moment
+    # A schedule's words: a day in full, its month and weekday, a time without seconds.
+    app.jinja_env.filters["date_full"] = lambda value: format_date(value, "full")
+    app.jinja_env.filters["month_name"] = lambda value: format_date(value, "LLLL y")
+    app.jinja_env.filters["weekday"] = lambda value: format_date(value, "EEEE")
+    app.jinja_env.filters["weekday_short"] = lambda value: format_date(value, "EEE")
+    app.jinja_env.filters["time"] = lambda value: format_time(value, "short")
+    app.jinja_env.filters["datetime_short"] = lambda value: \
+        f"{format_date(value, 'medium')}, {format_time(value, 'short')}"
+    app.jinja_env.filters["local_date"] = lambda value: to_user_timezone(value).date()
 
 
 # A page skeleton is a page rendered once with holes where it differs from one

@@ -15,7 +15,7 @@ test is about them.
 
 import itertools
 from contextlib import contextmanager
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import sqlalchemy as sa
 
@@ -427,3 +427,18 @@ def create_certificate(status: str = "issued", fellow=None, admin=None,
 def create_teaching_certificate(exchange=None, admin=None):
     """The certificate of teaching of a completed exchange (one made unless given)."""
     return certificates.issue_teaching(exchange or create_exchange("completed"), admin or _an_admin())
+
+
+# ------------------------------------------------------------------ schedule
+
+
+def create_event(session=None, kind: str = "lecture", title: str = "Sand fixation", starts_at=None,
+                 hours: int = 3, author=None, **extra):
+    """An event in a session's schedule (tomorrow at 9:00 UTC unless told), through the service."""
+    from institute.schedule import services as schedule
+
+    session = session or create_session()
+    starts_at = starts_at or datetime.combine(date.today() + timedelta(days=1), time(9), tzinfo=UTC)
+    data = {"title": title, "kind": kind, "starts_at": starts_at,
+            "ends_at": starts_at + timedelta(hours=hours) if hours else None, **extra}
+    return schedule.create_event(session, author or _an_admin(), data)

@@ -50,6 +50,7 @@ def demo_values(app, token: str) -> list[dict]:
     from institute.courses.models import Course, RevisionFile
     from institute.exchanges.models import Exchange
     from institute.quizzes.models import Attempt
+    from institute.schedule.models import Event
     from institute.training.models import Application
 
     contexts: list[dict] = []
@@ -72,6 +73,7 @@ def demo_values(app, token: str) -> list[dict]:
             contexts.append({"exchange_id": exchange.id, "file_id": exchange.files[0].id if exchange.files else 0})
         for certificate in db.session.scalars(sa.select(Certificate).order_by(Certificate.id)):
             contexts.append({"serial": certificate.serial, "code": certificate.code})
+        contexts += [{"event_id": e} for e in db.session.scalars(sa.select(Event.id).order_by(Event.id).limit(3))]
         contexts += [{"partner_id": p} for p in db.session.scalars(sa.select(Partner.id).order_by(Partner.id))]
         contexts += [{"user_id": u} for u in db.session.scalars(sa.select(User.id).order_by(User.id))]
     contexts += [{"token": token}, {"year": 2026}, {"year": 2025}, {"filename": "style.css"}]

@@ -152,7 +152,7 @@ def test_a_wrong_json_type_in_any_field_of_any_route_is_422(app, client, make_us
             checked += 1
             fields = [d.get("field") for d in response.get_json()["error"]["details"]] \
                 if response.status_code == 422 else []
-            if name not in fields:
+            if not any(field == name or str(field).startswith(name + ".") for field in fields):
                 failures.append(f"{method} {url} {name}={wrong!r}: {response.status_code} {fields}")
         response = client.open(url, method=method, headers=headers[role], json=["not", "an", "object"])
         if response.status_code != 422:

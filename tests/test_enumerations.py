@@ -15,11 +15,12 @@ from institute.certificates.models import CertificateKind
 from institute.database import utcnow
 from institute.exchanges.models import Exchange, ExchangeDecision, ExchangeEvent, ExchangeStatus
 from institute.extensions import NAMING_CONVENTION, db
+from institute.schedule.models import EventKind, Presence
 from institute.training.models import Application, ApplicationDecision, ApplicationStatus
 
 from .builders import create_session, create_user
 
-STORED = {Role, PartnerKind, ApplicationStatus, ExchangeStatus, CertificateKind}
+STORED = {Role, PartnerKind, ApplicationStatus, ExchangeStatus, CertificateKind, EventKind, Presence}
 IN_THE_API = STORED | {ApplicationDecision, ExchangeDecision}
 
 
@@ -51,7 +52,8 @@ def test_each_enumeration_is_checked_by_the_migrated_database(ctx):
     assert NAMING_CONVENTION["ck"] == "ck_%(table_name)s_%(constraint_name)s"
     assert set(found) == {"ck_user_roles_known_role", "ck_partners_known_kind", "ck_applications_known_status",
                           "ck_exchanges_known_status", "ck_exchange_events_known_from_status",
-                          "ck_exchange_events_known_to_status", "ck_certificates_known_kind"}
+                          "ck_exchange_events_known_to_status", "ck_certificates_known_kind",
+                          "ck_events_known_kind", "ck_attendance_known_presence"}
 
 
 def _string_enums(node):

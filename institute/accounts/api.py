@@ -7,7 +7,9 @@ from ..api import ApiBlueprint, current_api_user, json_body, token_loader
 from ..api.schemas import COUNTRY, DATE_TIME, EMAIL, ID, PARTNER_CODE, STRING, array, enum_of, line, nullable, obj, text
 from ..config import Defaults
 from ..errors import Unauthorized
+from ..links import external_url
 from . import recovery, services
+from .feeds import calendar_token
 from .models import PartnerKind, Role
 from .serializers import partner_json, user_json
 from .throttle import record_failure, reset_limited, throttled
@@ -64,11 +66,15 @@ def request_password_reset():
 
 
 @accounts_api.endpoint(
-    "/me", ["GET"], access=ANY_USER, summary="The caller, with roles and partner",
-    responses={200: "The user", 401: "No or bad token"}, returns=USER,
+    "/me", ["GET"], access=ANY_USER,
+    summary="The caller, with roles, partner and the private address of their calendar feed",
+    responses={200: "The user", 401: "No or bad token"},
+    returns={**USER, "properties": {**USER["properties"], "calendar_url": STRING},
+             "required": [*USER["required"], "calendar_url"]},
 )
 def me():
-    return jsonify(user_json(current_api_user()))
+    user = current_api_user()
+    return jsonify({**user_json(user), "calendar_url": external_url("schedule.feed", token=calendar_token(user))})
 
 
 @accounts_api.endpoint(

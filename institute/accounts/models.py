@@ -73,6 +73,8 @@ class User(UserMixin, CreatedMixin, BaseModel):
     timezone: Mapped[str | None] = mapped_column(sa.String(64))  # None: the country's (timezones.py)
     # The optional emails this user chose not to get (notifications/kinds.py names them).
     email_optout: Mapped[list] = mapped_column(sa.JSON, default=list, server_default="[]")
+    # Turned into the private calendar feed's token with the secret key; a new one revokes the old feed.
+    calendar_key: Mapped[str] = mapped_column(sa.String(32), default="", server_default="")
     # Bumped on password change; part of the login session id so old sessions end.
     session_version: Mapped[int] = mapped_column(default=1)
 

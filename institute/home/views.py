@@ -10,6 +10,7 @@ from ..accounts.forms import ConfirmForm
 from ..accounts.services import choose_locale, is_supported_locale
 from ..certificates.services import of_user as certificates_of
 from ..quizzes.attempts import open_attempts
+from ..schedule.services import upcoming
 from ..training.progress import completions
 from ..training.services import list_sessions, my_applications, open_calls, taught_session_ids
 from ..web import redirect_next
@@ -34,7 +35,8 @@ def dashboard():
     return render_template("home/dashboard.html", applications=applications, studies=studies,
                            teaching=teaching, certificates=certificates_of(current_user),
                            queues=queues_of(current_user), today=date.today(),
-                           open_attempts=open_attempts(current_user) if studies else {})
+                           open_attempts=open_attempts(current_user) if studies else {},
+                           coming_up=upcoming(current_user))
 
 
 @home.route("/language", methods=["POST"])

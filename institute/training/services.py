@@ -290,15 +290,32 @@ def may_manage_cohort(user: User | None, session: TrainingSession) -> bool:
     return user is not None and user.is_authenticated and (user.has_role("admin") or teaches(user, session))
 
 
-SessionPurpose = Literal["read", "cohort", "gradebook", "manage"]
+def in_cohort(user: User | None, session: TrainingSession) -> bool:
+    """The user is an accepted fellow of the session."""
+    return user is not None and user.is_authenticated and db.session.scalars(
+        sa.select(sa.func.count()).select_from(Application).where(
+            Application.session_id == session.id, Application.user_id == user.id,
+            Application.status == ApplicationStatus.ACCEPTED)).one() > 0
+
+
+def takes_part(user: User | None, session: TrainingSession) -> bool:
+    """The session's people: its cohort, its teachers (guests while their exchange
+    lasts) and admins. They alone see its schedule and its life."""
+    return may_manage_cohort(user, session) or in_cohort(user, session)
+
+
+SessionPurpose = Literal["read", "take-part", "cohort", "gradebook", "manage"]
 
 
 def session_for(session_id: int, actor: User | None, purpose: SessionPurpose = "read") -> TrainingSession:
-    """Load a session for what the actor wants of it, or refuse: anyone reads it; its staff
-    (admins and its teachers) see its cohort and gradebook; admins manage it."""
+    """Load a session for what the actor wants of it, or refuse: anyone reads it; its
+    people (``takes_part``) take part in its life; its staff (admins and its teachers)
+    see its cohort and gradebook; admins manage it."""
     if purpose == "manage" and not (actor is not None and actor.is_authenticated and actor.has_role("admin")):
         raise role_refusal()  # before loading, as the admin pages' and routes' role check
     session = get_session(session_id)
+    if purpose == "take-part" and not takes_part(actor, session):
+        raise Forbidden(_("Only the session's fellows, instructors and admins take part in it."))
     if purpose in ("cohort", "gradebook") and not may_manage_cohort(actor, session):
         if purpose == "gradebook":
             raise Forbidden(_("Only the session's instructors and admins see its gradebook."))

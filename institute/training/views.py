@@ -54,7 +54,8 @@ def session(session_id: int):
                            open=services.is_open(session),
                            window=services.window(session),
                            seats_left=services.seats_left(session),
-                           teaches=services.teaches(current_user, session))
+                           teaches=services.teaches(current_user, session),
+                           takes_part=services.takes_part(current_user, session))
 
 
 @training.route("/sessions/<int:session_id>/apply", methods=["POST"])
