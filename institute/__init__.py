@@ -83,6 +83,7 @@ def register_extensions(app: Flask) -> None:
 def _import_models() -> None:
     """Every domain's models, so the metadata is whole for Alembic and the tests."""
     from .accounts import models  # noqa: F401
+    from .announcements import models as announcement_models  # noqa: F401
     from .certificates import models as certificate_models  # noqa: F401
     from .courses import models as course_models  # noqa: F401
     from .exchanges import models as exchange_models  # noqa: F401
@@ -96,6 +97,8 @@ def register_blueprints(app: Flask) -> None:
     from .accounts.admin_views import accounts_admin
     from .accounts.api import accounts_api
     from .accounts.views import accounts
+    from .announcements.api import announcements_api
+    from .announcements.views import announcements
     from .api.openapi import openapi_api
     from .certificates.api import certificates_api
     from .certificates.views import certificates
@@ -113,9 +116,9 @@ def register_blueprints(app: Flask) -> None:
     from .training.views import training
 
     api_blueprints = (accounts_api, courses_api, training_api, quizzes_api, exchanges_api, certificates_api,
-                      schedule_api, openapi_api)
+                      schedule_api, announcements_api, openapi_api)
     for blueprint in (home, accounts, accounts_admin, courses, training, quizzes, exchanges, certificates,
-                      notifications, schedule,
+                      notifications, schedule, announcements,
                       *api_blueprints):
         app.register_blueprint(blueprint)
     for blueprint in api_blueprints:

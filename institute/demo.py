@@ -14,6 +14,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from .accounts import services as accounts
+from .announcements import services as announcements
 from .courses.bundle import find_bundles, read_path
 from .courses.importing import import_bundle
 from .courses.services import get_course, mark_done
@@ -260,6 +261,26 @@ def load_schedule() -> None:
             schedule.record_attendance(event, marks, instructor)
 
 
+ANNOUNCEMENTS = [
+    ("Welcome to Kubuqi", "Welcome to the on-site weeks! Badges and room keys are at the **front desk** of the "
+     "Eco Centre from 8:00.\n\n- Lectures are in Hall A\n- Meals at the canteen, 7:00, 12:00 and 18:00"),
+    ("Field trip on Thursday: bring the monitoring sheet",
+     "The bus to Hangjin Banner leaves at **7:00 sharp**. Bring water, a hat, closed shoes and the vegetation "
+     "monitoring sheet from the module *Monitoring vegetation cover*."),
+]
+
+
+def load_announcements() -> None:
+    session = db.session.scalar(sa.select(TrainingSession).where(TrainingSession.year == 2026,
+                                                                 TrainingSession.sequence == 1))
+    if session is None or announcements.of_session(session, 1):
+        return
+    instructor = accounts.user_by_email("instructor@gdi.example")
+    assert instructor is not None  # made by load_accounts
+    for title, body in ANNOUNCEMENTS:
+        announcements.post(session, instructor, title, body)
+
+
 @click.command("demo")
 @with_appcontext
 def demo_command():
@@ -270,6 +291,7 @@ def demo_command():
         load_training(slugs)
         load_exchanges(slugs)
         load_schedule()
+        load_announcements()
     click.echo(f"Courses: {', '.join(slugs) or 'none'}")
     click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
     for email, roles in logins:

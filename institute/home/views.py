@@ -8,6 +8,7 @@ from flask_login import current_user
 from ..access import login_required, public
 from ..accounts.forms import ConfirmForm
 from ..accounts.services import choose_locale, is_supported_locale
+from ..announcements.services import recent_for as recent_announcements
 from ..certificates.services import of_user as certificates_of
 from ..quizzes.attempts import open_attempts
 from ..schedule.services import upcoming
@@ -36,7 +37,8 @@ def dashboard():
                            teaching=teaching, certificates=certificates_of(current_user),
                            queues=queues_of(current_user), today=date.today(),
                            open_attempts=open_attempts(current_user) if studies else {},
-                           coming_up=upcoming(current_user))
+                           coming_up=upcoming(current_user),
+                           announced=recent_announcements(current_user) if studies else [])
 
 
 @home.route("/language", methods=["POST"])

@@ -1,0 +1,1 @@
+"""What a session's instructors and admins tell its whole cohort."""
