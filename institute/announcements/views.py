@@ -22,7 +22,7 @@ def index(session_id: int):
     form = AnnouncementForm() if may_manage_cohort(current_user, session) else None
     if form is not None and form.validate_on_submit():
         try:
-            services.post(session, current_user, form.title.data, form.body.data)
+            services.post(session, current_user, form.title.data or "", form.body.data or "")
         except Invalid as exc:
             apply_errors(form, exc)
         else:
