@@ -7,6 +7,8 @@ itself here when it is imported (``institute/training/__init__.py``). Until then
 question is answered "no", so nothing opens by accident.
 """
 
+from collections.abc import Callable
+from datetime import datetime
 from typing import Protocol
 
 
@@ -52,3 +54,24 @@ def grading_scope(user) -> list[tuple[int, int]] | None:
     if user is None or not user.is_authenticated:
         return []
     return _roster.grading_scope(user)
+
+
+# When a quiz closes for a fellow is the schedule's to say (a deadline event may close a
+# quiz); it registers here (``institute/schedule/__init__.py``). Until then no quiz closes.
+def _never(user, quiz) -> datetime | None:
+    return None
+
+
+_closing: Callable[..., datetime | None] = _never
+
+
+def register_closing(closes_at: Callable[..., datetime | None]) -> None:
+    global _closing
+    _closing = closes_at
+
+
+def closes_at(user, quiz) -> datetime | None:
+    """When the quiz closes for this fellow; None while it stays open."""
+    if user is None or not user.is_authenticated:
+        return None
+    return _closing(user, quiz)

@@ -14,11 +14,12 @@ schedule_api = ApiBlueprint("schedule_api", __name__)
 EVENT = obj({
     "id": ID, "session": ID, "title": STRING, "kind": enum_of(EventKind), "starts_at": DATE_TIME,
     "ends_at": DATE_TIME, "place": STRING, "description": STRING, "sequence": COUNT,
-    "cancelled": {"type": "boolean"}, "url": STRING,
+    "cancelled": {"type": "boolean"}, "url": STRING, "quiz": nullable(ID),
 }, required=["id", "session", "title", "kind", "starts_at", "ends_at", "place", "description", "sequence",
-             "cancelled", "url"])
+             "cancelled", "url", "quiz"])
 EVENT_FIELDS = {"title": line(200, 1), "kind": enum_of(EventKind), "starts_at": DATE_TIME,
-                "ends_at": nullable(DATE_TIME), "place": line(200), "description": text(10_000)}
+                "ends_at": nullable(DATE_TIME), "place": line(200), "description": text(10_000),
+                "quiz": nullable(ID)}
 ATTENDANCE = obj({
     "event": ID,
     "attendance": {"type": "object", "additionalProperties": nullable(enum_of(Presence))},

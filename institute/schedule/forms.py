@@ -12,5 +12,6 @@ class EventForm(FlaskForm):
     starts_at = DateTimeLocalField(_l("Starts"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
     ends_at = DateTimeLocalField(_l("Ends"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
     place = StringField(_l("Place"))
+    quiz = SelectField(_l("Closes the quiz"), validators=[Optional()])
     description = TextAreaField(_l("What to bring, what to read first"))
     submit = SubmitField(_l("Save event"))

@@ -48,6 +48,8 @@ class Event(CreatedMixin, BaseModel):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    # A deadline may close a quiz of the session's courses for its fellows (quizzes.attempts.quiz_key).
+    quiz_key: Mapped[str | None] = mapped_column(sa.String(250))
 
     @property
     def on_site(self) -> bool:

@@ -3,7 +3,7 @@
 from ..links import external_url
 from ..training.models import TrainingSession
 from .models import Event
-from .services import attendance_of, cohort_of
+from .services import attendance_of, cohort_of, session_of, session_quizzes
 
 
 def event_json(event: Event) -> dict:
@@ -13,6 +13,7 @@ def event_json(event: Event) -> dict:
         "place": event.place, "description": event.description, "sequence": event.sequence,
         "cancelled": event.cancelled_at is not None,
         "url": external_url("schedule.event", event_id=event.id),
+        "quiz": session_quizzes(session_of(event)).get(event.quiz_key, (None,))[0] if event.quiz_key else None,
     }
 
 

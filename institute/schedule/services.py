@@ -10,9 +10,11 @@ from flask_babel import gettext as _
 
 from ..accounts.models import User
 from ..accounts.services import users_by_email
+from ..courses.models import Quiz
 from ..database import utcnow
 from ..errors import Forbidden, Invalid, NotFound
 from ..extensions import db
+from ..quizzes.attempts import quiz_key
 from ..training.models import Application, ApplicationStatus, TrainingSession
 from ..training.services import may_manage_cohort, session_for, takes_part, taught_session_ids
 from .models import Attendance, Event, EventKind, Presence
@@ -79,7 +81,35 @@ def _moment(value, field: str, details: list[dict], zone) -> datetime | None:
     return moment.astimezone(UTC)
 
 
-def _event_values(data: dict, zone=None) -> dict:
+def session_quizzes(session: TrainingSession) -> dict[str, tuple[int, str]]:
+    """The quizzes a deadline of this session may close: key → (quiz id, title), from the
+    published revisions of its courses."""
+    found: dict[str, tuple[int, str]] = {}
+    for course in session.courses:
+        if course.published is not None:
+            for quiz in course.published.quizzes:
+                found[quiz_key(quiz)] = (quiz.id, quiz.title)
+    return found
+
+
+def _quiz_key(value, session: TrainingSession | None, details: list[dict]) -> str | None:
+    """A quiz given by id (of any revision of one of the session's courses), as its key."""
+    if value in (None, "", 0):
+        return None
+    quiz = db.session.get(Quiz, value) if isinstance(value, int) else None
+    if quiz is None and isinstance(value, str) and ":" in value:
+        key = value  # the form sends the key itself
+    elif quiz is not None:
+        key = quiz_key(quiz)
+    else:
+        key = ""
+    if session is None or key not in session_quizzes(session):
+        details.append({"field": "quiz", "message": _("Not a quiz of this session's courses.")})
+        return None
+    return key
+
+
+def _event_values(data: dict, zone=None, session: TrainingSession | None = None) -> dict:
     """Check every field of an event at once; clean values or Invalid."""
     details: list[dict] = []
     title = str(data.get("title") or "").strip()
@@ -109,14 +139,18 @@ def _event_values(data: dict, zone=None) -> dict:
     description = str(data.get("description") or "").strip()
     if len(description) > 10_000:
         details.append({"field": "description", "message": _("At most %(n)s characters.", n=10_000)})
+    key = _quiz_key(data.get("quiz"), session, details)
+    if key and kind != EventKind.DEADLINE:
+        details.append({"field": "quiz", "message": _("Only a deadline closes a quiz.")})
     if details:
         raise Invalid(details=details)
-    return dict(title=title, kind=kind, starts_at=starts, ends_at=ends, place=place, description=description)
+    return dict(title=title, kind=kind, starts_at=starts, ends_at=ends, place=place, description=description,
+                quiz_key=key)
 
 
 def create_event(session: TrainingSession, actor: User, data: dict, zone=None) -> Event:
     """An event in a session's schedule; the caller has loaded the session to plan it."""
-    event = Event(session_id=session.id, created_by_id=actor.id, **_event_values(data, zone))
+    event = Event(session_id=session.id, created_by_id=actor.id, **_event_values(data, zone, session))
     db.session.add(event)
     db.session.flush()
     return event
@@ -124,7 +158,10 @@ def create_event(session: TrainingSession, actor: User, data: dict, zone=None) -
 
 def update_event(event: Event, data: dict, zone=None) -> Event:
     """Change an event; calendars see the change as the same event's next SEQUENCE."""
-    values = _event_values({**event_values(event), **data}, zone)
+    merged = {**event_values(event), **data}
+    if event.ends_at == event.starts_at and "ends_at" not in data:
+        merged["ends_at"] = None  # a moment (a deadline) moves as a whole
+    values = _event_values(merged, zone, session_of(event))
     changed = {k: v for k, v in values.items() if getattr(event, k) != v}
     if changed:
         for key, value in changed.items():
@@ -145,7 +182,7 @@ def cancel_event(event: Event) -> Event:
 
 def event_values(event: Event) -> dict:
     return dict(title=event.title, kind=event.kind, starts_at=event.starts_at, ends_at=event.ends_at,
-                place=event.place, description=event.description)
+                place=event.place, description=event.description, quiz=event.quiz_key)
 
 
 def session_events(session: TrainingSession, include_cancelled: bool = False) -> list[Event]:
@@ -188,6 +225,17 @@ def upcoming(user: User, days: int = 14, now: datetime | None = None) -> list[tu
         Event.session_id.in_(ids), Event.cancelled_at.is_(None), Event.ends_at >= now,
         Event.starts_at <= now + timedelta(days=days)).order_by(Event.starts_at, Event.id).limit(20))
     return [(event, session) for event, session in rows]
+
+
+def quiz_closes_at(user, quiz: Quiz) -> datetime | None:
+    """When the quiz closes for this fellow: the latest deadline that closes it in the
+    sessions they study in (None: open). Registered with quizzes.roster."""
+    if user is None or not user.is_authenticated:
+        return None
+    return db.session.scalar(sa.select(sa.func.max(Event.ends_at)).join(
+        Application, sa.and_(Application.session_id == Event.session_id, Application.user_id == user.id,
+                             Application.status == ApplicationStatus.ACCEPTED))
+        .where(Event.quiz_key == quiz_key(quiz), Event.cancelled_at.is_(None)))
 
 
 # ---------------------------------------------------------------- attendance

@@ -17,6 +17,7 @@ from ..errors import Invalid
 from ..extensions import limiter
 from ..links import external_url
 from ..notifications.services import in_language_of
+from ..training.models import TrainingSession
 from ..web import apply_errors, flash_error
 from . import ical, services
 from .forms import EventForm
@@ -86,10 +87,13 @@ def session_schedule(session_id: int):
     return render_template("schedule/session.html", **context)
 
 
-def _event_form(event=None) -> EventForm:
+def _event_form(session: TrainingSession, event=None) -> EventForm:
     form = EventForm()
     form.kind.choices = kind_choices()
+    form.quiz.choices = [("", _("— none —"))] + [
+        (key, title) for key, (_id, title) in services.session_quizzes(session).items()]
     if event is not None and request.method == "GET":
+        form.quiz.data = event.quiz_key or ""
         form.title.data, form.kind.data = event.title, event.kind
         form.starts_at.data = to_user_timezone(event.starts_at).replace(tzinfo=None)
         form.ends_at.data = to_user_timezone(event.ends_at).replace(tzinfo=None)
@@ -99,16 +103,18 @@ def _event_form(event=None) -> EventForm:
 
 def _event_data(form: EventForm) -> dict:
     return {name: getattr(form, name).data
-            for name in ("title", "kind", "starts_at", "ends_at", "place", "description")}
+            for name in ("title", "kind", "starts_at", "ends_at", "place", "description", "quiz")}
 
 
 @schedule.route("/sessions/<int:session_id>/events/new", methods=["GET", "POST"])
 @login_required
 def new_event(session_id: int):
     session = services.schedule_for(session_id, current_user, "plan")
-    form = _event_form()
+    form = _event_form(session)
     if request.method == "GET" and request.args.get("kind") in set(EventKind):
         form.kind.data = request.args["kind"]
+    if request.method == "GET" and request.args.get("quiz") in services.session_quizzes(session):
+        form.quiz.data, form.kind.data = request.args["quiz"], EventKind.DEADLINE
     if form.validate_on_submit():
         try:
             event = services.create_event(session, current_user, _event_data(form), _zone())
@@ -129,7 +135,9 @@ def event(event_id: int):
     mine = None
     if event.on_site and not may_plan:
         mine = services.attendance_of(event).get(current_user.id)
-    return render_template("schedule/event.html", event=event, session=session, may_plan=may_plan, mine=mine)
+    quiz = services.session_quizzes(session).get(event.quiz_key) if event.quiz_key else None
+    return render_template("schedule/event.html", event=event, session=session, may_plan=may_plan, mine=mine,
+                           quiz=quiz)
 
 
 @schedule.route("/events/<int:event_id>/edit", methods=["GET", "POST"])
@@ -137,7 +145,7 @@ def event(event_id: int):
 def edit_event(event_id: int):
     event = services.event_for(event_id, current_user, "plan")
     session = services.session_of(event)
-    form = _event_form(event)
+    form = _event_form(session, event)
     if form.validate_on_submit():
         try:
             services.update_event(event, _event_data(form), _zone())
