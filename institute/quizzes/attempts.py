@@ -11,6 +11,7 @@ import random
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -24,6 +25,7 @@ from ..extensions import db
 from ..links import external_url
 from ..notifications.services import notify_user
 from ..questions import type_of
+from . import roster
 from .access import check_grades, check_may_take, check_owner, course_of
 from .models import Attempt, AttemptAnswer
 
@@ -87,10 +89,15 @@ def start(quiz: Quiz, user: User, now: datetime | None = None) -> tuple[Attempt,
             return attempt, False
     if quiz.max_attempts and len(previous) >= quiz.max_attempts:
         raise Conflict(_("You have used all %(n)s attempts at this quiz.", n=quiz.max_attempts))
+    closes = roster.closes_at(user, quiz)
+    if closes is not None and now >= closes:
+        raise Conflict(_("This quiz closed on %(when)s.", when=format_datetime(closes)))
+    deadline = now + timedelta(minutes=quiz.time_limit_minutes) if quiz.time_limit_minutes else None
+    if closes is not None:
+        deadline = min(deadline, closes) if deadline else closes  # an attempt ends when the quiz closes
     attempt = Attempt(
         quiz=quiz, quiz_key=quiz_key(quiz), user_id=user.id, number=len(previous) + 1,
-        started_at=now, layout=_layout(quiz),
-        deadline=now + timedelta(minutes=quiz.time_limit_minutes) if quiz.time_limit_minutes else None,
+        started_at=now, layout=_layout(quiz), deadline=deadline,
     )
     db.session.add(attempt)
     try:

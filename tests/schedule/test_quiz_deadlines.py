@@ -67,3 +67,16 @@ def test_the_api_takes_and_gives_the_quiz(app, client):
     assert created.status_code == 201 and created.get_json()["quiz"] == quiz_id
     wrong = client.post(f"/api/v1/sessions/{session_id}/events", headers=admin, json={**body, "quiz": 999999})
     assert wrong.status_code == 422
+
+
+def test_no_attempt_starts_after_the_quiz_closes_and_one_ends_when_it_closes(quizzes):
+    from institute.errors import Conflict
+    from institute.quizzes import attempts
+
+    create_event(quizzes["session"], kind="deadline", hours=0, starts_at=CLOSES, quiz=quizzes["quiz"].id)
+    attempt, _started = attempts.start(quizzes["quiz"], quizzes["fellow"], now=CLOSES - timedelta(hours=1))
+    assert attempt.deadline == CLOSES
+    other = enrol(quizzes["session"], email="late@example.org")
+    with pytest.raises(Conflict) as refused:
+        attempts.start(quizzes["quiz"], other, now=CLOSES + timedelta(minutes=1))
+    assert "closed" in refused.value.message
