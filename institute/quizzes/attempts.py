@@ -241,7 +241,7 @@ def grade(attempt: Attempt, question_index: int | str, points: float | str, feed
     except (TypeError, ValueError):
         points = -1.0
     if not 0 <= points <= maximum:
-        details.append({"field": "points", "message": _("Points are between 0 and %(m)s.", m=maximum)})
+        details.append({"field": "points", "message": _("Points are between 0 and %(m)s.", m=f"{maximum:g}")})
     if details:
         raise Invalid(details=details)
     row = db.session.scalar(sa.select(AttemptAnswer).where(
