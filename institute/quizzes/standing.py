@@ -17,7 +17,7 @@ class State(StrEnum):
     PASSED = "passed"
     WAITING = "waiting"  # a submitted attempt waits for an essay grade
     IN_PROGRESS = "in_progress"
-    CANNOT_PASS = "cannot_pass"  # no attempts left, none passed, nothing to grade
+    CANNOT_PASS = "cannot_pass"  # noqa: S105 (a state, not a password): no attempts left, none passed, nothing to grade
     MAY_TRY_AGAIN = "may_try_again"
     NOT_STARTED = "not_started"
 

@@ -24,7 +24,8 @@ from ..builders import committed, course_files, create_attempt, create_session, 
 from ..conftest import bearer, login, page_words
 
 # A question of every kind, each with an internal title no fellow may read ("zq-…").
-GIFT = """::zq-capital::What is the capital of Mongolia? {=Ulaanbaatar#Yes, the capital. ~Darkhan#No, Darkhan is a smaller city. ~Erdenet}
+GIFT = """::zq-capital::What is the capital of Mongolia? {=Ulaanbaatar#Yes, the capital.
+~Darkhan#No, Darkhan is a smaller city. ~Erdenet}
 
 ::zq-shrubs::Which of these shrubs are planted to fix sand? {~%50%Salix ~%50%Caragana ~%-100%Rice}
 
@@ -81,7 +82,8 @@ def people(app):
 def question(source: str) -> dict:
     parsed = parse_gift(source)
     assert parsed.errors == []
-    return render_question(parsed.questions[0].__dict__ | {"answers": [a.__dict__ for a in parsed.questions[0].answers]})
+    first = parsed.questions[0]
+    return render_question(first.__dict__ | {"answers": [a.__dict__ for a in first.answers]})
 
 
 @pytest.mark.parametrize("source, items, heading", [
@@ -146,8 +148,10 @@ def test_statistics_count_the_rest_of_the_quiz_in_points(ctx):
     ('    points: {"zq-nothing": 3}\n', 16,
      "quiz 1: points for 'zq-nothing': quiz.gift has no question titled 'zq-nothing' "
      "(a title is written ::title:: before the question)"),
-    ('    points:\n      zq-essay: 0\n', 17, "quiz 1: points for 'zq-essay' must be a number above 0 and at most 1000, not 0"),
-    ('    points:\n      zq-sand: -2\n', 17, "quiz 1: points for 'zq-sand' must be a number above 0 and at most 1000, not -2"),
+    ('    points:\n      zq-essay: 0\n', 17,
+     "quiz 1: points for 'zq-essay' must be a number above 0 and at most 1000, not 0"),
+    ('    points:\n      zq-sand: -2\n', 17,
+     "quiz 1: points for 'zq-sand' must be a number above 0 and at most 1000, not -2"),
     ('    points:\n      zq-sand: many\n', 17,
      "quiz 1: points for 'zq-sand' must be a number above 0 and at most 1000, not 'many'"),
     ('    points: 5\n', 16, "quiz 1: 'points' must map question titles to their points, "
@@ -160,7 +164,8 @@ def test_bad_points_are_reported_with_file_and_line(ctx, points, line, message):
 
 def test_a_description_has_no_points(ctx):
     gift = GIFT + "\n::zq-note::The last questions are about your district.\n"
-    found = [p.message for p in check_bundle(Bundle("results", quiz_files('    points: {"zq-note": 2}\n', gift))).problems]
+    bundle = Bundle("results", quiz_files('    points: {"zq-note": 2}\n', gift))
+    found = [p.message for p in check_bundle(bundle).problems]
     assert found == ["quiz 1: points for 'zq-note': a description is not answered and has no points"]
 
 
@@ -196,7 +201,8 @@ def _submitted(app, client, quiz_id: int, answers=ANSWERS) -> int:
     login(client, "fellow@example.org")
     attempt_id = int(re.search(r"/attempts/(\d+)", client.post(f"/quizzes/{quiz_id}/start").headers["Location"])[1])
     token = bearer(client, "fellow@example.org")
-    assert client.put(f"/api/v1/attempts/{attempt_id}/answers", headers=token, json={"answers": answers}).status_code == 200
+    saved = client.put(f"/api/v1/attempts/{attempt_id}/answers", headers=token, json={"answers": answers})
+    assert saved.status_code == 200
     client.post(f"/attempts/{attempt_id}/submit", data={"confirmed": "1"})
     return attempt_id
 
@@ -215,7 +221,8 @@ def test_the_result_page_says_right_and_wrong_in_words(app, client, people):
                  "Waiting for grading", "Score: 3.83 of 13 points"]:
         assert said in words, said
     assert 'class="feedback feedback-right"' in html and 'class="feedback feedback-wrong"' in html
-    assert '<section class="question verdict-wrong"' in html and '<span class="mark" aria-hidden="true">✗</span>' in html
+    assert '<section class="question verdict-wrong"' in html
+    assert '<span class="mark" aria-hidden="true">✗</span>' in html
     # The options ticked and the pairs given are each an item of a list, not run together.
     assert re.search(r'<ul class="answer-list"><li>Gobi → China</li><li>Karakum → Uzbekistan</li>', html)
     assert "You cannot pass" not in words

@@ -26,7 +26,7 @@ class Matching(QuestionType):
 
     def read_gift(self, block, question, opening, start, end):
         malformed = False
-        for _, piece_start, piece_end in split_answers(block, start, end, "="):
+        for _marker, piece_start, piece_end in split_answers(block, start, end, "="):
             arrow = block.text.find("->", piece_start, piece_end)
             if arrow < 0:
                 block.error(piece_start, "a matching pair must be written '=left -> right'")

@@ -63,7 +63,7 @@ class Numerical(QuestionType):
                 formatted_part(block, hash_pos + 1, end, question.text_format)
             other = Answer(text="*", feedback=feedback, text_format="plain", feedback_format=feedback_format)
             end = tilde
-        for _, piece_start, piece_end in split_answers(block, start, end, "="):
+        for _marker, piece_start, piece_end in split_answers(block, start, end, "="):
             answer = read_answer(block, piece_start, piece_end, 1.0, question.text_format)
             answer.text_format = "plain"  # a number, whatever tag it had
             _read_number(block, piece_start, answer)

@@ -26,7 +26,7 @@ class ShortAnswer(QuestionType):
         return body is not None
 
     def read_gift(self, block, question, opening, start, end):
-        for _, piece_start, piece_end in split_answers(block, start, end, "="):
+        for _marker, piece_start, piece_end in split_answers(block, start, end, "="):
             answer = read_answer(block, piece_start, piece_end, 1.0, question.text_format)
             answer.text_format = "plain"  # compared with what the fellow types, as Moodle does
             if not answer.text:
