@@ -73,7 +73,7 @@ def people(app):
         create_user(email="admin@example.org", roles="admin")
         create_staff("UCA", email="owner@uca.example")
         create_staff("CICA", email="other@cica.example")
-        return {"quiz": quiz.id}
+        return {"quiz": quiz.id, "session": session.id}
 
 
 # ------------------------------------------------------------------ right answers in words
@@ -268,6 +268,8 @@ def test_waiting_for_grading_is_not_cannot_pass(app, client, people):
     teacher = app.test_client()
     login(teacher, "teacher@example.org")
     assert teacher.post(f"/attempts/{first}/questions/7/grade", data={"points": "0"}).status_code == 302
+    # The gradebook's percentage is in points too: 3.83 of 13.
+    assert "29.49%" in teacher.get(f"/sessions/{people['session']}/gradebook").get_data(as_text=True)
     words = page_words(client.get(f"/quizzes/{quiz_id}").get_data(as_text=True))
     assert "Not passed yet (pass mark 50%). You have 1 attempt left." in words and "Start an attempt" in words
     second = _submitted(app, client, quiz_id, {"0": 1, "7": ""})
