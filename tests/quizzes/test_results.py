@@ -338,3 +338,39 @@ def test_a_stranger_without_a_login_is_sent_to_log_in(client, people):
 def test_an_unknown_quiz_has_no_preview(client, people):
     login(client, "admin@example.org")
     assert client.get("/quizzes/999999/preview").status_code == 404
+
+
+def test_an_upload_with_bad_points_is_422_with_file_and_line_and_imports_nothing(client, make_user):
+    from institute.courses.bundle import write_zip
+
+    make_user(email="p@uca.example", roles="partner", partner="UCA")
+    files = quiz_files('    points:\n      zq-essay: 5\n      zq-nowhere: 2\n')
+    response = client.post("/api/v1/courses", headers=bearer(client, "p@uca.example"), data={
+        "bundle": (io.BytesIO(write_zip("bad-points", files)), "bad-points.zip")}, content_type="multipart/form-data")
+    assert response.status_code == 422
+    details = response.get_json()["error"]["details"]
+    assert [(d["file"], d["line"]) for d in details] == [("course.md", 18)]
+    assert "no question titled 'zq-nowhere'" in details[0]["message"]
+    assert client.get("/api/v1/courses/bad-points", headers=bearer(client, "p@uca.example")).status_code == 404
+
+
+@pytest.mark.parametrize("email, status, titles", [
+    ("stranger@example.org", 403, False), ("other@cica.example", 403, False), ("owner@uca.example", 403, False),
+    ("idle-instructor@example.org", 403, False), ("fellow@example.org", 200, False),
+    ("teacher@example.org", 200, True), ("admin@example.org", 200, True),
+])
+def test_the_results_for_each_role(app, client, people, email, status, titles):
+    attempt_id = _submitted(app, client, people["quiz"])
+    reader = app.test_client()
+    login(reader, email)
+    page = reader.get(f"/attempts/{attempt_id}")
+    api = reader.get(f"/api/v1/attempts/{attempt_id}", headers=bearer(reader, email))
+    assert (page.status_code, api.status_code) == (status, status)
+    if status == 200:
+        html = page.get_data(as_text=True)
+        assert ("zq-capital" in html) == titles and ("zq-capital" in api.get_data(as_text=True)) == titles
+        assert "Right answer: between 75 and 78" in page_words(html)
+        assert [q["verdict"] for q in api.get_json()["questions"]] == [
+            "right", "partly", "wrong", "right", "wrong", "right", "partly", "waiting"]
+    else:
+        assert api.get_json()["error"]["message"] == "This is not your attempt."
