@@ -202,3 +202,10 @@ def real_redis(app, monkeypatch, url: str):
         yield connection
     finally:
         connection.flushdb()
+
+
+def page_words(html: str) -> str:
+    """A page's text as a reader reads it: tags dropped, whitespace made single spaces."""
+    import re
+    from html import unescape
+    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html))).strip()

@@ -2,7 +2,7 @@
 and (where one reaches the resource) the CLI refuse the same people in the same words.
 
 Sessions: the cohort, the gradebook and the admin's pages (the CLI: ``training enrol``);
-applications: withdrawing; quizzes: taking and statistics; attempts: reading, answering,
+applications: withdrawing; quizzes: taking, statistics and the preview; attempts: reading, answering,
 grading. Exchanges, certificates and course revisions: tests/<domain>/test_access_parity.py.
 """
 
@@ -115,6 +115,15 @@ def test_taking_a_quiz(app, client, year, who):
     status, _message = assert_same(app, client, f"{who}@example.org", ("POST", f"/quizzes/{quiz}/start"),
                                    ("POST", f"/api/v1/quizzes/{quiz}/attempts"))
     assert status == 403
+
+
+@pytest.mark.parametrize("who", ("fellow", "outsider", "other-teacher"))
+def test_previewing_a_quiz(app, client, year, who):
+    """The course's institution (GDI: partner@example.org) and its teachers preview it; no one else."""
+    quiz = year["quiz"]
+    status, message = assert_same(app, client, f"{who}@example.org", ("GET", f"/quizzes/{quiz}/preview"),
+                                  ("GET", f"/api/v1/quizzes/{quiz}/preview"))
+    assert status == 403 and "preview its quizzes" in message
 
 
 @pytest.mark.parametrize("who", ("outsider", "other-teacher", "partner"))

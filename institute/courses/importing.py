@@ -186,6 +186,14 @@ def _rendering(revision: CourseRevision, bundle: Bundle, parsed: ParsedBundle) -
     return _Rendering(overview.html, rendered, plain_text(" ".join(texts)).lower())
 
 
+def _with_points(question: dict, points: dict[str, float]) -> dict:
+    """The question with the points its quiz entry gives it by title, stored beside its
+    parsed text (``QuestionType.points`` reads them); a question not named has none stored."""
+    if question.get("title") in points:
+        question["points"] = points[question["title"]]
+    return question
+
+
 def _render(revision: CourseRevision, bundle: Bundle, parsed: ParsedBundle) -> None:
     rendering = _rendering(revision, bundle, parsed)
     revision.overview_html = rendering.overview_html
@@ -201,7 +209,7 @@ def _render(revision: CourseRevision, bundle: Bundle, parsed: ParsedBundle) -> N
             file=quiz.file, title=quiz.title, after_module=quiz.after,
             pass_mark=float(quiz.pass_mark), max_attempts=quiz.max_attempts,
             time_limit_minutes=quiz.time_limit_minutes, shuffle=quiz.shuffle,
-            questions=[render_question(dataclasses.asdict(q)) for q in quiz.questions],
+            questions=[_with_points(render_question(dataclasses.asdict(q)), quiz.points) for q in quiz.questions],
             question_count=sum(1 for q in quiz.questions if type_of(q.kind).answerable),
         ))
     revision.search_text = rendering.search_text

@@ -26,7 +26,7 @@ COURSE_KEYS = {"title", "partner", "language", "license", "authors", "version", 
                "topics", "hours", "quizzes"}
 REQUIRED_COURSE_KEYS = ("title", "partner", "language", "license")
 QUIZ_KEYS = {"file", "title", "after", "pass_mark", "max_attempts", "time_limit_minutes",
-             "shuffle"}
+             "shuffle", "points"}
 MODULE_KEYS = {"title", "minutes"}
 # Sane ranges, which also keep every value inside the column that stores it.
 MAX_HOURS = 1000
@@ -34,6 +34,7 @@ MAX_MINUTES = 6000  # of one module: 100 hours
 MAX_MODULE_NUMBER = 9999
 MAX_ATTEMPTS = 100
 MAX_TIME_LIMIT = 1440  # minutes: a day
+MAX_POINTS = 1000  # of one question
 COURSE_TEXT_LIMITS = {"title": 200, "language": 35, "license": 100, "version": 50}
 MODULE_TITLE_LIMIT = 300
 
@@ -59,6 +60,7 @@ class QuizSource:
     time_limit_minutes: int | None
     shuffle: bool
     questions: list[Question]
+    points: dict[str, float] = field(default_factory=dict)  # question title → its points (else 1)
 
 
 @dataclass
@@ -281,6 +283,7 @@ def _check_quizzes(bundle: Bundle, parsed: ParsedBundle) -> None:
         quiz = _check_quiz(index, entry, parsed, {**module_slugs, **module_stems}, files_seen)
         if quiz is not None:
             quiz.questions = _parse_quiz_file(bundle, quiz.file, parsed)
+            _check_points(index, quiz, parsed)
             parsed.quizzes.append(quiz)
 
 
@@ -336,8 +339,44 @@ def _check_quiz(index: int, entry, parsed: ParsedBundle, modules: dict,
     shuffle = entry.get("shuffle", False)
     if not isinstance(shuffle, bool):
         problem("shuffle", "'shuffle' must be true or false")
+    points = entry.get("points", {})
+    if not isinstance(points, dict):
+        problem("points", "'points' must map question titles to their points, e.g. "
+                          "points: {\"Essay on dunes\": 5}")
+        points = {}
     return QuizSource(file, str(title or file), after_slug, pass_mark, attempts, limit,
-                      shuffle is True, [])
+                      shuffle is True, [], points)
+
+
+def _said(value) -> str:
+    """A value as a problem names it: a number or a text as written, else what it is."""
+    if _is_number(value):
+        return f"{value:g}"
+    return f"'{value}'" if isinstance(value, str) else kind(value)
+
+
+def _check_points(index: int, quiz: QuizSource, parsed: ParsedBundle) -> None:
+    """A quiz entry's ``points``: each names a question of the quiz by its GIFT title and
+    gives it a positive number of points (up to MAX_POINTS); a question not named is worth 1."""
+    assert parsed.front is not None  # quizzes are only read from course.md's front matter
+    titles = {q.title: q for q in quiz.questions if q.title}
+    kept = {}
+    for title, value in quiz.points.items():
+        line = parsed.front.line("quizzes", index, "points", title)
+        where = f"quiz {index + 1}: points for '{title}'"
+        question = titles.get(title)
+        if not (_is_number(value) and 0 < value <= MAX_POINTS):
+            parsed.problem("course.md", line, f"{where} must be a number above 0 and at most {MAX_POINTS}, "
+                                              f"not {_said(value)}")
+        elif question is None:
+            if quiz.questions:  # a quiz file that did not parse has its own problems
+                parsed.problem("course.md", line, f"{where}: {quiz.file} has no question titled '{title}' "
+                                                  "(a title is written ::title:: before the question)")
+        elif question.kind == "description":
+            parsed.problem("course.md", line, f"{where}: a description is not answered and has no points")
+        else:
+            kept[title] = float(value)
+    quiz.points = kept
 
 
 def _parse_quiz_file(bundle: Bundle, file: str, parsed: ParsedBundle) -> list[Question]:

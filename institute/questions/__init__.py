@@ -4,7 +4,8 @@ Beside ``institute/markdown.py``: the course library reads GIFT with it, the
 quizzes take, score and count answers with it; it imports neither.
 """
 
-from .registry import TYPES, QuestionType, Score, register, type_of
+from .registry import TYPES, KeyEntry, QuestionType, RightAnswer, Score, register, type_of, verdict
 from .types import SHIPPED, QuestionKind
 
-__all__ = ["SHIPPED", "TYPES", "QuestionKind", "QuestionType", "Score", "register", "type_of"]
+__all__ = ["SHIPPED", "TYPES", "KeyEntry", "QuestionKind", "QuestionType", "RightAnswer", "Score", "register",
+           "type_of", "verdict"]

@@ -18,11 +18,34 @@ from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from ..errors import Invalid
+from .rendering import feedback_html, words
 
 if TYPE_CHECKING:
     from werkzeug.datastructures import MultiDict
 
     from .gift import GiftBlock, Question
+
+
+@dataclass
+class RightAnswer:
+    """A right answer in words, as a person would say it: one item per part (an accepted
+    answer, a choice to tick, a pair), and how the page introduces them."""
+
+    items: list[str]
+    heading: str = ""  # e.g. "Accepted answers:"; empty: "Right answer:"
+
+    def __str__(self) -> str:
+        return "; ".join(self.items)
+
+
+@dataclass
+class KeyEntry:
+    """One answer the author wrote, for the instructors' preview: its words, what it earns
+    (a fraction of the question's points) and the feedback a fellow who gives it reads."""
+
+    answer: str
+    fraction: float
+    feedback: str = ""  # sanitised HTML
 
 
 @dataclass
@@ -66,9 +89,21 @@ class QuestionType:
     def score(self, question: dict, answer) -> Score:
         raise NotImplementedError
 
-    def right_answer(self, question: dict) -> str:
-        """What a right answer is, shown after submission."""
-        return ""
+    def points(self, question: dict) -> float:
+        """What the question is worth: the ``points`` its quiz entry in course.md gives it
+        (stored with the question at import), else its type's own."""
+        if not self.max_points:
+            return 0.0
+        return float(question.get("points") or self.max_points)
+
+    def right_answer(self, question: dict) -> RightAnswer | None:
+        """What a right answer is, in words, shown after submission; None: nothing to show
+        (an essay, a description)."""
+        return None
+
+    def answer_key(self, question: dict) -> list[KeyEntry]:
+        """Every answer the author wrote with its weight and feedback, for the preview."""
+        return [KeyEntry(words(a), a.get("fraction", 0.0), feedback_html(a)) for a in question.get("answers", [])]
 
     def _invalid(self, question: dict, message: str) -> Invalid:
         return Invalid(details=[{"field": str(question.get("id", "")), "message": message}])
@@ -101,6 +136,16 @@ class QuestionType:
     def demo_answer(self, question: dict, right: bool):
         """A right (or a wrong) answer, as ``read`` takes it, for demo attempts."""
         return None
+
+
+def verdict(fraction: float | None) -> str:
+    """How an answer's fraction reads on the result page: "waiting" (for an instructor's
+    grade), "right", "partly" (right) or "wrong"."""
+    if fraction is None:
+        return "waiting"
+    if fraction >= 1 - 1e-9:
+        return "right"
+    return "partly" if fraction > 0 else "wrong"
 
 
 TYPES: dict[str, QuestionType] = {}

@@ -10,13 +10,13 @@ from typing import Literal
 from flask_babel import gettext as _
 
 from ..courses.models import Course, Quiz
-from ..courses.services import may_read
+from ..courses.services import may_edit, may_read
 from ..errors import Forbidden, NotFound
 from ..extensions import db
 from . import roster
 from .models import Attempt
 
-QuizPurpose = Literal["read", "take", "statistics"]
+QuizPurpose = Literal["read", "take", "statistics", "preview"]
 AttemptPurpose = Literal["read", "answer", "grade"]
 
 
@@ -40,9 +40,22 @@ def teaches_quiz(user, quiz: Quiz) -> bool:
     return roster.may_grade(user, course_of(quiz).id)
 
 
+def may_preview(user, quiz: Quiz) -> bool:
+    """Who previews a quiz (every question with its right answers, no attempt made) and
+    reads the author's question titles: the teachers of a session with its course, the
+    staff of the institution that owns the course, and admins. Never its fellows."""
+    return teaches_quiz(user, quiz) or may_edit(user, course_of(quiz))
+
+
+def sees_question_titles(user, quiz: Quiz) -> bool:
+    """The author's internal question names (GIFT ``::title::``) are for those who
+    preview the quiz; fellows see "Question 1", "Question 2"."""
+    return may_preview(user, quiz)
+
+
 def quiz_for(quiz_id: int, actor, purpose: QuizPurpose = "read") -> Quiz:
     """The quiz, for an actor who may read its revision (a draft's quiz is unknown to
-    others), then take it or see its statistics, as ``purpose`` says."""
+    others), then take it, see its statistics or preview it, as ``purpose`` says."""
     quiz = db.session.get(Quiz, quiz_id)
     if quiz is None or not may_read(actor, quiz.revision):
         raise NotFound(_("No such quiz."))
@@ -50,6 +63,9 @@ def quiz_for(quiz_id: int, actor, purpose: QuizPurpose = "read") -> Quiz:
         check_may_take(actor, quiz)
     elif purpose == "statistics" and not teaches_quiz(actor, quiz):
         raise Forbidden(_("Only instructors of a session with this course see its statistics."))
+    elif purpose == "preview" and not may_preview(actor, quiz):
+        raise Forbidden(_("Only the instructors of a session with this course, the staff of its institution "
+                          "and admins preview its quizzes."))
     return quiz
 
 

@@ -7,7 +7,8 @@ from ..api import ApiBlueprint, current_api_user, json_body
 from ..api.schemas import COUNT, DATE_TIME, ID, STRING, array, line, nullable, obj, text
 from ..questions import QuestionKind
 from . import attempts
-from .access import attempt_for, quiz_for
+from .access import attempt_for, quiz_for, sees_question_titles
+from .preview import preview
 
 quizzes_api = ApiBlueprint("quizzes_api", __name__)
 
@@ -27,8 +28,13 @@ SUMMARY = obj({"score": nullable(NUMBER), "max_score": nullable(NUMBER), "percen
 ATTEMPT = obj({
     "id": ID, "quiz": ID, "number": ID, "title": STRING, "started_at": DATE_TIME, "deadline": nullable(DATE_TIME),
     "seconds_left": nullable(COUNT), "submitted": {"type": "boolean"},
-    "questions": array(obj({"id": STRING, "kind": KIND, "title": STRING, "text": STRING, "answer": {}},
-                           required=["id", "kind", "title", "text", "answer"])),
+    # "title", the author's name for a question, only for those who preview the quiz
+    # (never its fellows); once submitted, each question has its verdict, points and right answer.
+    "questions": array(obj({"id": STRING, "kind": KIND, "title": STRING, "text": STRING, "answer": {},
+                            "verdict": nullable({"type": "string", "enum": ["right", "partly", "wrong", "waiting"]}),
+                            "points": nullable(NUMBER), "max_points": NUMBER, "right_answer": STRING,
+                            "right_answers": array(STRING), "right_answer_heading": STRING},
+                           required=["id", "kind", "text", "answer"])),
     **SUMMARY["properties"],
 }, required=["id", "quiz", "number", "title", "started_at", "deadline", "seconds_left", "submitted", "questions"])
 
@@ -57,7 +63,28 @@ def start_attempt(quiz_id: int):
 def get_attempt(attempt_id: int):
     attempt = attempt_for(attempt_id, current_api_user())
     attempts.expire_if_due(attempt)
-    return jsonify(attempts.payload(attempt))
+    return jsonify(attempts.payload(attempt, titles=sees_question_titles(current_api_user(), attempt.quiz)))
+
+
+PREVIEW = obj({
+    "quiz": ID, "title": STRING, "pass_mark": NUMBER, "max_attempts": COUNT, "time_limit_minutes": nullable(COUNT),
+    "shuffle": {"type": "boolean"}, "max_score": NUMBER,
+    "questions": array(obj({"id": STRING, "kind": KIND, "title": STRING, "text": STRING, "max_points": NUMBER,
+                            "right_answer": STRING, "right_answers": array(STRING), "answer_key": array(obj({
+                                "answer": STRING, "fraction": NUMBER, "feedback": STRING}))},
+                           required=["id", "kind", "title", "text", "max_points", "right_answers", "answer_key"])),
+}, required=["quiz", "title", "max_score", "questions"])
+
+
+@quizzes_api.endpoint(
+    "/quizzes/<int:quiz_id>/preview", ["GET"], access=ANY_USER,
+    summary="Every question with its right answers, points and feedback; no attempt is made",
+    responses={200: "The quiz's questions with their answers", 401: "No or bad token",
+               403: "Not its instructor, its institution's staff or an admin", 404: "Unknown quiz"},
+    returns=PREVIEW,
+)
+def preview_quiz(quiz_id: int):
+    return jsonify(preview(quiz_for(quiz_id, current_api_user(), "preview")))
 
 
 @quizzes_api.endpoint(

@@ -24,7 +24,7 @@ from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
 from ..links import external_url
 from ..notifications.services import notify_user
-from ..questions import type_of
+from ..questions import type_of, verdict
 from . import roster
 from .access import check_grades, check_may_take, check_owner, course_of
 from .models import Attempt, AttemptAnswer
@@ -212,7 +212,7 @@ def total(attempt: Attempt) -> None:
         AttemptAnswer.attempt_id == attempt.id))}
     score, maximum, pending = 0.0, 0.0, False
     for index, question in enumerate(questions):
-        points = type_of(question).max_points
+        points = type_of(question).points(question)  # the bundle's weight, else 1
         maximum += points
         row = answers.get(index)
         if row is None:
@@ -242,13 +242,13 @@ def grade(attempt: Attempt, question_index: int | str, points: float | str, feed
     question_type = type_of(question)
     if not question_type.graded_by_hand:
         details.append({"field": "question", "message": _("Only essays are graded by hand.")})
-    maximum = question_type.max_points
+    maximum = question_type.points(question)
     try:
         points = float(points)
     except (TypeError, ValueError):
         points = -1.0
     if not 0 <= points <= maximum:
-        details.append({"field": "points", "message": _("Points are between 0 and %(m)s.", m=maximum)})
+        details.append({"field": "points", "message": _("Points are between 0 and %(m)s.", m=f"{maximum:g}")})
     if details:
         raise Invalid(details=details)
     row = db.session.scalar(sa.select(AttemptAnswer).where(
@@ -303,8 +303,10 @@ def pending_essays(scope: list[tuple[int, int]] | None) -> list[tuple[Attempt, i
 # ------------------------------------------------------------ what is shown
 
 
-def payload(attempt: Attempt, now: datetime | None = None) -> dict:
-    """The attempt as the fellow sees it; right answers only once it is submitted."""
+def payload(attempt: Attempt, now: datetime | None = None, titles: bool = False) -> dict:
+    """The attempt as the fellow sees it; right answers only once it is submitted. The
+    author's question titles (GIFT ``::title::``) only with ``titles``
+    (``access.sees_question_titles``): a fellow never reads them."""
     now = now or utcnow()
     quiz = attempt.quiz
     saved = {a.question: a for a in attempt.answers}
@@ -312,19 +314,26 @@ def payload(attempt: Attempt, now: datetime | None = None) -> dict:
     for index in attempt.layout["questions"]:
         question = quiz.questions[index]
         kind = type_of(question)
-        item = {"id": str(index), "kind": question["kind"], "title": question.get("title", ""),
-                "text": question.get("text_html", question["text"]),
+        item = {"id": str(index), "kind": question["kind"], "text": question.get("text_html", question["text"]),
                 **kind.payload(question, attempt.layout["choices"].get(str(index)))}
+        if titles:
+            item["title"] = question.get("title", "")
         row = saved.get(index)
         item["answer"] = row.value if row else None
         if attempt.submitted:
+            maximum = kind.points(question)
+            fraction = row.fraction if row else 0.0
+            right = kind.right_answer(question)
             item.update({
-                "fraction": row.fraction if row else 0.0,
-                "points": (row.fraction * kind.max_points) if row and row.fraction is not None else None,
-                "max_points": kind.max_points,
+                "fraction": fraction,
+                "verdict": verdict(fraction) if maximum else None,
+                "points": (fraction * maximum) if fraction is not None else None,
+                "max_points": maximum,
                 "feedback": row.feedback if row else "",
                 "grader_feedback": row.grader_feedback if row else "",
-                "right_answer": kind.right_answer(question),
+                "right_answer": str(right) if right else "",
+                "right_answers": right.items if right else [],
+                "right_answer_heading": right.heading if right else "",
                 "general_feedback": question.get("general_feedback_html", ""),
             })
         questions.append(item)

@@ -56,11 +56,13 @@ def quiz_statistics(quiz: Quiz) -> QuizStatistics:
     for attempt_id, question, value, fraction in rows:
         by_attempt.setdefault(attempt_id, {})[question] = (value, fraction)
     result = []
+    # Each question's points (the bundle's weights): the rest of the quiz is counted in points.
+    weights = {index: type_of(question).points(question) for index, question in enumerate(quiz.questions)}
     for index, question in enumerate(quiz.questions):
         kind = question["kind"]
         item = QuestionStatistics(index, question.get("title") or question["text"][:60], kind,
                                   id_number=question.get("id_number", ""), tags=question.get("tags", []))
-        if type_of(kind).max_points == 0:
+        if not weights[index]:
             result.append(item)
             continue
         scores, rests = [], []
@@ -69,9 +71,9 @@ def quiz_statistics(quiz: Quiz) -> QuizStatistics:
             own = answers.get(index, (None, 0.0))[1]
             if own is None:
                 continue  # an essay not graded yet
-            total = sum(f for q, (_v, f) in answers.items() if f is not None)
+            rest = sum(f * weights.get(q, 0.0) for q, (_v, f) in answers.items() if f is not None and q != index)
             scores.append(own)
-            rests.append(total - own)
+            rests.append(rest)
         item.answered = sum(1 for a in ids if index in by_attempt.get(a, {}))
         if scores:
             item.facility = round(100 * stats.fmean(scores), 1)

@@ -10,9 +10,22 @@ from ..questions import type_of
 from ..questions.web import question_partials
 from ..web import error_messages, flash_error, wants_json
 from . import attempts
-from .access import attempt_for, check_grader, grades, grading_scope, may_take, quiz_for, teaches_quiz
+from .access import (
+    attempt_for,
+    check_grader,
+    grades,
+    grading_scope,
+    may_preview,
+    may_take,
+    owns,
+    quiz_for,
+    sees_question_titles,
+    teaches_quiz,
+)
 from .charts import bar
 from .forms import answers_from_form
+from .preview import preview as quiz_preview
+from .standing import standing
 from .statistics import quiz_statistics
 
 quizzes = Blueprint("quizzes", __name__, template_folder="templates")
@@ -26,7 +39,17 @@ def quiz(quiz_id: int):
     enrolled = may_take(current_user, quiz)
     mine = attempts.attempts_of(current_user, quiz) if enrolled else []
     return render_template("quizzes/quiz.html", quiz=quiz, course=quiz.revision.course, enrolled=enrolled,
-                           attempts=mine, staff=teaches_quiz(current_user, quiz))
+                           attempts=mine, staff=teaches_quiz(current_user, quiz),
+                           standing=standing(current_user, quiz) if enrolled else None,
+                           previews=may_preview(current_user, quiz))
+
+
+@quizzes.route("/quizzes/<int:quiz_id>/preview")
+@login_required
+def preview(quiz_id: int):
+    """Every question with its right answers, for its teachers and its institution: no attempt."""
+    quiz = quiz_for(quiz_id, current_user, "preview")
+    return render_template("quizzes/preview.html", quiz=quiz, course=quiz.revision.course, view=quiz_preview(quiz))
 
 
 @quizzes.route("/quizzes/<int:quiz_id>/start", methods=["POST"])
@@ -46,10 +69,11 @@ def start(quiz_id: int):
 def attempt(attempt_id: int):
     attempt = attempt_for(attempt_id, current_user)
     attempts.expire_if_due(attempt)
-    view = attempts.payload(attempt)
+    view = attempts.payload(attempt, titles=sees_question_titles(current_user, attempt.quiz))
     template = "quizzes/result.html" if attempt.submitted else "quizzes/attempt.html"
     return render_template(template, attempt=attempt, view=view, quiz=attempt.quiz,
-                           staff=grades(current_user, attempt))
+                           staff=grades(current_user, attempt),
+                           standing=standing(current_user, attempt.quiz) if owns(current_user, attempt) else None)
 
 
 def _save_form(attempt) -> int:
@@ -88,7 +112,7 @@ def review(attempt_id: int):
             flash_error(exc)
             return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
         return redirect(url_for("quizzes.review", attempt_id=attempt.id))
-    view = attempts.payload(attempt)
+    view = attempts.payload(attempt, titles=sees_question_titles(current_user, attempt.quiz))
     return render_template("quizzes/review.html", attempt=attempt, quiz=attempt.quiz, view=view,
                            blank=attempts.unanswered(attempt))
 

@@ -14,13 +14,13 @@ from jinja2 import ChoiceLoader, FileSystemLoader
 from institute.courses.bundle import Bundle
 from institute.courses.importing import import_bundle
 from institute.extensions import db
-from institute.questions import TYPES, QuestionKind, QuestionType, Score, register, type_of
+from institute.questions import TYPES, QuestionKind, QuestionType, RightAnswer, Score, register, type_of
 from institute.questions.gift import Answer, formatted, parse_gift, split_answers
 from institute.quizzes.models import Attempt
 from institute.training import services as training
 
 from ..builders import MOTIVATION, course_files, create_session, create_user
-from ..conftest import login
+from ..conftest import login, page_words
 
 
 class Ordering(QuestionType):
@@ -52,7 +52,7 @@ class Ordering(QuestionType):
         return Score(sum(1 for place, item in enumerate(answer) if place == item) / len(answer))
 
     def right_answer(self, question):
-        return " → ".join(a["text"] for a in question["answers"])
+        return RightAnswer([" → ".join(a["text"] for a in question["answers"])])
 
     def layout(self, question, shuffle, rng):
         shown = list(range(len(question["answers"])))
@@ -143,10 +143,10 @@ def test_an_attempt_from_form_to_result_and_statistics(app, ordering):
     fellow.post(f"/attempts/{attempt_id}/submit", data={"confirmed": "1"})
 
     result = fellow.get(attempt_url).get_data(as_text=True)
-    assert "Right answer: Ulaanbaatar → Hohhot → Beijing" in result
+    assert "Right answer: Ulaanbaatar → Hohhot → Beijing" in page_words(result)
     assert "<strong>Hohhot → Ulaanbaatar → Beijing</strong>" in result
     assert "0.33 of 1" in result
-    assert "Score: 1.33 of 2.0 (66.67%)" in result
+    assert "Score: 1.33 of 2 points (66.67%)" in result
 
     stats = teacher.get(f"/quizzes/{quiz_id}/statistics").get_data(as_text=True)
     assert "Belt <small>(ordering)</small>" in stats

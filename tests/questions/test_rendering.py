@@ -58,7 +58,7 @@ def test_true_false_feedbacks_and_matching_items_in_their_formats() -> None:
     assert type_of(q).score(q, True).feedback == "<b>yes</b>"
     q = rendered("Match {=[html]<i>Salix</i> -> windbreaks =[plain]<Caragana> -> fodder}")
     assert [a["text_html"] for a in q["answers"]] == ["<i>Salix</i>", "&lt;Caragana&gt;"]
-    assert type_of(q).right_answer(q) == "Salix → windbreaks; <Caragana> → fodder"
+    assert str(type_of(q).right_answer(q)) == "Salix → windbreaks; <Caragana> → fodder"
     assert type_of(q).payload(q, ["fodder", "windbreaks"])["items"][0]["text"] == "<i>Salix</i>"
 
 
@@ -67,10 +67,10 @@ def test_the_feedback_earned_is_its_html() -> None:
     kind = type_of(q)
     assert kind.score(q, 0).feedback == "<p><em>good</em></p>"
     assert kind.score(q, 1).feedback == "<i>sure?</i>"
-    assert kind.right_answer(q) == "yes"
+    assert str(kind.right_answer(q)) == "yes"
     q = rendered("Pick {~%50%[html]<b>a</b>#[html]<i>1</i> ~%50%b#<u>2</u> ~%-100%c}")
     assert type_of(q).score(q, [0, 1]).feedback == "<i>1</i> <u>2</u>"
-    assert type_of(q).right_answer(q) == "a; b"
+    assert str(type_of(q).right_answer(q)) == "a; b"
 
 
 def test_a_question_never_rendered_gives_its_feedback_escaped() -> None:

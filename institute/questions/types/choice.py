@@ -6,8 +6,10 @@ Moodle: multiple choice earns the chosen answer's weight (never below 0); with
 multiple answers the chosen weights add up, capped at 1 and floored at 0.
 """
 
+from flask_babel import gettext as _
+
 from ..gift import EPS, read_answer, split_answers
-from ..registry import QuestionType, Score, bounded
+from ..registry import QuestionType, RightAnswer, Score, bounded
 from ..rendering import feedback_html, words
 
 
@@ -81,7 +83,7 @@ class MultipleChoice(_Choices):
         return Score(bounded(chosen["fraction"]), feedback_html(chosen))
 
     def right_answer(self, question):
-        return words(max(question["answers"], key=lambda a: a["fraction"]))
+        return RightAnswer([words(max(question["answers"], key=lambda a: a["fraction"]))])
 
     def demo_answer(self, question, right):
         answers = question["answers"]
@@ -110,7 +112,9 @@ class MultipleAnswers(_Choices):
         return Score(bounded(total), feedback)
 
     def right_answer(self, question):
-        return "; ".join(words(a) for a in question["answers"] if a["fraction"] > 0)
+        """Each choice to tick, one item each (in the order written)."""
+        items = [words(a) for a in question["answers"] if a["fraction"] > 0]
+        return RightAnswer(items, _("Right answers (tick all of them):") if len(items) > 1 else "")
 
     def from_form(self, question, form, name):
         # The partial marks that its checkboxes were on the page: none ticked is an answer.

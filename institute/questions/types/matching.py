@@ -1,7 +1,9 @@
 """Matching: each item paired with one of the options; the share of pairs matched right scores."""
 
+from flask_babel import gettext as _
+
 from ..gift import Answer, formatted_part, split_answers
-from ..registry import QuestionType, Score
+from ..registry import KeyEntry, QuestionType, RightAnswer, Score
 from ..rendering import words
 
 
@@ -24,7 +26,7 @@ class Matching(QuestionType):
 
     def read_gift(self, block, question, opening, start, end):
         malformed = False
-        for _, piece_start, piece_end in split_answers(block, start, end, "="):
+        for _marker, piece_start, piece_end in split_answers(block, start, end, "="):
             arrow = block.text.find("->", piece_start, piece_end)
             if arrow < 0:
                 block.error(piece_start, "a matching pair must be written '=left -> right'")
@@ -70,7 +72,11 @@ class Matching(QuestionType):
         return Score(right / len(lefts) if lefts else 0.0)
 
     def right_answer(self, question):
-        return "; ".join(f"{words(p)} → {p['match']}" for p in pairs(question))
+        """Each pair on its own: "Gobi → China"."""
+        return RightAnswer([f"{words(p)} → {p['match']}" for p in pairs(question)], _("Right pairs:"))
+
+    def answer_key(self, question):
+        return [KeyEntry(f"{words(p)} → {p['match']}", 1.0) for p in pairs(question)]
 
     def layout(self, question, shuffle, rng):
         shown = options(question)

@@ -3,8 +3,10 @@ holds the number earns that answer's weight (Moodle's rule)."""
 
 import math
 
+from flask_babel import gettext as _
+
 from ..gift import Answer, formatted_part, parse_number, read_answer, require_full_credit, split_answers
-from ..registry import QuestionType, Score, bounded
+from ..registry import KeyEntry, QuestionType, RightAnswer, Score, bounded
 from ..rendering import feedback_html
 
 
@@ -31,6 +33,18 @@ def _read_number(block, pos: int, answer: Answer) -> None:
         block.error(pos, f"invalid numerical answer '{spec}'")
 
 
+def said(answer: dict) -> str:
+    """A numerical answer as a person says it: "between 75 and 78", "76, give or take 2", "76"."""
+    if answer["value"] is None:
+        return _("any other number")
+    if answer["low"] is not None and answer["high"] is not None:
+        return _("between %(low)s and %(high)s", low=f"{answer['low']:g}", high=f"{answer['high']:g}")
+    if answer["tolerance"]:
+        return _("%(value)s, give or take %(tolerance)s", value=f"{answer['value']:g}",
+                 tolerance=f"{answer['tolerance']:g}")
+    return f"{answer['value']:g}"
+
+
 class Numerical(QuestionType):
     kind = "numerical"
     gift_order = 20
@@ -49,7 +63,7 @@ class Numerical(QuestionType):
                 formatted_part(block, hash_pos + 1, end, question.text_format)
             other = Answer(text="*", feedback=feedback, text_format="plain", feedback_format=feedback_format)
             end = tilde
-        for _, piece_start, piece_end in split_answers(block, start, end, "="):
+        for _marker, piece_start, piece_end in split_answers(block, start, end, "="):
             answer = read_answer(block, piece_start, piece_end, 1.0, question.text_format)
             answer.text_format = "plain"  # a number, whatever tag it had
             _read_number(block, piece_start, answer)
@@ -84,11 +98,14 @@ class Numerical(QuestionType):
         return Score(0.0)
 
     def right_answer(self, question):
-        best = max((a for a in question["answers"] if a["value"] is not None),
-                   key=lambda a: a["fraction"])
-        if best["low"] is not None and best["high"] is not None:
-            return f"{best['low']:g}..{best['high']:g}"
-        return f"{best['value']:g}" + (f" ± {best['tolerance']:g}" if best["tolerance"] else "")
+        """Every answer worth full marks (else the best), each in words."""
+        numbers = [a for a in question["answers"] if a["value"] is not None]
+        full = [a for a in numbers if a["fraction"] >= 1] or [max(numbers, key=lambda a: a["fraction"])]
+        items = [said(a) for a in full]
+        return RightAnswer(items, _("Accepted answers (any one of them):") if len(items) > 1 else "")
+
+    def answer_key(self, question):
+        return [KeyEntry(said(a), a["fraction"], feedback_html(a)) for a in question["answers"]]
 
     def from_form(self, question, form, name):
         return form[name] if form.get(name, "").strip() else None  # a blank field is no answer

@@ -2,8 +2,10 @@
 
 import re
 
+from flask_babel import gettext as _
+
 from ..gift import read_answer, require_full_credit, split_answers
-from ..registry import QuestionType, Score, bounded
+from ..registry import QuestionType, RightAnswer, Score, bounded
 from ..rendering import feedback_html
 
 
@@ -24,7 +26,7 @@ class ShortAnswer(QuestionType):
         return body is not None
 
     def read_gift(self, block, question, opening, start, end):
-        for _, piece_start, piece_end in split_answers(block, start, end, "="):
+        for _marker, piece_start, piece_end in split_answers(block, start, end, "="):
             answer = read_answer(block, piece_start, piece_end, 1.0, question.text_format)
             answer.text_format = "plain"  # compared with what the fellow types, as Moodle does
             if not answer.text:
@@ -47,7 +49,9 @@ class ShortAnswer(QuestionType):
         return Score(bounded(best["fraction"]), feedback_html(best))
 
     def right_answer(self, question):
-        return " / ".join(a["text"] for a in question["answers"] if a["fraction"] >= 1)
+        """The accepted answers, one item each."""
+        items = [a["text"] for a in question["answers"] if a["fraction"] >= 1]
+        return RightAnswer(items, _("Accepted answers (any one of them):") if len(items) > 1 else "")
 
     def demo_answer(self, question, right):
         return next(a["text"].replace("*", "") for a in question["answers"] if a["fraction"] >= 1) if right else "?"

@@ -1,7 +1,9 @@
 """True/false: all or nothing, with a feedback for each answer."""
 
+from flask_babel import gettext as _
+
 from ..gift import formatted_part
-from ..registry import QuestionType, Score
+from ..registry import KeyEntry, QuestionType, RightAnswer, Score
 from ..rendering import feedback_html
 
 _TRUE_FALSE = {"T": True, "TRUE": True, "F": False, "FALSE": False}
@@ -40,7 +42,11 @@ class TrueFalse(QuestionType):
         return Score(1.0 if answer == question["correct"] else 0.0, feedback)
 
     def right_answer(self, question):
-        return "true" if question["correct"] else "false"
+        return RightAnswer([_("True") if question["correct"] else _("False")])
+
+    def answer_key(self, question):
+        return [KeyEntry(_("True"), float(question["correct"] is True), feedback_html(question, "feedback_true")),
+                KeyEntry(_("False"), float(question["correct"] is False), feedback_html(question, "feedback_false"))]
 
     def choices_picked(self, question, answers):
         return [("true", sum(1 for v in answers if v is True)), ("false", sum(1 for v in answers if v is False))]
