@@ -6,10 +6,12 @@ nothing left to grade) here, once, for the quiz page and the result page.
 """
 
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
 from ..courses.models import Quiz
 from ..database import utcnow
+from . import roster
 from .attempts import GRACE, attempts_of
 
 
@@ -18,6 +20,7 @@ class State(StrEnum):
     WAITING = "waiting"  # a submitted attempt waits for an essay grade
     IN_PROGRESS = "in_progress"
     CANNOT_PASS = "cannot_pass"  # noqa: S105 (a state, not a password): no attempts left, none passed, nothing to grade
+    CLOSED = "closed"  # its deadline on the schedule has passed, not passed
     MAY_TRY_AGAIN = "may_try_again"
     NOT_STARTED = "not_started"
 
@@ -29,6 +32,7 @@ class Standing:
     left: int | None  # None: unlimited
     best: float | None  # the best percent of the submitted attempts
     pass_mark: float
+    closes_at: datetime | None = None  # a deadline on the schedule
 
 
 def standing(user, quiz: Quiz) -> Standing:
@@ -51,4 +55,7 @@ def standing(user, quiz: Quiz) -> Standing:
         state = State.MAY_TRY_AGAIN
     else:
         state = State.NOT_STARTED
-    return Standing(state, len(mine), left, best, quiz.pass_mark)
+    closes = roster.closes_at(user, quiz)
+    if closes is not None and now >= closes and state in (State.MAY_TRY_AGAIN, State.NOT_STARTED):
+        state = State.CLOSED
+    return Standing(state, len(mine), left, best, quiz.pass_mark, closes)

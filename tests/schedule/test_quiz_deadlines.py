@@ -80,3 +80,24 @@ def test_no_attempt_starts_after_the_quiz_closes_and_one_ends_when_it_closes(qui
     with pytest.raises(Conflict) as refused:
         attempts.start(quizzes["quiz"], other, now=CLOSES + timedelta(minutes=1))
     assert "closed" in refused.value.message
+
+
+def test_the_quiz_page_says_until_when_and_that_it_closed(app, client):
+    from ..builders import committed
+    from ..conftest import login
+
+    with committed(app):
+        quiz = create_quiz(slug="dunes", title="Dune ecology")
+        session = create_session(courses=["dunes"])
+        enrol(session, email="fellow@example.org")
+        soon = datetime.now(UTC) + timedelta(days=3)
+        event = create_event(session, kind="deadline", hours=0, starts_at=soon, quiz=quiz.id)
+        quiz_id, event_id = quiz.id, event.id
+    login(client, "fellow@example.org")
+    page = client.get(f"/quizzes/{quiz_id}").get_data(as_text=True)
+    assert "Open until" in page and "Start an attempt" in page
+    with committed(app):
+        schedule.update_event(schedule.event_for(event_id, create_user(roles="admin"), "plan"),
+                              {"starts_at": datetime.now(UTC) - timedelta(hours=1)})
+    page = client.get(f"/quizzes/{quiz_id}").get_data(as_text=True)
+    assert "This quiz closed on" in page and "Start an attempt" not in page
