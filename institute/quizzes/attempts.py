@@ -25,13 +25,10 @@ from ..links import external_url
 from ..notifications.services import notify_user
 from ..questions import type_of
 from .access import check_grades, check_may_take, check_owner, course_of
-from .models import Attempt, AttemptAnswer
+from .models import Attempt, AttemptAnswer, quiz_key
+from .overrides import allowed_attempts, time_limit_for
 
 GRACE = timedelta(minutes=1)
-
-
-def quiz_key(quiz: Quiz) -> str:
-    return f"{quiz.revision.course_id}:{quiz.file}"
 
 
 def current_quiz(quiz: Quiz) -> Quiz:
@@ -85,12 +82,14 @@ def start(quiz: Quiz, user: User, now: datetime | None = None) -> tuple[Attempt,
             if expire_if_due(attempt, now):
                 continue
             return attempt, False
-    if quiz.max_attempts and len(previous) >= quiz.max_attempts:
-        raise Conflict(_("You have used all %(n)s attempts at this quiz.", n=quiz.max_attempts))
+    allowed = allowed_attempts(user, quiz)  # the quiz's, and the fellow's overrides
+    if allowed is not None and len(previous) >= allowed:
+        raise Conflict(_("You have used all %(n)s attempts at this quiz.", n=allowed))
+    minutes = time_limit_for(user, quiz)
     attempt = Attempt(
         quiz=quiz, quiz_key=quiz_key(quiz), user_id=user.id, number=len(previous) + 1,
         started_at=now, layout=_layout(quiz),
-        deadline=now + timedelta(minutes=quiz.time_limit_minutes) if quiz.time_limit_minutes else None,
+        deadline=now + timedelta(minutes=minutes) if minutes else None,
     )
     db.session.add(attempt)
     try:
