@@ -184,7 +184,7 @@ def all_graded(quiz_id: int):
 def _override_context(quiz, session_id):
     """The fellows to choose from: the session's cohort when the grader came from one."""
     cohort = roster.grading_cohort(current_user, session_id, course_of(quiz).id) if session_id else None
-    fellows = list(db.session.scalars(sa.select(User).where(User.id.in_(cohort)).order_by(User.name))) \
+    fellows = list(db.session.scalars(sa.select(User).where(User.id.in_(cohort)).order_by(User.name)).unique()) \
         if cohort else []
     return cohort, fellows
 
