@@ -150,13 +150,15 @@ def grade(attempt_id: int, question: int):
         except (Invalid, Conflict) as exc:
             errors = error_messages(exc)
         else:
-            flash(_("The grade is saved; the attempt's score is %(p)s%%.", p=attempt.percent), "success")
-            if request.form.get("then") == "next":
+            if request.form.get("then") == "next":  # the flash names whose essay it was
+                flash(_("The essay of %(name)s is graded; their attempt's score is %(p)s%%.", name=attempt.user.name,
+                        p=attempt.percent), "success")
                 following = essays.queue(attempt.quiz, current_user, session_id, (attempt.id, question)).next
                 if following is None:
                     return redirect(url_for("quizzes.all_graded", quiz_id=attempt.quiz_id, session=session_id))
                 return redirect(url_for("quizzes.grade", attempt_id=following[0], question=following[1],
                                         session=session_id))
+            flash(_("The grade is saved; the attempt's score is %(p)s%%.", p=attempt.percent), "success")
             return redirect(url_for("quizzes.grade", attempt_id=attempt.id, question=question, session=session_id))
     view = attempts.payload(attempt)
     item = next((q for q in view["questions"] if q["id"] == str(question)), None)
