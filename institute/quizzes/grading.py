@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from ..courses.models import Quiz
 from ..extensions import db
@@ -106,7 +107,7 @@ def length_note(question: dict, answer) -> dict:
     """The essay's word count beside the expected length: what the grading page shows."""
     count = word_count(answer)
     expected = expected_length(question)
-    words = _("%(n)s words", n=count) if count != 1 else _("1 word")
+    words = ngettext("%(num)d word", "%(num)d words", count)
     if expected is None:
         return {"words": count, "text": words, "outside": False}
     low, high = expected

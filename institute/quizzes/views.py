@@ -6,12 +6,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..access import login_required, roles_required
+from ..accounts.models import User
 from ..errors import Conflict, Invalid
+from ..extensions import db
 from ..questions import type_of
 from ..questions.web import question_partials
 from ..web import error_messages, flash_error, wants_json
-from ..accounts.models import User
-from ..extensions import db
 from . import attempts, overrides, roster
 from . import grading as essays
 from .access import (

@@ -35,7 +35,7 @@ def test_an_instructor_grades_three_essays_with_save_and_next(live_app, live_ser
                                  **free_year_and_sequence())
         fellows = [enrol(session, email=f"gj-fellow{i}@example.org", name=name, password=PASSWORD)
                    for i, name in enumerate(["Aigerim Fellow", "Bolat Fellow", "Chen Fellow"])]
-        for fellow, essay, sand in zip(fellows, ANSWERS, [True, True, True]):
+        for fellow, essay, sand in zip(fellows, ANSWERS, [True, True, True], strict=True):
             create_attempt(quiz, fellow, "submitted", answers={"0": sand, "1": essay})
         session_id, quiz_id = session.id, quiz.id
 
@@ -48,7 +48,7 @@ def test_an_instructor_grades_three_essays_with_save_and_next(live_app, live_ser
     page.get_by_role("link", name="Grade").first.click()
 
     expected_words = [len(a.split()) for a in ANSWERS]
-    for number, (words, points) in enumerate(zip(expected_words, ["1", "0", "0.75"])):
+    for number, (words, points) in enumerate(zip(expected_words, ["1", "0", "0.75"], strict=True)):
         assert page.locator("#essays-left").inner_text().startswith(f"{3 - number} of 3 essays left")
         count = page.locator("#word-count").inner_text()
         assert count.startswith(f"{words} words; expected 20–60"), count
