@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from ..accounts.models import User
 from ..courses.models import Quiz
 from ..database import utcnow
+from ..door import DB_INT_MAX
 from ..errors import Invalid
 from ..extensions import db
 from . import roster
@@ -102,7 +103,8 @@ def fellow_by_reference(reference) -> User | None:
     if isinstance(reference, bool):
         return None
     if isinstance(reference, int) or (isinstance(reference, str) and reference.strip().isdigit()):
-        return db.session.get(User, int(reference))
+        number = int(reference)
+        return db.session.get(User, number) if 0 < number <= DB_INT_MAX else None
     if isinstance(reference, str) and "@" in reference:
         return db.session.scalar(sa.select(User).where(sa.func.lower(User.email) == reference.strip().lower()))
     return None

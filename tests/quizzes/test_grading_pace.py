@@ -95,6 +95,7 @@ def test_an_override_changes_the_attempts_allowed_and_the_time_limit(app):
     ({"time_multiplier": "0.5"}, "time_multiplier"),
     ({"extra_attempts": 0}, "extra_attempts"),  # nothing granted
     ({"fellow": "nobody@pace.example"}, "user"),
+    ({"fellow": "999999999999"}, "user"),
     ({"fellow": "teacher@pace.example"}, "user"),  # not a fellow
 ])
 def test_bad_grants_are_refused_and_change_nothing(app, change, field):
