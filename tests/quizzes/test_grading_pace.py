@@ -229,6 +229,10 @@ def test_granting_and_revoking_on_the_overrides_page(app):
     login(teacher, "teacher@pace.example")
     login(fellow, "f0@pace.example")
     url = f"/quizzes/{quiz}/overrides?session={ids['session']}&user={ids['fellows'][0]}"
+    fellow_page = teacher.get(f"/sessions/{ids['session']}/fellows/{ids['fellows'][0]}").get_data(as_text=True)
+    assert url.replace("&", "&amp;") in fellow_page  # from the fellow in the cohort too
+    own = fellow.get(f"/sessions/{ids['session']}/fellows/{ids['fellows'][0]}").get_data(as_text=True)
+    assert "/overrides" not in own
     page = teacher.get(url).get_data(as_text=True)
     assert f'<option value="{ids["fellows"][0]}" selected>' in page and "Elsewhere" not in page
     refused = teacher.post(url, data={"user": ids["fellows"][0], "extra_attempts": "-1", "reason": ""})
