@@ -14,7 +14,7 @@ from ..courses.services import may_edit, may_read
 from ..errors import Forbidden, NotFound
 from ..extensions import db
 from . import roster
-from .models import Attempt
+from .models import Attempt, QuizOverride, quiz_key
 
 QuizPurpose = Literal["read", "take", "statistics", "preview"]
 AttemptPurpose = Literal["read", "answer", "grade"]
@@ -113,3 +113,22 @@ def check_grader(user) -> None:
     scope = roster.grading_scope(user)
     if scope is not None and not scope and not user.has_role("instructor"):
         raise Forbidden(_("Only the instructors of a session grade its fellows."))
+
+
+def check_grants(user, quiz: Quiz, fellow_id: int | None = None) -> None:
+    """Who grants a fellow an override (an extra attempt, more time) on a quiz: admins,
+    and the teachers of the fellow's session with the quiz's course. Without a fellow:
+    whether the user may see and grant any (they teach a session with the course)."""
+    if not teaches_quiz(user, quiz) or (
+            fellow_id is not None and not roster.may_grade(user, course_of(quiz).id, fellow_id)):
+        raise Forbidden(_("Only the instructors of this fellow's session and admins grant extra attempts "
+                          "or time."))
+
+
+def override_for(override_id: int, quiz: Quiz, actor) -> QuizOverride:
+    """An override of this quiz, for someone who grants overrides to its fellow."""
+    override = db.session.get(QuizOverride, override_id)
+    if override is None or override.quiz_key != quiz_key(quiz):
+        raise NotFound(_("No such override."))
+    check_grants(actor, quiz, override.user_id)
+    return override

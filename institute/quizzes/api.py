@@ -4,10 +4,10 @@ from flask import jsonify
 
 from ..access import ANY_USER
 from ..api import ApiBlueprint, current_api_user, json_body
-from ..api.schemas import COUNT, DATE_TIME, ID, STRING, array, line, nullable, obj, text
+from ..api.schemas import COUNT, DATE_TIME, EMAIL, ID, STRING, array, line, nullable, obj, text
 from ..questions import QuestionKind
-from . import attempts
-from .access import attempt_for, quiz_for, sees_question_titles
+from . import attempts, overrides
+from .access import attempt_for, override_for, quiz_for, sees_question_titles
 from .preview import preview
 
 quizzes_api = ApiBlueprint("quizzes_api", __name__)
@@ -134,3 +134,59 @@ def grade(attempt_id: int):
     # The body schema requires question and points.
     attempts.grade(attempt, data["question"], data["points"], str(data.get("feedback") or ""), user)
     return jsonify(attempts.summary(attempt))
+
+
+OVERRIDE = obj({
+    "id": ID, "quiz": ID, "user": ID, "user_name": STRING, "extra_attempts": COUNT, "extra_minutes": COUNT,
+    "time_multiplier": NUMBER, "reason": STRING, "granted_by": nullable(ID), "granted_at": DATE_TIME,
+    "revoked_at": nullable(DATE_TIME), "revoked_by": nullable(ID),
+}, required=["id", "quiz", "user", "extra_attempts", "extra_minutes", "time_multiplier", "reason",
+             "granted_by", "granted_at", "revoked_at", "revoked_by"])
+
+
+@quizzes_api.endpoint(
+    "/quizzes/<int:quiz_id>/overrides", ["GET"], access=ANY_USER,
+    summary="A quiz's overrides (extra attempts, more time) of the fellows one grants them to",
+    responses={200: "{overrides: [...]}, newest first, revoked ones too", 401: "No or bad token",
+               403: "Not an instructor of a session with this course, nor an admin", 404: "Unknown quiz"},
+    returns=obj({"overrides": array(OVERRIDE)}, required=["overrides"]),
+)
+def list_overrides(quiz_id: int):
+    user = current_api_user()
+    quiz = quiz_for(quiz_id, user)
+    return jsonify({"overrides": [overrides.serialise(o) for o in overrides.overrides_of(quiz, user)]})
+
+
+@quizzes_api.endpoint(
+    "/quizzes/<int:quiz_id>/overrides", ["POST"], access=ANY_USER,
+    summary="Grant a fellow extra attempts and/or more time: {user, extra_attempts, extra_minutes, "
+            "time_multiplier, reason}",
+    body=obj({"user": {"anyOf": [ID, EMAIL]},
+              "extra_attempts": {"type": "integer"}, "extra_minutes": {"type": "integer"},
+              "time_multiplier": NUMBER, "reason": text(10_000)},
+             required=["user", "reason"], additional=False),
+    responses={201: "The override", 400: "Malformed", 401: "No or bad token",
+               403: "Not an instructor of the fellow's session, nor an admin", 404: "Unknown quiz",
+               422: "No reason, negative or too large numbers, nothing granted, not a fellow of the course"},
+    returns=OVERRIDE,
+)
+def grant_override(quiz_id: int):
+    data = json_body()
+    user = current_api_user()
+    quiz = quiz_for(quiz_id, user)
+    override = overrides.grant(quiz, data["user"], user, data.get("extra_attempts", 0), data.get("extra_minutes", 0),
+                               data.get("time_multiplier"), data.get("reason", ""))
+    return jsonify(overrides.serialise(override)), 201
+
+
+@quizzes_api.endpoint(
+    "/quizzes/<int:quiz_id>/overrides/<int:override_id>", ["DELETE"], access=ANY_USER,
+    summary="Revoke an override (it stays on record, marked revoked)",
+    responses={200: "The override, revoked", 401: "No or bad token",
+               403: "Not an instructor of the fellow's session, nor an admin", 404: "Unknown quiz or override"},
+    returns=OVERRIDE,
+)
+def revoke_override(quiz_id: int, override_id: int):
+    user = current_api_user()
+    quiz = quiz_for(quiz_id, user)
+    return jsonify(overrides.serialise(overrides.revoke(override_for(override_id, quiz, user), user)))

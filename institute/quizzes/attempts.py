@@ -27,13 +27,10 @@ from ..notifications.services import notify_user
 from ..questions import type_of, verdict
 from . import roster
 from .access import check_grades, check_may_take, check_owner, course_of
-from .models import Attempt, AttemptAnswer
+from .models import Attempt, AttemptAnswer, quiz_key
+from .overrides import allowed_attempts, time_limit_for
 
 GRACE = timedelta(minutes=1)
-
-
-def quiz_key(quiz: Quiz) -> str:
-    return f"{quiz.revision.course_id}:{quiz.file}"
 
 
 def current_quiz(quiz: Quiz) -> Quiz:
@@ -87,12 +84,14 @@ def start(quiz: Quiz, user: User, now: datetime | None = None) -> tuple[Attempt,
             if expire_if_due(attempt, now):
                 continue
             return attempt, False
-    if quiz.max_attempts and len(previous) >= quiz.max_attempts:
-        raise Conflict(_("You have used all %(n)s attempts at this quiz.", n=quiz.max_attempts))
+    allowed = allowed_attempts(user, quiz)  # the quiz's, and the fellow's overrides
+    if allowed is not None and len(previous) >= allowed:
+        raise Conflict(_("You have used all %(n)s attempts at this quiz.", n=allowed))
     closes = roster.closes_at(user, quiz)
     if closes is not None and now >= closes:
         raise Conflict(_("This quiz closed on %(when)s.", when=format_datetime(closes)))
-    deadline = now + timedelta(minutes=quiz.time_limit_minutes) if quiz.time_limit_minutes else None
+    minutes = time_limit_for(user, quiz)
+    deadline = now + timedelta(minutes=minutes) if minutes else None
     if closes is not None:
         deadline = min(deadline, closes) if deadline else closes  # an attempt ends when the quiz closes
     attempt = Attempt(

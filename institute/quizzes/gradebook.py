@@ -6,8 +6,7 @@ import sqlalchemy as sa
 
 from ..courses.models import Quiz
 from ..extensions import db
-from .attempts import quiz_key
-from .models import Attempt
+from .models import Attempt, quiz_key
 
 
 @dataclass
@@ -16,6 +15,12 @@ class Cell:
     passed: bool | None
     pending: bool
     attempts: int
+    attempt_id: int | None = None  # the best submitted attempt, else the latest started
+
+    @property
+    def failing(self) -> bool:
+        """Submitted, every essay graded, and below the pass mark."""
+        return self.percent is not None and not self.pending and self.passed is False
 
 
 def best_attempts(user_ids: list[int], quizzes: list[Quiz]) -> dict[tuple[int, int], Cell]:
@@ -26,13 +31,16 @@ def best_attempts(user_ids: list[int], quizzes: list[Quiz]) -> dict[tuple[int, i
         return cells
     rows = db.session.execute(sa.select(
         Attempt.user_id, Attempt.quiz_key, Attempt.percent, Attempt.passed, Attempt.pending_grading,
-        Attempt.submitted_at).where(Attempt.user_id.in_(user_ids), Attempt.quiz_key.in_(list(keys))))
-    for user_id, key, percent, passed, pending, submitted in rows:
+        Attempt.submitted_at, Attempt.id).where(Attempt.user_id.in_(user_ids), Attempt.quiz_key.in_(list(keys)))
+        .order_by(Attempt.number))
+    for user_id, key, percent, passed, pending, submitted, attempt_id in rows:
         cell = cells.setdefault((user_id, keys[key]), Cell(None, None, False, 0))
         cell.attempts += 1
         if submitted is None:
+            if cell.percent is None:
+                cell.attempt_id = attempt_id
             continue
         better = cell.percent is None or (percent or 0) > cell.percent or (passed and not cell.passed)
         if better:
-            cell.percent, cell.passed, cell.pending = percent, passed, pending
+            cell.percent, cell.passed, cell.pending, cell.attempt_id = percent, passed, pending, attempt_id
     return cells

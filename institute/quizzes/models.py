@@ -16,6 +16,11 @@ from ..database import CreatedMixin, UTCDateTime
 from ..extensions import BaseModel
 
 
+def quiz_key(quiz: Quiz) -> str:
+    """What names a quiz across its course's revisions: attempts and overrides keep it."""
+    return f"{quiz.revision.course_id}:{quiz.file}"
+
+
 class Attempt(CreatedMixin, BaseModel):
     __tablename__ = "attempts"
     __table_args__ = (
@@ -67,3 +72,34 @@ class AttemptAnswer(BaseModel):
     graded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     attempt: Mapped[Attempt] = relationship(back_populates="answers")
+
+
+class QuizOverride(CreatedMixin, BaseModel):
+    """One fellow's accommodation on one quiz: extra attempts, extra minutes or a
+    multiplier on the time limit, granted by an instructor of their session or an admin,
+    with a reason. Keyed like attempts (``quiz_key``), so it holds across revisions.
+    A revoked override is kept (who revoked it and when) but no longer counts."""
+
+    __tablename__ = "quiz_overrides"
+    __table_args__ = (
+        sa.Index("ix_quiz_overrides_quiz_key_user", "quiz_key", "user_id"),
+        sa.CheckConstraint("extra_attempts >= 0 AND extra_minutes >= 0 AND time_multiplier >= 1",
+                           name="not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    quiz_id: Mapped[int] = mapped_column(sa.ForeignKey("quizzes.id"))  # where it was granted
+    quiz_key: Mapped[str] = mapped_column(sa.String(250))
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    extra_attempts: Mapped[int] = mapped_column(default=0)
+    extra_minutes: Mapped[int] = mapped_column(default=0)
+    time_multiplier: Mapped[float] = mapped_column(default=1.0)
+    reason: Mapped[str] = mapped_column(sa.Text)
+    granted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+
+    quiz: Mapped[Quiz] = relationship()
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    granted_by: Mapped[User | None] = relationship(foreign_keys=[granted_by_id])
+    revoked_by: Mapped[User | None] = relationship(foreign_keys=[revoked_by_id])

@@ -19,6 +19,10 @@ class Roster(Protocol):
 
     def grading_scope(self, user) -> list[tuple[int, int]] | None: ...
 
+    def grading_cohort(self, user, session_id: int, course_id: int) -> list[int] | None: ...
+
+    def grading_session(self, user, fellow_id: int, course_id: int) -> int | None: ...
+
 
 class _Nobody:
     def studies(self, user, course_id: int) -> bool:
@@ -29,6 +33,12 @@ class _Nobody:
 
     def grading_scope(self, user) -> list[tuple[int, int]] | None:
         return []
+
+    def grading_cohort(self, user, session_id: int, course_id: int) -> list[int] | None:
+        return None
+
+    def grading_session(self, user, fellow_id: int, course_id: int) -> int | None:
+        return None
 
 
 _roster: Roster = _Nobody()
@@ -75,3 +85,17 @@ def closes_at(user, quiz) -> datetime | None:
     if user is None or not user.is_authenticated:
         return None
     return _closing(user, quiz)
+
+def grading_cohort(user, session_id: int, course_id: int) -> list[int] | None:
+    """The fellows of session ``session_id`` if the user grades them in this course (an
+    admin, or a teacher of that session, which has the course); None otherwise."""
+    if user is None or not user.is_authenticated:
+        return None
+    return _roster.grading_cohort(user, session_id, course_id)
+
+
+def grading_session(user, fellow_id: int, course_id: int) -> int | None:
+    """A session in which the user grades this fellow in this course (the latest), or None."""
+    if user is None or not user.is_authenticated:
+        return None
+    return _roster.grading_session(user, fellow_id, course_id)

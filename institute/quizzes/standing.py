@@ -13,6 +13,7 @@ from ..courses.models import Quiz
 from ..database import utcnow
 from . import roster
 from .attempts import GRACE, attempts_of
+from .overrides import allowed_attempts
 
 
 class State(StrEnum):
@@ -41,7 +42,8 @@ def standing(user, quiz: Quiz) -> Standing:
     now = utcnow()
     submitted = [a for a in mine if a.submitted]
     running = [a for a in mine if not a.submitted and (a.deadline is None or now <= a.deadline + GRACE)]
-    left = max(quiz.max_attempts - len(mine), 0) if quiz.max_attempts else None
+    allowed = allowed_attempts(user, quiz)  # with the fellow's extra attempts
+    left = max(allowed - len(mine), 0) if allowed else None
     best = max((a.percent for a in submitted if a.percent is not None), default=None)
     if any(a.passed for a in submitted):
         state = State.PASSED

@@ -1,22 +1,29 @@
 """Web pages of quizzes: take one, see results, grade essays, gradebook, statistics."""
 
+import sqlalchemy as sa
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..access import login_required, roles_required
+from ..accounts.models import User
 from ..errors import Conflict, Invalid
+from ..extensions import db
 from ..questions import type_of
 from ..questions.web import question_partials
 from ..web import error_messages, flash_error, wants_json
-from . import attempts
+from . import attempts, overrides, roster
+from . import grading as essays
 from .access import (
     attempt_for,
     check_grader,
+    check_grants,
+    course_of,
     grades,
     grading_scope,
     may_preview,
     may_take,
+    override_for,
     owns,
     quiz_for,
     sees_question_titles,
@@ -38,8 +45,9 @@ def quiz(quiz_id: int):
     quiz = quiz_for(quiz_id, current_user)
     enrolled = may_take(current_user, quiz)
     mine = attempts.attempts_of(current_user, quiz) if enrolled else []
+    allowance = overrides.allowance(current_user, quiz) if enrolled else None
     return render_template("quizzes/quiz.html", quiz=quiz, course=quiz.revision.course, enrolled=enrolled,
-                           attempts=mine, staff=teaches_quiz(current_user, quiz),
+                           attempts=mine, staff=teaches_quiz(current_user, quiz), allowance=allowance,
                            standing=standing(current_user, quiz) if enrolled else None,
                            previews=may_preview(current_user, quiz))
 
@@ -146,7 +154,10 @@ def grading():
 @quizzes.route("/attempts/<int:attempt_id>/questions/<int:question>/grade", methods=["GET", "POST"])
 @login_required
 def grade(attempt_id: int, question: int):
+    """Grade one essay; "save and next" goes on to the next essay of the same quiz waiting
+    in the same session, and past the last one to the page that says all are graded."""
     attempt = attempt_for(attempt_id, current_user, "grade")
+    session_id = essays.session_for_grading(current_user, attempt, request.args.get("session", type=int))
     errors = []
     if request.method == "POST":
         try:
@@ -155,14 +166,81 @@ def grade(attempt_id: int, question: int):
         except (Invalid, Conflict) as exc:
             errors = error_messages(exc)
         else:
+            if request.form.get("then") == "next":  # the flash names whose essay it was
+                flash(_("The essay of %(name)s is graded; their attempt's score is %(p)s%%.", name=attempt.user.name,
+                        p=attempt.percent), "success")
+                following = essays.queue(attempt.quiz, current_user, session_id, (attempt.id, question)).next
+                if following is None:
+                    return redirect(url_for("quizzes.all_graded", quiz_id=attempt.quiz_id, session=session_id))
+                return redirect(url_for("quizzes.grade", attempt_id=following[0], question=following[1],
+                                        session=session_id))
             flash(_("The grade is saved; the attempt's score is %(p)s%%.", p=attempt.percent), "success")
-            return redirect(url_for("quizzes.grading"))
+            return redirect(url_for("quizzes.grade", attempt_id=attempt.id, question=question, session=session_id))
     view = attempts.payload(attempt)
     item = next((q for q in view["questions"] if q["id"] == str(question)), None)
     if item is None or not type_of(item["kind"]).graded_by_hand:
         raise Invalid(details=[{"field": "question", "message": _("Only essays are graded by hand.")}])
-    return render_template("quizzes/grade.html", attempt=attempt, item=item, errors=errors), \
-        422 if errors else 200
+    progress = essays.queue(attempt.quiz, current_user, session_id, (attempt.id, question))
+    length = essays.length_note(attempt.quiz.questions[question], item["answer"])
+    return render_template("quizzes/grade.html", attempt=attempt, item=item, errors=errors, progress=progress,
+                           length=length, session_id=session_id), 422 if errors else 200
+
+
+@quizzes.route("/quizzes/<int:quiz_id>/graded")
+@login_required
+def all_graded(quiz_id: int):
+    """Where "save and next" ends: every essay of this quiz in this session is graded (or,
+    if some came in meanwhile, how many still wait and the next one)."""
+    quiz = quiz_for(quiz_id, current_user, "statistics")
+    requested = request.args.get("session", type=int)
+    session_id = requested if requested is not None and roster.grading_cohort(
+        current_user, requested, course_of(quiz).id) is not None else None
+    progress = essays.queue(quiz, current_user, session_id)
+    return render_template("quizzes/all_graded.html", quiz=quiz, progress=progress, session_id=session_id)
+
+
+def _override_context(quiz, session_id):
+    """The fellows to choose from: the session's cohort when the grader came from one."""
+    cohort = roster.grading_cohort(current_user, session_id, course_of(quiz).id) if session_id else None
+    fellows = list(db.session.scalars(sa.select(User).where(User.id.in_(cohort)).order_by(User.name)).unique()) \
+        if cohort else []
+    return cohort, fellows
+
+
+@quizzes.route("/quizzes/<int:quiz_id>/overrides", methods=["GET", "POST"])
+@login_required
+def quiz_overrides(quiz_id: int):
+    """Grant a fellow extra attempts or more time on a quiz; the overrides on record."""
+    quiz = quiz_for(quiz_id, current_user)
+    check_grants(current_user, quiz)
+    session_id = request.args.get("session", type=int)
+    cohort, fellows = _override_context(quiz, session_id)
+    if cohort is None:
+        session_id = None
+    errors: list[str] = []
+    form = request.form if request.method == "POST" else {"user": request.args.get("user", "")}
+    if request.method == "POST":
+        try:
+            override = overrides.grant(quiz, form.get("user", ""), current_user, form.get("extra_attempts"),
+                                       form.get("extra_minutes"), form.get("time_multiplier"),
+                                       form.get("reason", ""))
+        except Invalid as exc:
+            errors = error_messages(exc)
+        else:
+            flash(_("Granted to %(name)s.", name=override.user.name), "success")
+            return redirect(url_for("quizzes.quiz_overrides", quiz_id=quiz.id, session=session_id))
+    listed = overrides.overrides_of(quiz, current_user, cohort)
+    return render_template("quizzes/overrides.html", quiz=quiz, overrides=listed, fellows=fellows,
+                           session_id=session_id, form=form, errors=errors), 422 if errors else 200
+
+
+@quizzes.route("/quizzes/<int:quiz_id>/overrides/<int:override_id>/revoke", methods=["POST"])
+@login_required
+def revoke_override(quiz_id: int, override_id: int):
+    quiz = quiz_for(quiz_id, current_user)
+    override = overrides.revoke(override_for(override_id, quiz, current_user), current_user)
+    flash(_("Revoked for %(name)s; it stays on record.", name=override.user.name), "success")
+    return redirect(url_for("quizzes.quiz_overrides", quiz_id=quiz.id, session=request.args.get("session", type=int)))
 
 
 @quizzes.route("/quizzes/<int:quiz_id>/statistics")

@@ -189,7 +189,8 @@ def cohort(session_id: int):
         "fellows": array(obj({
             "email": STRING, "name": STRING, "completed": {"type": "boolean"},
             "grades": array(nullable(obj({"percent": nullable(NUMBER), "passed": nullable({"type": "boolean"}),
-                                          "pending_grading": {"type": "boolean"}, "attempts": COUNT},
+                                          "pending_grading": {"type": "boolean"}, "attempts": COUNT,
+                                          "attempt": nullable(ID)},
                                          required=["percent", "passed", "pending_grading", "attempts"]))),
         }, required=["email", "name", "completed", "grades"])),
     }, required=["session", "quizzes", "fellows"]),
@@ -204,6 +205,7 @@ def gradebook(session_id: int):
         "quizzes": [{"id": q.id, "title": q.title, "pass_mark": q.pass_mark} for q in quizzes],
         "fellows": [{"email": f.user.email, "name": f.user.name, "completed": f.completed,
                      "grades": [None if c is None else {"percent": c.percent, "passed": c.passed,
-                                                        "pending_grading": c.pending, "attempts": c.attempts}
+                                                        "pending_grading": c.pending, "attempts": c.attempts,
+                                                        "attempt": c.attempt_id}
                                 for c in cells]} for f, cells in rows],
     })

@@ -605,6 +605,33 @@ def may_grade(user: User, course_id: int, fellow_id: int | None = None) -> bool:
     return (course_id, fellow_id) in scope
 
 
+def grading_cohort(user: User, session_id: int, course_id: int) -> list[int] | None:
+    """The accepted fellows of the session, if the user grades them in this course: an
+    admin, or a teacher of the session; and the session has the course. None otherwise."""
+    has_course = db.session.scalar(sa.select(SessionCourse.session_id).where(
+        SessionCourse.session_id == session_id, SessionCourse.course_id == course_id))
+    if has_course is None:
+        return None
+    if not user.has_role("admin") and session_id not in taught_session_ids(user):
+        return None
+    return list(db.session.scalars(sa.select(Application.user_id).where(
+        Application.session_id == session_id, Application.status == ApplicationStatus.ACCEPTED)
+        .order_by(Application.user_id)))
+
+
+def grading_session(user: User, fellow_id: int, course_id: int) -> int | None:
+    """The latest session with this course in which the user grades this fellow, or None."""
+    stmt = (sa.select(SessionCourse.session_id)
+            .join(Application, Application.session_id == SessionCourse.session_id)
+            .join(TrainingSession, TrainingSession.id == SessionCourse.session_id)
+            .where(SessionCourse.course_id == course_id, Application.user_id == fellow_id,
+                   Application.status == ApplicationStatus.ACCEPTED)
+            .order_by(TrainingSession.starts_on.desc(), TrainingSession.id.desc()).limit(1))
+    if not user.has_role("admin"):
+        stmt = stmt.where(SessionCourse.session_id.in_(_teaching_links(user.id)))
+    return db.session.scalar(stmt)
+
+
 def sessions_awaiting_decisions() -> list[tuple[TrainingSession, int]]:
     """Sessions with applications no admin has decided yet, and how many: the admin's queue."""
     rows = db.session.execute(

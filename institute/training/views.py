@@ -129,7 +129,8 @@ def fellow(session_id: int, user_id: int):
     found = cohort_progress(session, [user_id])
     if not found:
         raise NotFound(_("This person is not a fellow of this session."))
-    return render_template("training/fellow.html", session=session, fellow=found[0])
+    return render_template("training/fellow.html", session=session, fellow=found[0],
+                           staff=services.may_manage_cohort(current_user, session))
 
 
 # ------------------------------------------------------------------ admin
