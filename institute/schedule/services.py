@@ -256,11 +256,11 @@ def record_attendance(event: Event, marks: dict, actor: User) -> dict[int, Atten
     """Record present / absent / excused for fellows of the event's session, by email or
     user id. All marks are checked before any is written."""
     if not event.on_site:
-        message = _("Attendance is taken at lectures and field trips.")
-        raise Invalid(message, details=[{"field": "event", "message": message}])
+        raise Invalid(_("Attendance is taken at lectures and field trips."),
+                      details=[{"field": "event", "message": _("Attendance is taken at lectures and field trips.")}])
     if event.cancelled_at is not None:
-        message = _("This event was cancelled.")
-        raise Invalid(message, details=[{"field": "event", "message": message}])
+        raise Invalid(_("This event was cancelled."),
+                      details=[{"field": "event", "message": _("This event was cancelled.")}])
     session = session_of(event)
     cohort = {user.id: user for user in cohort_of(session)}
     by_email = users_by_email([key for key in marks if isinstance(key, str) and "@" in key])
