@@ -5,6 +5,7 @@ from flask import Response, jsonify
 from ..access import ANY_USER, PUBLIC
 from ..api import ApiBlueprint, current_api_user, json_body
 from ..api.schemas import COUNT, DATE, DATE_TIME, STRING, array, enum_of, nullable, obj, text
+from ..training.labels import missing_texts
 from ..training.services import get_session
 from . import jobs, services
 from .models import CertificateKind
@@ -61,7 +62,7 @@ def issue(session_id: int):
                         "total": job.get("total", 0)}), 202
     return jsonify({"issued": [c.serial for c in result.issued],
                     "already_issued": [c.serial for c in result.already],
-                    "ineligible": [{"email": u.email, "reasons": r} for u, r in result.ineligible]})
+                    "ineligible": [{"email": u.email, "reasons": missing_texts(r)} for u, r in result.ineligible]})
 
 
 @certificates_api.endpoint(

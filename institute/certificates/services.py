@@ -27,7 +27,7 @@ from ..extensions import db
 from ..links import external_url
 from ..notifications.services import notify_user
 from ..training.models import TrainingSession
-from ..training.progress import FellowProgress, cohort_progress
+from ..training.progress import FellowProgress, Missing, cohort_progress
 from . import credential as credentials
 from . import legacy, status_list
 from .models import Certificate, CertificateFile, CertificateKind
@@ -41,18 +41,19 @@ SIGNATORIES = [("Director", "Kubuqi Global Desert Institute"),
 @dataclass
 class IssueResult:
     issued: list[Certificate] = field(default_factory=list)
-    ineligible: list[tuple[User, list[str]]] = field(default_factory=list)
+    ineligible: list[tuple[User, list[Missing]]] = field(default_factory=list)
     already: list[Certificate] = field(default_factory=list)
 
 
-def eligibility(session: TrainingSession) -> tuple[list[FellowProgress], list[tuple[User, list[str]]]]:
-    """The fellows who completed the session, and the others with their reasons."""
+def eligibility(session: TrainingSession) -> tuple[list[FellowProgress], list[tuple[User, list[Missing]]]]:
+    """The fellows who completed the session, and the others with their reasons (as data:
+    ``training.labels.missing_text`` puts each in words)."""
     eligible, ineligible = [], []
     for fellow in cohort_progress(session):
         if fellow.completed:
             eligible.append(fellow)
         else:
-            ineligible.append((fellow.user, fellow.missing or [_("no course in the session")]))
+            ineligible.append((fellow.user, fellow.missing))
     return eligible, ineligible
 
 
