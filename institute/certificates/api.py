@@ -17,9 +17,11 @@ METADATA = obj({
     "starts_on": DATE, "ends_on": DATE, "hours": nullable({"type": "number"}), "courses": array(STRING),
     "issued_at": DATE_TIME,
     "pdf_sha256": STRING, "status": {"enum": ["valid", "revoked"]}, "revoked_at": nullable(DATE_TIME),
-    "revocation_reason": nullable(STRING),
+    "revocation_reason": nullable(STRING), "weeks": COUNT, "on_site_days": nullable(COUNT),
+    "verification_code": STRING, "verification_url": STRING, "linkedin_url": STRING,
 }, required=["serial", "kind", "holder", "email", "title", "starts_on", "ends_on", "hours", "courses",
-             "issued_at", "pdf_sha256", "status", "revoked_at", "revocation_reason"])
+             "issued_at", "pdf_sha256", "status", "revoked_at", "revocation_reason", "weeks", "on_site_days",
+             "verification_code", "verification_url", "linkedin_url"])
 VERIFICATION = {"oneOf": [
     obj({"status": {"const": "unknown"}}, required=["status"]),
     obj({"status": {"enum": ["valid", "revoked"]}, "serial": STRING, "holder": STRING, "title": STRING,
@@ -34,7 +36,10 @@ def _metadata(c) -> dict:
             "hours": c.hours, "courses": c.courses, "issued_at": c.issued_at.isoformat(),
             "pdf_sha256": c.pdf_sha256, "status": "revoked" if c.revoked else "valid",
             "revoked_at": c.revoked_at.isoformat() if c.revoked_at else None,
-            "revocation_reason": c.revocation_reason or None}
+            "revocation_reason": c.revocation_reason or None, "weeks": c.weeks, "on_site_days": c.on_site_days,
+            # What the holder shares: anyone checks the certificate with its code at its address.
+            "verification_code": c.code, "verification_url": services.verification_url(c),
+            "linkedin_url": services.linkedin_url(c)}
 
 
 ISSUED = obj({"issued": array(STRING), "already_issued": array(STRING),
@@ -66,7 +71,9 @@ def issue(session_id: int):
 
 
 @certificates_api.endpoint(
-    "/certificates/<serial>", ["GET"], access=ANY_USER, summary="A certificate's metadata",
+    "/certificates/<serial>", ["GET"], access=ANY_USER,
+    summary="A certificate's metadata, with what its holder shares: the verification code and URL "
+            "and an 'add to LinkedIn profile' link",
     responses={200: "The metadata", 401: "No or bad token", 403: "Not the holder", 404: "Unknown"},
     returns=METADATA,
 )
@@ -75,13 +82,13 @@ def metadata(serial: str):
 
 
 @certificates_api.endpoint(
-    "/certificates/<serial>/pdf", ["GET"], access=ANY_USER, summary="The certificate's PDF, as issued",
+    "/certificates/<serial>/pdf", ["GET"], access=ANY_USER, summary="The certificate's PDF, as issued (a revoked one with a band saying when and why)",
     responses={200: "The PDF", 401: "No or bad token", 403: "Not the holder", 404: "Unknown"},
     produces="application/pdf",
 )
 def pdf(serial: str):
     certificate = services.certificate_for(serial, current_api_user())
-    return Response(certificate.pdf, mimetype="application/pdf")
+    return Response(services.downloaded_pdf(certificate), mimetype="application/pdf")
 
 
 @certificates_api.endpoint(

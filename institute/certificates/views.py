@@ -63,11 +63,22 @@ def status_list_credential(number: int):
     return response
 
 
+@certificates.route("/certificates/<serial>")
+@login_required
+def certificate_page(serial: str):
+    """The certificate for its holder (and admins): what it says, how long the programme
+    was, how to share it (verification code and address, LinkedIn) and its downloads."""
+    certificate = services.certificate_for(serial, current_user)
+    return render_template("certificates/certificate.html", c=certificate,
+                           verification_url=services.verification_url(certificate),
+                           linkedin_url=services.linkedin_url(certificate))
+
+
 @certificates.route("/certificates/<serial>/pdf")
 @login_required
 def pdf(serial: str):
     certificate = services.certificate_for(serial, current_user)
-    return Response(certificate.pdf, mimetype="application/pdf",
+    return Response(services.downloaded_pdf(certificate), mimetype="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="{certificate.serial}.pdf"'})
 
 
