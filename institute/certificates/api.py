@@ -82,7 +82,8 @@ def metadata(serial: str):
 
 
 @certificates_api.endpoint(
-    "/certificates/<serial>/pdf", ["GET"], access=ANY_USER, summary="The certificate's PDF, as issued (a revoked one with a band saying when and why)",
+    "/certificates/<serial>/pdf", ["GET"], access=ANY_USER,
+    summary="The certificate's PDF, as issued (a revoked one with a band saying when and why)",
     responses={200: "The PDF", 401: "No or bad token", 403: "Not the holder", 404: "Unknown"},
     produces="application/pdf",
 )

@@ -32,8 +32,7 @@ from ..training.models import TrainingSession
 from ..training.progress import FellowProgress, Missing, cohort_progress
 from . import credential as credentials
 from . import legacy, status_list
-from .models import Certificate, CertificateFile, CertificateKind
-from .models import weeks_between
+from .models import Certificate, CertificateFile, CertificateKind, weeks_between
 from .pdf import LOGO, CertificatePage, image_data_url, render, render_many, stamped, with_credential
 from .signing import private_key
 
@@ -68,7 +67,8 @@ def _facts(serial: str, number: int, holder: User, title: str, starts, ends, hou
            on_site_days: int | None = None) -> dict:
     return {"serial": serial, "number": number, "code": secrets.token_urlsafe(24),
             "holder_name": holder.name, "title": title, "starts_on": starts, "ends_on": ends,
-            "hours": hours, "on_site_days": on_site_days, "courses": courses, "issued_at": utcnow().replace(microsecond=0),
+            "hours": hours, "on_site_days": on_site_days, "courses": courses,
+            "issued_at": utcnow().replace(microsecond=0),
             "achievement_id": f"{base_url()}/achievements/{achievement}", "description": description,
             "criteria": criteria, "status_index": status_index,
             "subject_id": credentials.subject_id(private_key(), holder.id)}

@@ -48,7 +48,8 @@ SESSION_SCHEMA = obj({
 }, required=["title", "year", "starts_on", "ends_on"], additional=False)
 SESSION = obj({
     "id": ID, "title": STRING, "year": {"type": "integer"}, "sequence": {"enum": [1, 2]}, "starts_on": DATE,
-    "ends_on": DATE, "place": STRING, "on_site_days": nullable(COUNT), "weeks": COUNT, "seats": COUNT, "seats_left": COUNT, "applications_open": nullable(DATE),
+    "ends_on": DATE, "place": STRING, "on_site_days": nullable(COUNT), "weeks": COUNT, "seats": COUNT,
+    "seats_left": COUNT, "applications_open": nullable(DATE),
     "applications_close": DATE, "closed": {"type": "boolean"}, "courses": array(STRING),
     "instructors": array(STRING),
 }, required=["id", "title", "year", "sequence", "starts_on", "ends_on", "place", "seats", "seats_left",

@@ -10,8 +10,16 @@ import pytest
 
 from institute.database import transaction
 
-from ..builders import (complete_modules, create_attempt, create_certificate, create_quiz, create_session,
-                        create_user, enrol, free_year_and_sequence)
+from ..builders import (
+    complete_modules,
+    create_attempt,
+    create_certificate,
+    create_quiz,
+    create_session,
+    create_user,
+    enrol,
+    free_year_and_sequence,
+)
 from .conftest import PASSWORD, SCREENSHOTS, log_in
 
 pytestmark = pytest.mark.browser
@@ -26,7 +34,7 @@ def _pdf_to_png(pdf: bytes, name: str) -> list:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.pdf"
     path.write_bytes(pdf)
-    subprocess.run(["pdftoppm", "-png", "-r", "60", str(path), str(SCREENSHOTS / name)], check=True)
+    subprocess.run(["pdftoppm", "-png", "-r", "60", str(path), str(SCREENSHOTS / name)], check=True)  # noqa: S603,S607
     path.unlink()
     return sorted(SCREENSHOTS.glob(f"{name}*.png"))
 
@@ -94,16 +102,15 @@ def test_issue_preview_and_the_holders_certificate_page(live_app, live_server, p
     log_in(page, live_server, "cp-admin@example.org")
     page.goto(f"{live_server}/certificates/{serial}")
     with live_app.app_context(), transaction():
-        from institute.certificates import services
-
         from institute.accounts.services import user_by_email
+        from institute.certificates import services
 
         services.revoke(services.get(serial), user_by_email("cp-admin@example.org"), "Shown for the screenshots")
     revoked = page.request.get(f"{live_server}/certificates/{serial}/pdf")
     assert revoked.ok
     assert _pdf_to_png(revoked.body(), "certificate-pdf-revoked")
     if shutil.which("pdftotext"):
-        text = subprocess.run(["pdftotext", "-", "-"], input=revoked.body(), capture_output=True, check=True).stdout
+        text = subprocess.run(["pdftotext", "-", "-"], input=revoked.body(), capture_output=True, check=True).stdout  # noqa: S607
         assert b"REVOKED on" in text
     page.goto(f"{live_server}/certificates/{serial}")
     assert page.get_by_text("Shown for the screenshots").is_visible()

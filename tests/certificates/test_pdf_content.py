@@ -15,27 +15,35 @@ from institute.certificates.signing import private_key
 from institute.extensions import db
 from institute.notifications.models import OutboxMessage
 
-from ..builders import committed, create_certificate, create_exchange, create_finished_session, \
-    create_teaching_certificate, create_user, issue_certificates
+from ..builders import (
+    committed,
+    create_certificate,
+    create_exchange,
+    create_finished_session,
+    create_teaching_certificate,
+    create_user,
+    issue_certificates,
+)
 from ..conftest import login
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils")
 
 # A 1×1 PNG: a signature image as an installation would configure it.
-PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==")
+PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9aw"
+                       "AAAABJRU5ErkJggg==")
 
 
 def text_of(pdf: bytes, tmp_path) -> str:
     path = tmp_path / "certificate.pdf"
     path.write_bytes(pdf)
-    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,  # noqa: S603,S607
                           check=True).stdout
 
 
 def images_of(pdf: bytes, tmp_path) -> list[str]:
     path = tmp_path / "images.pdf"
     path.write_bytes(pdf)
-    listing = subprocess.run(["pdfimages", "-list", str(path)], capture_output=True, text=True,
+    listing = subprocess.run(["pdfimages", "-list", str(path)], capture_output=True, text=True,  # noqa: S603,S607
                              check=True).stdout.splitlines()[2:]
     return [line for line in listing if line.split()[2] == "image"]  # not their soft masks
 

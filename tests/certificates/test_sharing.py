@@ -11,8 +11,17 @@ import pytest
 from institute.extensions import db
 from institute.training.models import TrainingSession
 
-from ..builders import (committed, complete_modules, create_attempt, create_certificate, create_quiz,
-                        create_session, create_user, enrol, free_year_and_sequence)
+from ..builders import (
+    committed,
+    complete_modules,
+    create_attempt,
+    create_certificate,
+    create_quiz,
+    create_session,
+    create_user,
+    enrol,
+    free_year_and_sequence,
+)
 from ..conftest import bearer, login
 
 BASE = "http://127.0.0.1:5000"  # BASE_URL in tests

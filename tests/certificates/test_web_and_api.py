@@ -15,7 +15,8 @@ def test_issue_verify_revoke_through_the_api(app, client, finished_web):
     session_id = finished_web["session_id"]
     issued = client.post(f"/api/v1/sessions/{session_id}/certificates", headers=admin).get_json()
     assert issued["issued"] == [f"GDI-2026-1-{n:04d}" for n in range(1, 5)]
-    assert issued["ineligible"] == [{"email": "f4@example.org", "reasons": ["Module “Module 2” of “Test Course” not done"]}]
+    assert issued["ineligible"] == [{"email": "f4@example.org",
+                                     "reasons": ["Module “Module 2” of “Test Course” not done"]}]
     again = client.post(f"/api/v1/sessions/{session_id}/certificates", headers=admin).get_json()
     assert again["issued"] == [] and len(again["already_issued"]) == 4
 

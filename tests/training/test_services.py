@@ -8,8 +8,8 @@ from institute.extensions import db
 from institute.notifications.models import OutboxMessage
 from institute.training import services as training
 from institute.training.enrolment import enrol_csv
-from institute.training.models import Application
 from institute.training.labels import missing_text
+from institute.training.models import Application
 from institute.training.progress import cohort_progress, completion
 
 from ..builders import (
