@@ -3,6 +3,7 @@
 The test suite passes its own mapping last (see ``create_app``).
 """
 
+import json
 import os
 import secrets
 from collections.abc import Callable
@@ -66,6 +67,17 @@ class Defaults:
     PAGE_SKELETONS = True
     # With REDIS_URL, sessions with more fellows than this to certify are issued by a worker.
     CERTIFICATE_BACKGROUND_OVER = 50
+    # Who signs the certificates, printed on their PDFs: each {"name", "title", "signature"?},
+    # the signature the path of a PNG, JPEG or SVG image of it (read only from the paths
+    # configured here). Set them in instance/config.py, or as JSON in the environment
+    # (CERTIFICATE_SIGNATORIES='[{"name": "…", "title": "…"}]'). These are the demo's.
+    CERTIFICATE_SIGNATORIES: list[dict] = [
+        {"name": "Wang Lina", "title": "Director, Kubuqi Global Desert Institute"},
+        {"name": "Samuel Okafor", "title": "Head of Training"},
+    ]
+    # The logo printed on certificates: the path of an SVG, PNG or JPEG image; None for the
+    # institute's mark shipped with the code (institute/certificates/assets/logo.svg).
+    CERTIFICATE_LOGO: str | None = None
     # Compress responses (static_files.py); set COMPRESS_REGISTER=0 where a proxy compresses.
     COMPRESS_REGISTER = True
     COMPRESS_ALGORITHM = ["br", "gzip"]
@@ -89,6 +101,8 @@ ENVIRONMENT: dict[str, Callable[[str], object]] = {
     "PASSWORD_HASH_METHOD": str,
     "PROXY_FIX_X_FOR": int,
     "COMPRESS_REGISTER": lambda v: v.lower() in ("1", "true", "yes"),
+    "CERTIFICATE_SIGNATORIES": json.loads,
+    "CERTIFICATE_LOGO": str,
 }
 
 

@@ -91,6 +91,7 @@ def load_training(courses: list[str]) -> None:
     session = training.create_session({
         "title": "Combating desertification: the Kubuqi training 2026", "year": 2026, "sequence": 1,
         "starts_on": date(2026, 9, 1), "ends_on": date(2026, 12, 15), "place": "Kubuqi, Inner Mongolia",
+        "on_site_days": 30,
         "seats": 15, "applications_open": date(2026, 3, 1), "applications_close": date(2026, 6, 30),
         "courses": courses, "instructors": ["instructor@gdi.example", "partner@uca.example"],
         "description": "Fifteen weeks on land degradation, sand fixation and monitoring, with "
@@ -212,7 +213,7 @@ def load_exchanges(courses: list[str]) -> None:
                                                                  TrainingSession.sequence == 1))
     if session is not None:
         data = {k: getattr(session, k) for k in ("title", "year", "sequence", "starts_on", "ends_on", "place",
-                                                  "seats", "applications_open", "applications_close",
+                                                  "on_site_days", "seats", "applications_open", "applications_close",
                                                   "description")}
         data["courses"] = [c.slug for c in session.courses]
         data["instructors"] = [u.email for u in session.instructors] + ["mehmet.teacher@cica.example"]

@@ -5,6 +5,7 @@ from flask import Response, jsonify
 from ..access import ANY_USER, PUBLIC
 from ..api import ApiBlueprint, current_api_user, json_body
 from ..api.schemas import COUNT, DATE, DATE_TIME, STRING, array, enum_of, nullable, obj, text
+from ..training.labels import missing_texts
 from ..training.services import get_session
 from . import jobs, services
 from .models import CertificateKind
@@ -16,9 +17,11 @@ METADATA = obj({
     "starts_on": DATE, "ends_on": DATE, "hours": nullable({"type": "number"}), "courses": array(STRING),
     "issued_at": DATE_TIME,
     "pdf_sha256": STRING, "status": {"enum": ["valid", "revoked"]}, "revoked_at": nullable(DATE_TIME),
-    "revocation_reason": nullable(STRING),
+    "revocation_reason": nullable(STRING), "weeks": COUNT, "on_site_days": nullable(COUNT),
+    "verification_code": STRING, "verification_url": STRING, "linkedin_url": STRING,
 }, required=["serial", "kind", "holder", "email", "title", "starts_on", "ends_on", "hours", "courses",
-             "issued_at", "pdf_sha256", "status", "revoked_at", "revocation_reason"])
+             "issued_at", "pdf_sha256", "status", "revoked_at", "revocation_reason", "weeks", "on_site_days",
+             "verification_code", "verification_url", "linkedin_url"])
 VERIFICATION = {"oneOf": [
     obj({"status": {"const": "unknown"}}, required=["status"]),
     obj({"status": {"enum": ["valid", "revoked"]}, "serial": STRING, "holder": STRING, "title": STRING,
@@ -33,7 +36,10 @@ def _metadata(c) -> dict:
             "hours": c.hours, "courses": c.courses, "issued_at": c.issued_at.isoformat(),
             "pdf_sha256": c.pdf_sha256, "status": "revoked" if c.revoked else "valid",
             "revoked_at": c.revoked_at.isoformat() if c.revoked_at else None,
-            "revocation_reason": c.revocation_reason or None}
+            "revocation_reason": c.revocation_reason or None, "weeks": c.weeks, "on_site_days": c.on_site_days,
+            # What the holder shares: anyone checks the certificate with its code at its address.
+            "verification_code": c.code, "verification_url": services.verification_url(c),
+            "linkedin_url": services.linkedin_url(c)}
 
 
 ISSUED = obj({"issued": array(STRING), "already_issued": array(STRING),
@@ -61,11 +67,13 @@ def issue(session_id: int):
                         "total": job.get("total", 0)}), 202
     return jsonify({"issued": [c.serial for c in result.issued],
                     "already_issued": [c.serial for c in result.already],
-                    "ineligible": [{"email": u.email, "reasons": r} for u, r in result.ineligible]})
+                    "ineligible": [{"email": u.email, "reasons": missing_texts(r)} for u, r in result.ineligible]})
 
 
 @certificates_api.endpoint(
-    "/certificates/<serial>", ["GET"], access=ANY_USER, summary="A certificate's metadata",
+    "/certificates/<serial>", ["GET"], access=ANY_USER,
+    summary="A certificate's metadata, with what its holder shares: the verification code and URL "
+            "and an 'add to LinkedIn profile' link",
     responses={200: "The metadata", 401: "No or bad token", 403: "Not the holder", 404: "Unknown"},
     returns=METADATA,
 )
@@ -74,13 +82,14 @@ def metadata(serial: str):
 
 
 @certificates_api.endpoint(
-    "/certificates/<serial>/pdf", ["GET"], access=ANY_USER, summary="The certificate's PDF, as issued",
+    "/certificates/<serial>/pdf", ["GET"], access=ANY_USER,
+    summary="The certificate's PDF, as issued (a revoked one with a band saying when and why)",
     responses={200: "The PDF", 401: "No or bad token", 403: "Not the holder", 404: "Unknown"},
     produces="application/pdf",
 )
 def pdf(serial: str):
     certificate = services.certificate_for(serial, current_api_user())
-    return Response(certificate.pdf, mimetype="application/pdf")
+    return Response(services.downloaded_pdf(certificate), mimetype="application/pdf")
 
 
 @certificates_api.endpoint(

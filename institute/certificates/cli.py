@@ -9,6 +9,7 @@ from flask.cli import AppGroup
 from ..accounts.cli import fail
 from ..database import transaction
 from ..errors import DomainError
+from ..training.labels import missing_texts
 from ..training.services import get_session
 from . import did, services
 from .legacy import public_key_of_profile
@@ -32,7 +33,7 @@ def issue_command(session_id: int):
     for certificate in result.already:
         click.echo(f"already {certificate.serial}  {certificate.holder_name}")
     for user, reasons in result.ineligible:
-        click.echo(f"not eligible  {user.email}: {'; '.join(reasons)}")
+        click.echo(f"not eligible  {user.email}: {'; '.join(missing_texts(reasons))}")
 
 
 @certificates_cli.command("worker")

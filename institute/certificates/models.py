@@ -14,6 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..accounts.models import User
 from ..database import CreatedMixin, UTCDateTime, check_in
 from ..extensions import BaseModel
+from ..training.models import weeks_between
 
 
 class CertificateKind(StrEnum):
@@ -42,6 +43,7 @@ class Certificate(BaseModel):
     starts_on: Mapped[date]
     ends_on: Mapped[date]
     hours: Mapped[float | None]
+    on_site_days: Mapped[int | None]  # the session's days on site, as recorded at issue
     courses: Mapped[list] = mapped_column(sa.JSON)  # titles as they were at issue
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime())
     issued_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
@@ -62,6 +64,10 @@ class Certificate(BaseModel):
     @property
     def revoked(self) -> bool:
         return self.revoked_at is not None
+
+    @property
+    def weeks(self) -> int:
+        return weeks_between(self.starts_on, self.ends_on)
 
 
 class CertificateFile(CreatedMixin, BaseModel):

@@ -12,12 +12,17 @@ A certificate is two WeasyPrint pages laid one over the other with qpdf (pikepdf
   path for every certificate) into the square pdf.css keeps free for it.
 
 So issuing a session renders the shared part once, not once per fellow. Both
-pages come from HTML/CSS templates and the same stylesheet. Fonts come from the
+pages come from HTML/CSS templates and the same stylesheet. The logo and the
+signatures are images read from the paths configuration gives (never from a
+request) and put in the HTML as ``data:`` URLs, the one kind of URL the fetcher
+accepts. A revoked certificate is downloaded with a band laid over the stored
+PDF (``stamped``), which itself stays as issued. Fonts come from the
 system (Noto Sans, Noto Sans Arabic, Noto Sans CJK: the Makefile installs them)
 and are embedded and subset; HarfBuzz's subsetter is used when present. The
 fetcher refuses every URL, so rendering never reaches out.
 """
 
+import base64
 import contextlib
 import hashlib
 import io
@@ -38,6 +43,9 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError
 
 STYLESHEET = Path(__file__).with_name("pdf.css")
+LOGO = Path(__file__).parent / "assets" / "logo.svg"  # the institute's mark, shipped
+IMAGE_TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
+IMAGE_MAX_BYTES = 2 * 1024 * 1024
 MM = 72 / 25.4  # PDF points per millimetre
 PAGE_MM = (297, 210)  # A4 landscape, as in pdf.css
 # The QR code's square, in mm from the page's right and bottom edges: pdf.css keeps
@@ -58,6 +66,8 @@ class NothingFromOutside(URLFetcher):
     """Refuse every URL: a certificate is drawn from its HTML, the stylesheet and local fonts."""
 
     def fetch(self, url, headers=None):
+        if url.startswith("data:"):  # an image given inline (the logo, signatures): nothing outside
+            return super().fetch(url, headers)
         raise FatalURLFetchingError(f"certificates fetch nothing from outside: {url}")
 
 
@@ -147,6 +157,29 @@ def with_credential(pdf_bytes: bytes, credential_json: bytes) -> bytes:
     """The same PDF with ``credential_json`` as its attachment instead: its pages untouched."""
     with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
         _attach(pdf, credential_json)
+        return _saved(pdf)
+
+
+def image_data_url(path: str | Path) -> str:
+    """The image at ``path`` (a configured path: never one a request names) as a ``data:``
+    URL; ValueError when it is not an SVG, PNG or JPEG file of at most 2 MB."""
+    path = Path(path)
+    kind = IMAGE_TYPES.get(path.suffix.lower())
+    if kind is None:
+        raise ValueError(f"not an SVG, PNG or JPEG image: {path}")
+    data = path.read_bytes()
+    if len(data) > IMAGE_MAX_BYTES:
+        raise ValueError(f"image larger than 2 MB: {path}")
+    return f"data:{kind};base64,{base64.b64encode(data).decode()}"
+
+
+def stamped(pdf_bytes: bytes, html: str) -> bytes:
+    """The PDF with the page ``html`` renders laid over each of its pages (a revoked
+    certificate's band); its attachment and the PDF given stay as they are."""
+    band = pikepdf.open(io.BytesIO(_weasyprint(html)))
+    with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
+        for sheet in pdf.pages:
+            sheet.add_overlay(band.pages[0], None)
         return _saved(pdf)
 
 

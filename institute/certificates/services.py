@@ -10,9 +10,11 @@ twice at once.
 import hashlib
 import io
 import json
+import logging
 import secrets
 import zipfile
 from dataclasses import dataclass, field
+from urllib.parse import quote, urlencode
 
 import sqlalchemy as sa
 from flask import current_app
@@ -27,32 +29,32 @@ from ..extensions import db
 from ..links import external_url
 from ..notifications.services import notify_user
 from ..training.models import TrainingSession
-from ..training.progress import FellowProgress, cohort_progress
+from ..training.progress import FellowProgress, Missing, cohort_progress
 from . import credential as credentials
 from . import legacy, status_list
-from .models import Certificate, CertificateFile, CertificateKind
-from .pdf import CertificatePage, render, render_many, with_credential
+from .models import Certificate, CertificateFile, CertificateKind, weeks_between
+from .pdf import LOGO, CertificatePage, image_data_url, render, render_many, stamped, with_credential
 from .signing import private_key
 
-SIGNATORIES = [("Director", "Kubuqi Global Desert Institute"),
-               ("Head of Training", "Kubuqi Global Desert Institute")]
+log = logging.getLogger(__name__)
 
 
 @dataclass
 class IssueResult:
     issued: list[Certificate] = field(default_factory=list)
-    ineligible: list[tuple[User, list[str]]] = field(default_factory=list)
+    ineligible: list[tuple[User, list[Missing]]] = field(default_factory=list)
     already: list[Certificate] = field(default_factory=list)
 
 
-def eligibility(session: TrainingSession) -> tuple[list[FellowProgress], list[tuple[User, list[str]]]]:
-    """The fellows who completed the session, and the others with their reasons."""
+def eligibility(session: TrainingSession) -> tuple[list[FellowProgress], list[tuple[User, list[Missing]]]]:
+    """The fellows who completed the session, and the others with their reasons (as data:
+    ``training.labels.missing_text`` puts each in words)."""
     eligible, ineligible = [], []
     for fellow in cohort_progress(session):
         if fellow.completed:
             eligible.append(fellow)
         else:
-            ineligible.append((fellow.user, fellow.missing or [_("no course in the session")]))
+            ineligible.append((fellow.user, fellow.missing))
     return eligible, ineligible
 
 
@@ -61,10 +63,12 @@ def base_url() -> str:
 
 
 def _facts(serial: str, number: int, holder: User, title: str, starts, ends, hours, courses,
-           achievement: str, description: str, criteria: str, status_index: int) -> dict:
+           achievement: str, description: str, criteria: str, status_index: int,
+           on_site_days: int | None = None) -> dict:
     return {"serial": serial, "number": number, "code": secrets.token_urlsafe(24),
             "holder_name": holder.name, "title": title, "starts_on": starts, "ends_on": ends,
-            "hours": hours, "courses": courses, "issued_at": utcnow().replace(microsecond=0),
+            "hours": hours, "on_site_days": on_site_days, "courses": courses,
+            "issued_at": utcnow().replace(microsecond=0),
             "achievement_id": f"{base_url()}/achievements/{achievement}", "description": description,
             "criteria": criteria, "status_index": status_index,
             "subject_id": credentials.subject_id(private_key(), holder.id)}
@@ -80,14 +84,52 @@ def _html(facts: dict, kind: str) -> CertificatePage:
         statement = "has taught in the teacher exchange programme of the Global Desert Institute"
     page = {**facts, "heading": heading, "lead": lead, "statement": statement,
             "period": f"{facts['starts_on']:%d %B %Y} – {facts['ends_on']:%d %B %Y}",
-            "hours_text": f"{facts['hours']:g} hours" if facts.get("hours") else "",
+            "length_text": length_text(facts["starts_on"], facts["ends_on"], facts.get("on_site_days"),
+                                       facts.get("hours")),
             "issued_on": f"{facts['issued_at']:%d %B %Y}", "verify_url": verify_url,
-            "signatories": current_app.config.get("CERTIFICATE_SIGNATORIES", SIGNATORIES)}
+            "signatories": signatories(), "logo": _image(current_app.config.get("CERTIFICATE_LOGO") or LOGO)}
     # Straight from the Jinja environment: a certificate needs none of the page globals,
     # and is rendered from the command line and from workers too.
     templates = current_app.jinja_env
     return CertificatePage(templates.get_template("certificates/pdf_frame.html").render(c=page),
                            templates.get_template("certificates/pdf_holder.html").render(c=page))
+
+
+def length_text(starts, ends, on_site_days: int | None, hours: float | None) -> str:
+    """The programme's real length as the PDF prints it (in English, as the whole
+    certificate): "8 weeks · 12 days on site · 40 study hours"."""
+    weeks = weeks_between(starts, ends)
+    parts = [f"{weeks} week{'s' if weeks != 1 else ''}"]
+    if on_site_days is not None:
+        parts.append(f"{on_site_days} day{'s' if on_site_days != 1 else ''} on site")
+    if hours:
+        parts.append(f"{hours:g} study hours")
+    return " · ".join(parts)
+
+
+def signatories() -> list[dict]:
+    """Who signs, from ``CERTIFICATE_SIGNATORIES``: {name, title, signature (a data: URL or
+    None)} each. A (name, title) pair is read too."""
+    found = []
+    for entry in current_app.config.get("CERTIFICATE_SIGNATORIES") or []:
+        if isinstance(entry, dict):
+            name, title, signature = entry.get("name", ""), entry.get("title", ""), entry.get("signature")
+        else:
+            (name, title), signature = entry, None
+        found.append({"name": str(name), "title": str(title), "signature": _image(signature)})
+    return found
+
+
+def _image(path) -> str | None:
+    """A configured image file as a data: URL; a missing or unfit file is left out (and
+    logged), so certificates are still issued."""
+    if not path:
+        return None
+    try:
+        return image_data_url(path)
+    except (OSError, ValueError) as exc:
+        log.warning("certificate image left out: %s", exc)
+        return None
 
 
 def _verify_url(facts: dict) -> str:
@@ -127,7 +169,8 @@ def issue_session(session: TrainingSession, admin: User | None, processes: int |
             serial, number, fellow.user, session.title, session.starts_on, session.ends_on, hours,
             courses, f"sessions/{session.id}",
             f"Completion of the training session {session.title} of the Kubuqi Global Desert Institute.",
-            "Every module of the session's courses studied and every quiz passed.", status_index)))
+            "Every module of the session's courses studied and every quiz passed.", status_index,
+            session.on_site_days)))
     signed_credentials = []
 
     def jobs():  # prepared here while the workers render the ones before
@@ -158,9 +201,11 @@ def issue_teaching(exchange: Exchange, admin: User | None) -> Certificate:
     lock_row(User, exchange.teacher_id)  # two admins issuing at once number in turn
     number = (db.session.scalar(sa.select(sa.func.max(Certificate.number)).where(
         Certificate.kind == CertificateKind.TEACHING, Certificate.serial.like(prefix + "%"))) or 0) + 1
+    # Courses by their titles and institutions by their names, as a reader knows them.
+    courses = [c.published.title if c.published else c.slug for c in exchange.courses]
     facts = _facts(f"{prefix}{number:04d}", number, exchange.teacher,
-                   f"Teacher exchange {exchange.home.code} → {exchange.host.code}", exchange.starts_on,
-                   exchange.ends_on, None, [c.slug for c in exchange.courses], f"exchanges/{exchange.id}",
+                   f"Teacher exchange {exchange.home.name} → {exchange.host.name}"[:300], exchange.starts_on,
+                   exchange.ends_on, None, courses, f"exchanges/{exchange.id}",
                    f"Teaching at {exchange.host.name} in the teacher exchange programme.",
                    "An approved exchange completed with the teacher's report.", status_list.allocate(1)[0])
     signed, html, document = _prepare(facts, CertificateKind.TEACHING)
@@ -175,7 +220,8 @@ def _store(facts, kind, user, signed, pdf, admin, **where) -> Certificate:
     certificate = Certificate(
         serial=facts["serial"], code=facts["code"], kind=kind, user_id=user.id, number=facts["number"],
         holder_name=facts["holder_name"], title=facts["title"], starts_on=facts["starts_on"],
-        ends_on=facts["ends_on"], hours=facts["hours"], courses=facts["courses"],
+        ends_on=facts["ends_on"], hours=facts["hours"], on_site_days=facts.get("on_site_days"),
+        courses=facts["courses"],
         issued_at=facts["issued_at"], issued_by_id=admin.id if admin else None, credential=signed,
         pdf=pdf, pdf_sha256=hashlib.sha256(pdf).hexdigest(), status_index=facts["status_index"], **where)
     db.session.add(certificate)
@@ -199,6 +245,26 @@ def _tell(certificate: Certificate) -> None:
 
 
 # ------------------------------------------------------------------ reading
+
+
+LINKEDIN_ADD = "https://www.linkedin.com/profile/add"
+
+
+def verification_url(certificate: Certificate) -> str:
+    """The public address that verifies the certificate by its code (from BASE_URL)."""
+    return external_url("certificates.verify_page", code=certificate.code)
+
+
+def linkedin_url(certificate: Certificate) -> str:
+    """LinkedIn's "Add to profile" link for a certification, filled in: its name, the
+    institute as issuer, the month of issue, the serial as credential id and the
+    verification address (LinkedIn's documented parameters; certificates do not expire,
+    so no expiration is given). A plain link: nothing is loaded from LinkedIn."""
+    query = {"startTask": "CERTIFICATION_NAME", "name": certificate.title,
+             "organizationName": credentials.ISSUER_NAME,
+             "issueYear": str(certificate.issued_at.year), "issueMonth": str(certificate.issued_at.month),
+             "certUrl": verification_url(certificate), "certId": certificate.serial}
+    return f"{LINKEDIN_ADD}?{urlencode(query, quote_via=quote)}"
 
 
 def get(serial: str) -> Certificate:
@@ -290,12 +356,26 @@ def rerender(certificate: Certificate, admin: User) -> Certificate:
                                    pdf_sha256=certificate.pdf_sha256, replaced_by_id=admin.id))
     facts = {"serial": certificate.serial, "code": certificate.code, "holder_name": certificate.holder_name,
              "title": certificate.title, "starts_on": certificate.starts_on, "ends_on": certificate.ends_on,
-             "hours": certificate.hours, "courses": certificate.courses, "issued_at": certificate.issued_at}
+             "hours": certificate.hours, "on_site_days": certificate.on_site_days, "courses": certificate.courses,
+             "issued_at": certificate.issued_at}
     document = json.dumps(certificate.credential, ensure_ascii=False, indent=2).encode()
     pdf = render(_html(facts, certificate.kind), document, _verify_url(facts))
     certificate.pdf, certificate.pdf_sha256 = pdf, hashlib.sha256(pdf).hexdigest()
     db.session.flush()
     return certificate
+
+
+def downloaded_pdf(certificate: Certificate) -> bytes:
+    """The PDF as its holder downloads it: as issued; a revoked one with a band across it
+    that says so, when and why (made at download: the stored PDF stays as issued)."""
+    if not certificate.revoked or certificate.revoked_at is None:
+        return certificate.pdf
+    reason = certificate.revocation_reason
+    html = current_app.jinja_env.get_template("certificates/pdf_revoked.html").render(
+        revoked_on=f"{certificate.revoked_at:%d %B %Y}",
+        reason=reason if len(reason) <= 240 else reason[:239] + "…",
+        verify_url=external_url("certificates.verify_page", code=certificate.code))
+    return stamped(certificate.pdf, html)
 
 
 def old_files(certificate: Certificate) -> list[CertificateFile]:

@@ -11,6 +11,7 @@ from flask_login import current_user
 from ..access import login_required, public, roles_required
 from ..errors import Conflict, Invalid
 from ..exchanges.services import exchange_for
+from ..training.labels import missing_text
 from ..training.services import get_session
 from ..web import flash_error, next_target, redirect_next
 from . import did, jobs, services, status_list
@@ -62,11 +63,22 @@ def status_list_credential(number: int):
     return response
 
 
+@certificates.route("/certificates/<serial>")
+@login_required
+def certificate_page(serial: str):
+    """The certificate for its holder (and admins): what it says, how long the programme
+    was, how to share it (verification code and address, LinkedIn) and its downloads."""
+    certificate = services.certificate_for(serial, current_user)
+    return render_template("certificates/certificate.html", c=certificate,
+                           verification_url=services.verification_url(certificate),
+                           linkedin_url=services.linkedin_url(certificate))
+
+
 @certificates.route("/certificates/<serial>/pdf")
 @login_required
 def pdf(serial: str):
     certificate = services.certificate_for(serial, current_user)
-    return Response(certificate.pdf, mimetype="application/pdf",
+    return Response(services.downloaded_pdf(certificate), mimetype="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="{certificate.serial}.pdf"'})
 
 
@@ -94,7 +106,7 @@ def session_certificates(session_id: int):
     eligible, ineligible = services.eligibility(session)
     return render_template("certificates/session.html", session=session,
                            certificates=services.of_session(session), ineligible=ineligible,
-                           eligible=eligible, progress=jobs.progress(session))
+                           eligible=eligible, progress=jobs.progress(session), describe=missing_text)
 
 
 @certificates.route("/admin/sessions/<int:session_id>/certificates/issue", methods=["GET", "POST"])
@@ -108,7 +120,8 @@ def issue(session_id: int):
         issued = {c.user_id for c in services.of_session(session)}
         return render_template("certificates/issue.html", session=session, today=date.today(),
                                eligible=[f for f in eligible if f.user.id not in issued],
-                               already=[f for f in eligible if f.user.id in issued], ineligible=ineligible)
+                               already=[f for f in eligible if f.user.id in issued], ineligible=ineligible,
+                               describe=missing_text)
     try:
         issuing = jobs.issue_for_session(session, current_user)
     except Conflict as exc:

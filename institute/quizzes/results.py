@@ -40,3 +40,21 @@ def pending_quizzes(user_ids: list[int], quiz_ids: list[int]) -> set[tuple[int, 
         Attempt.user_id.in_(user_ids), Attempt.quiz_key.in_(list(keys)),
         Attempt.submitted_at.is_not(None), Attempt.pending_grading.is_(True)))
     return {(user_id, quiz_id) for user_id, key in rows for quiz_id in keys[key]}
+
+
+def best_percents(user_ids: list[int], quiz_ids: list[int]) -> dict[tuple[int, int], float]:
+    """(user id, quiz id): the best percent of each user's submitted attempts at each quiz
+    (on any revision), for saying how far a fellow is from passing."""
+    if not user_ids or not quiz_ids:
+        return {}
+    keys = _keys(quiz_ids)
+    rows = db.session.execute(
+        sa.select(Attempt.user_id, Attempt.quiz_key, sa.func.max(Attempt.percent)).where(
+            Attempt.user_id.in_(user_ids), Attempt.quiz_key.in_(list(keys)),
+            Attempt.submitted_at.is_not(None), Attempt.percent.is_not(None))
+        .group_by(Attempt.user_id, Attempt.quiz_key))
+    best: dict[tuple[int, int], float] = {}
+    for user_id, key, percent in rows:
+        for quiz_id in keys[key]:
+            best[user_id, quiz_id] = max(percent, best.get((user_id, quiz_id), percent))
+    return best

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_pgettext
 
 from .models import ApplicationStatus
+from .progress import Missing, MissingKind
 
 # One English word may say two things ("rejected" of an application, of an exchange):
 # each state is translated in its own context.
@@ -32,3 +33,27 @@ def motivation_text(motivation: str) -> str:
     if motivation == ENROLLED_BY_THE_INSTITUTE:
         return _("Enrolled by the institute.")
     return motivation
+
+
+def _percent(value: float) -> str:
+    return f"{value:.0f}%" if float(value).is_integer() else f"{value:.1f}%"
+
+
+def missing_text(missing: Missing) -> str:
+    """One reason a fellow has not completed, in the reader's language: the one place
+    that puts ``progress.Missing`` into words (pages, the API and the command line)."""
+    if missing.kind == MissingKind.MODULE:
+        return _("Module “%(m)s” of “%(c)s” not done", m=missing.title, c=missing.course)
+    if missing.kind == MissingKind.ESSAY:
+        return _("Quiz “%(q)s” of “%(c)s”: essay waiting for grading", q=missing.title, c=missing.course)
+    if missing.kind == MissingKind.QUIZ:
+        if missing.best is None:
+            return _("Quiz “%(q)s” of “%(c)s” not taken yet (pass mark %(p)s)", q=missing.title,
+                     c=missing.course, p=_percent(missing.pass_mark or 0))
+        return _("Quiz “%(q)s” of “%(c)s” not passed (best %(b)s, pass mark %(p)s)", q=missing.title,
+                 c=missing.course, b=_percent(missing.best), p=_percent(missing.pass_mark or 0))
+    return _("The session has no course.")
+
+
+def missing_texts(reasons: list[Missing]) -> list[str]:
+    return [missing_text(reason) for reason in reasons]

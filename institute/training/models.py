@@ -40,6 +40,7 @@ class TrainingSession(CreatedMixin, BaseModel):
         sa.CheckConstraint("seats > 0", name="seats_positive"),
         sa.CheckConstraint("sequence IN (1, 2)", name="sequence_in_year"),
         sa.CheckConstraint("ends_on >= starts_on", name="dates_ordered"),
+        sa.CheckConstraint("on_site_days IS NULL OR on_site_days >= 0", name="on_site_days_not_negative"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -49,6 +50,7 @@ class TrainingSession(CreatedMixin, BaseModel):
     starts_on: Mapped[date]
     ends_on: Mapped[date]
     place: Mapped[str] = mapped_column(sa.String(200), default="")
+    on_site_days: Mapped[int | None]  # days spent on site at the institute, when recorded
     seats: Mapped[int] = mapped_column(default=15)
     applications_open: Mapped[date | None]
     applications_close: Mapped[date | None]
@@ -73,6 +75,15 @@ class TrainingSession(CreatedMixin, BaseModel):
     @property
     def code(self) -> str:
         return f"{self.year}-{self.sequence}"
+
+    @property
+    def weeks(self) -> int:
+        return weeks_between(self.starts_on, self.ends_on)
+
+
+def weeks_between(starts: date, ends: date) -> int:
+    """The weeks a programme lasts from its first to its last day, rounded (at least one)."""
+    return max(1, round(((ends - starts).days + 1) / 7))
 
 
 class SessionCourse(BaseModel):

@@ -7,14 +7,36 @@ of queries, whatever its size.
 """
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 import sqlalchemy as sa
 
 from ..accounts.models import User
 from ..courses.models import CourseRevision, Module, ModuleCompletion, Quiz
 from ..extensions import db
-from ..quizzes.results import passed_quizzes, pending_quizzes
+from ..quizzes.results import best_percents, passed_quizzes, pending_quizzes
 from .models import Application, ApplicationStatus, TrainingSession
+
+
+class MissingKind(StrEnum):
+    """Why a fellow has not completed a session (not stored)."""
+
+    MODULE = "module"  # a module not marked done
+    QUIZ = "quiz"  # a quiz not passed
+    ESSAY = "essay"  # a quiz whose essays wait for a grade
+    NO_COURSE = "no-course"  # the session has no course
+
+
+@dataclass(frozen=True)
+class Missing:
+    """One reason a fellow has not completed, as data: what is missing, by title, with the
+    quiz's best score and pass mark; ``labels.missing_text`` puts it in words."""
+
+    kind: str
+    course: str = ""  # the course's title
+    title: str = ""  # the module's or quiz's title
+    best: float | None = None  # best percent of a submitted attempt, if any
+    pass_mark: float | None = None
 
 
 @dataclass
@@ -26,6 +48,8 @@ class CourseProgress:
     quizzes: list[tuple[int, str]]  # (id, title)
     passed: set[int]
     pending: set[int] = field(default_factory=set)  # quizzes whose essays wait for a grade
+    pass_marks: dict[int, float] = field(default_factory=dict)  # by quiz id
+    best: dict[int, float] = field(default_factory=dict)  # the fellow's best percent, by quiz id
 
     @property
     def complete(self) -> bool:
@@ -68,20 +92,21 @@ class FellowProgress:
         return round(100 * (self.modules_done + self.quizzes_passed) / total) if total else 0
 
     @property
-    def missing(self) -> list[str]:
+    def missing(self) -> list[Missing]:
         """Why the fellow has not completed: for certificates' ineligibility reasons."""
+        if not self.courses:
+            return [Missing(MissingKind.NO_COURSE)]
         reasons = []
         for course in self.courses:
-            for slug, _title in course.modules:
+            for slug, title in course.modules:
                 if slug not in course.done:
-                    reasons.append(f"module not done: {course.slug}/{slug}")
+                    reasons.append(Missing(MissingKind.MODULE, course.title, title))
             for quiz_id, title in course.quizzes:
                 if quiz_id in course.passed:
                     continue
-                if quiz_id in course.pending:
-                    reasons.append(f"essay not graded: {course.slug}: {title}")
-                else:
-                    reasons.append(f"quiz not passed: {course.slug}: {title}")
+                kind = MissingKind.ESSAY if quiz_id in course.pending else MissingKind.QUIZ
+                reasons.append(Missing(kind, course.title, title, course.best.get(quiz_id),
+                                       course.pass_marks.get(quiz_id)))
         return reasons
 
 
@@ -94,11 +119,11 @@ def _course_outlines(sessions: list[TrainingSession]) -> dict[int, list[tuple]]:
             sa.select(Module.revision_id, Module.slug, Module.title)
             .where(Module.revision_id.in_(revision_ids)).order_by(Module.position)):
         modules[revision_id].append((slug, title))
-    quizzes: dict[int | None, list[tuple[int, str]]] = {r: [] for r in revision_ids}
-    for revision_id, quiz_id, title in db.session.execute(
-            sa.select(Quiz.revision_id, Quiz.id, Quiz.title).where(Quiz.revision_id.in_(revision_ids))
-            .order_by(Quiz.id)):
-        quizzes[revision_id].append((quiz_id, title))
+    quizzes: dict[int | None, list[tuple[int, str, float]]] = {r: [] for r in revision_ids}
+    for revision_id, quiz_id, title, pass_mark in db.session.execute(
+            sa.select(Quiz.revision_id, Quiz.id, Quiz.title, Quiz.pass_mark)
+            .where(Quiz.revision_id.in_(revision_ids)).order_by(Quiz.id)):
+        quizzes[revision_id].append((quiz_id, title, pass_mark))
     titles: dict[int | None, str] = {revision_id: title for revision_id, title in db.session.execute(
         sa.select(CourseRevision.id, CourseRevision.title).where(CourseRevision.id.in_(revision_ids)))}
     return {session.id: [(c, titles.get(c.published_revision_id, c.slug), modules.get(c.published_revision_id, []),
@@ -119,18 +144,22 @@ def _progress(sessions: list[TrainingSession], applications: list[Application]) 
                 sa.select(ModuleCompletion.user_id, ModuleCompletion.course_id, ModuleCompletion.module_slug)
                 .where(ModuleCompletion.user_id.in_(fellow_ids), ModuleCompletion.course_id.in_(course_ids))):
             done.setdefault((user_id, course_id), set()).add(slug)
-    quiz_ids = sorted({q for outline in outlines.values() for *_, quizzes in outline for q, _t in quizzes})
+    quiz_ids = sorted({q for outline in outlines.values() for *_, quizzes in outline for q, _t, _p in quizzes})
     passed = passed_quizzes(fellow_ids, quiz_ids)
     pending = pending_quizzes(fellow_ids, quiz_ids)
+    best = best_percents(fellow_ids, quiz_ids)
     result: dict[int, list[FellowProgress]] = {session.id: [] for session in sessions}
     for application in applications:
         fellow = FellowProgress(application.user, application)
         for course, title, modules, quizzes in outlines[application.session_id]:
+            user_id = application.user_id
             fellow.courses.append(CourseProgress(
                 course.slug, title, modules,
-                done.get((application.user_id, course.id), set()), quizzes,
-                {q for q, _t in quizzes if (application.user_id, q) in passed},
-                {q for q, _t in quizzes if (application.user_id, q) in pending}))
+                done.get((user_id, course.id), set()), [(q, t) for q, t, _p in quizzes],
+                {q for q, _t, _p in quizzes if (user_id, q) in passed},
+                {q for q, _t, _p in quizzes if (user_id, q) in pending},
+                {q: p for q, _t, p in quizzes},
+                {q: best[user_id, q] for q, _t, _p in quizzes if (user_id, q) in best}))
         result[application.session_id].append(fellow)
     return result
 

@@ -16,6 +16,8 @@ def session_json(session: TrainingSession, left: int | None = None) -> dict:
         "starts_on": session.starts_on.isoformat(),
         "ends_on": session.ends_on.isoformat(),
         "place": session.place,
+        "on_site_days": session.on_site_days,
+        "weeks": session.weeks,
         "seats": session.seats,
         "seats_left": seats_left(session) if left is None else left,
         "applications_open": opens.isoformat() if opens else None,

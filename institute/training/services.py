@@ -90,13 +90,18 @@ def _session_values(data: dict) -> tuple[dict, list[Course], list[tuple[User, in
     if opens and closes and closes < opens:
         details.append({"field": "applications_close",
                         "message": _("Applications cannot close before they open.")})
+    on_site = _int(data.get("on_site_days"), "on_site_days", details)
+    if on_site is not None and starts and ends and not 0 <= on_site <= (ends - starts).days + 1:
+        details.append({"field": "on_site_days",
+                        "message": _("The days on site are between 0 and the session's %(n)s days.",
+                                     n=(ends - starts).days + 1)})
     courses = _courses(data.get("courses") or [], details)
     instructors = _instructors(data.get("instructors") or [], details, starts, ends)
     if details:
         raise Invalid(details=details)
     values = dict(title=title[:200], year=year, sequence=sequence, seats=seats, starts_on=starts,
                   ends_on=ends, applications_open=opens, applications_close=closes,
-                  place=str(data.get("place") or "").strip()[:200],
+                  place=str(data.get("place") or "").strip()[:200], on_site_days=on_site,
                   description=str(data.get("description") or "").strip())
     return values, courses, instructors
 

@@ -15,6 +15,8 @@ from institute.certificates.offline import check_bytes, fonts_of
 from institute.certificates.pdf import CertificatePage, render
 from institute.certificates.signing import private_key, public_key_bytes
 from institute.errors import Conflict, Invalid
+from institute.training.labels import missing_text
+from institute.training.progress import Missing, MissingKind
 
 from ..builders import HOLDER_NAMES, create_exchange, create_user, move_exchange
 
@@ -31,7 +33,8 @@ def test_eligible_get_certificates_others_are_listed_with_reasons(issued):
     assert [c.serial for c in result.issued] == [f"GDI-2026-1-{n:04d}" for n in range(1, 5)]
     assert [c.holder_name for c in result.issued] == HOLDER_NAMES
     [(user, reasons)] = result.ineligible
-    assert user.name == "Slow Fellow" and reasons == ["module not done: short/module-2"]
+    assert user.name == "Slow Fellow" and reasons == [Missing(MissingKind.MODULE, "Test Course", "Module 2")]
+    assert missing_text(reasons[0]) == "Module “Module 2” of “Test Course” not done"
     assert all(len(c.code) >= 22 for c in result.issued)  # ≥ 128 bits, URL-safe
     again = certificates.issue_session(issued["session"], issued["admin"], processes=1)
     assert again.issued == [] and len(again.already) == 4

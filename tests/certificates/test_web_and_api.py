@@ -15,7 +15,8 @@ def test_issue_verify_revoke_through_the_api(app, client, finished_web):
     session_id = finished_web["session_id"]
     issued = client.post(f"/api/v1/sessions/{session_id}/certificates", headers=admin).get_json()
     assert issued["issued"] == [f"GDI-2026-1-{n:04d}" for n in range(1, 5)]
-    assert issued["ineligible"] == [{"email": "f4@example.org", "reasons": ["module not done: short/module-2"]}]
+    assert issued["ineligible"] == [{"email": "f4@example.org",
+                                     "reasons": ["Module “Module 2” of “Test Course” not done"]}]
     again = client.post(f"/api/v1/sessions/{session_id}/certificates", headers=admin).get_json()
     assert again["issued"] == [] and len(again["already_issued"]) == 4
 
@@ -64,7 +65,7 @@ def test_pages_for_admins_and_holders(app, finished_web):
     login(fellow, "f1@example.org")
     session_id = finished_web["session_id"]
     page = admin.get(f"/admin/sessions/{session_id}/certificates").get_data(as_text=True)
-    assert "Slow Fellow" in page and "module not done" in page
+    assert "Slow Fellow" in page and "Module “Module 2” of “Test Course” not done" in page
     preview = admin.get(f"/admin/sessions/{session_id}/certificates/issue").get_data(as_text=True)
     assert "4 fellows get a certificate" in preview and "Slow Fellow" in preview
     admin.post(f"/admin/sessions/{session_id}/certificates/issue", data={"confirmed": "1"})
@@ -88,7 +89,7 @@ def test_pages_for_admins_and_holders(app, finished_web):
 def test_cli_issue_and_verify(app, runner, finished_web, tmp_path):
     result = runner.invoke(args=["certificates", "issue", str(finished_web["session_id"])])
     assert result.exit_code == 0 and "issued GDI-2026-1-0001" in result.output
-    assert "not eligible  f4@example.org: module not done: short/module-2" in result.output
+    assert "not eligible  f4@example.org: Module “Module 2” of “Test Course” not done" in result.output
     from institute.certificates import services
 
     with app.app_context():

@@ -7,6 +7,7 @@ from institute.errors import Conflict, Forbidden, Invalid
 from institute.quizzes import attempts
 from institute.quizzes.results import passed_quizzes
 from institute.training import services as training
+from institute.training.labels import missing_text
 from institute.training.progress import completion
 
 from ..builders import RIGHT, complete_modules, create_quiz, create_session, create_user, enrol, enrol_in_course
@@ -167,7 +168,8 @@ def test_essay_grading_and_completion(ctx):
     attempts.save(attempt, fellow, {**RIGHT, "3": "An essay about sand fences."})
     attempts.submit(attempt, fellow)
     assert not completion(session, fellow).completed
-    assert completion(session, fellow).missing == ["essay not graded: quizzed: Check"]
+    assert [missing_text(m) for m in completion(session, fellow).missing] == [
+        "Quiz “Check” of “Test Course”: essay waiting for grading"]
     assert attempts.pending_essays([(course.id, fellow.id)]) == [(attempt, 3)]
     assert attempts.pending_essays([(course.id, admin.id)]) == []
     instructor = create_user(roles="instructor")
