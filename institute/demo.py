@@ -213,7 +213,7 @@ def load_exchanges(courses: list[str]) -> None:
                                                                  TrainingSession.sequence == 1))
     if session is not None:
         data = {k: getattr(session, k) for k in ("title", "year", "sequence", "starts_on", "ends_on", "place",
-                                                  "on_site_days", "seats", "applications_open", "applications_close",
+                                                  "on_site_days", "attendance_required", "seats", "applications_open", "applications_close",
                                                   "description")}
         data["courses"] = [c.slug for c in session.courses]
         data["instructors"] = [u.email for u in session.instructors] + ["mehmet.teacher@cica.example"]

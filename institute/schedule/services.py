@@ -16,6 +16,7 @@ from ..errors import Forbidden, Invalid, NotFound
 from ..extensions import db
 from ..quizzes.attempts import quiz_key
 from ..training.models import Application, ApplicationStatus, TrainingSession
+from ..training.progress import MissingKind, Standing
 from ..training.services import may_manage_cohort, session_for, takes_part, taught_session_ids
 from .models import Attendance, Event, EventKind, Presence
 
@@ -318,25 +319,54 @@ class AttendanceRecord:
 
 
 def attendance_records(session: TrainingSession, user_ids: list[int]) -> dict[int, AttendanceRecord]:
-    """Each fellow's record in one statement: events where attendance was taken for anyone
-    count for everyone of the cohort (not marked = absent)."""
-    taken_events = sa.select(Attendance.event_id).join(Event, Event.id == Attendance.event_id).where(
-        Event.session_id == session.id, Event.cancelled_at.is_(None)).distinct()
-    taken = db.session.scalars(sa.select(sa.func.count()).select_from(taken_events.subquery())).one()
-    records = {user_id: AttendanceRecord(taken, 0, 0) for user_id in user_ids}
-    if not taken or not user_ids:
-        return records
-    rows = db.session.execute(sa.select(Attendance.user_id, Attendance.presence, sa.func.count())
-                              .join(Event, Event.id == Attendance.event_id)
-                              .where(Event.session_id == session.id, Event.cancelled_at.is_(None),
-                                     Attendance.user_id.in_(user_ids))
-                              .group_by(Attendance.user_id, Attendance.presence))
-    for user_id, presence, count in rows:
-        if presence == Presence.PRESENT:
-            records[user_id].present = count
-        elif presence == Presence.EXCUSED:
-            records[user_id].excused = count
+    """Each fellow's record in the session."""
+    return _records([session.id], [(session.id, user_id) for user_id in user_ids])
+
+
+def _records(session_ids: list[int], pairs: list[tuple[int, int]]) -> dict:
+    """Records of (session id, user id) pairs in two statements, however many sessions:
+    events whose attendance was taken for anyone count for everyone of the cohort (not
+    marked = absent). One session's records are keyed by user id, several by pairs."""
+    taken = dict(db.session.execute(
+        sa.select(Event.session_id, sa.func.count(sa.distinct(Attendance.event_id)))
+        .join(Event, Event.id == Attendance.event_id)
+        .where(Event.session_id.in_(session_ids), Event.cancelled_at.is_(None)).group_by(Event.session_id)).all())
+    records = {pair: AttendanceRecord(taken.get(pair[0], 0), 0, 0) for pair in pairs}
+    user_ids = sorted({user_id for _session_id, user_id in pairs})
+    if taken and user_ids:
+        for session_id, user_id, presence, count in db.session.execute(
+                sa.select(Event.session_id, Attendance.user_id, Attendance.presence, sa.func.count())
+                .join(Event, Event.id == Attendance.event_id)
+                .where(Event.session_id.in_(session_ids), Event.cancelled_at.is_(None),
+                       Attendance.user_id.in_(user_ids))
+                .group_by(Event.session_id, Attendance.user_id, Attendance.presence)):
+            record = records.get((session_id, user_id))
+            if record is not None and presence == Presence.PRESENT:
+                record.present = count
+            elif record is not None and presence == Presence.EXCUSED:
+                record.excused = count
+    if len(session_ids) == 1:
+        return {user_id: record for (_session_id, user_id), record in records.items()}
     return records
+
+
+def attendance_requirement(sessions: list[TrainingSession], applications: list[Application]) -> dict:
+    """Completion's attendance rule (registered with training.progress): in a session that
+    requires a share, a fellow meets it when the share of the events taken they attended
+    reaches it; before any attendance is taken, nobody does yet."""
+    required = {s.id: s.attendance_required for s in sessions if s.attendance_required}
+    concerned = [a for a in applications if a.session_id in required]
+    if not concerned:
+        return {}
+    records = _records(sorted(required), [(a.session_id, a.user_id) for a in concerned])
+    if len(required) == 1:
+        records = {(a.session_id, a.user_id): records[a.user_id] for a in concerned}
+    standings = {}
+    for application in concerned:
+        record, share = records[(application.session_id, application.user_id)], required[application.session_id]
+        met = record.percent is not None and record.percent >= share
+        standings[application.id] = [Standing(MissingKind.ATTENDANCE, record.percent, share, met)]
+    return standings
 
 
 def fellow_attendance(session: TrainingSession, user: User) -> list[tuple[Event, str | None]]:

@@ -45,10 +45,12 @@ SESSION_SCHEMA = obj({
     "applications_open": nullable(DATE), "applications_close": nullable(DATE),
     "place": line(200), "description": text(20_000),
     "on_site_days": nullable({"type": "integer", "minimum": 0, "maximum": 400}),
+    "attendance_required": nullable({"type": "integer", "minimum": 1, "maximum": 100}),
 }, required=["title", "year", "starts_on", "ends_on"], additional=False)
 SESSION = obj({
     "id": ID, "title": STRING, "year": {"type": "integer"}, "sequence": {"enum": [1, 2]}, "starts_on": DATE,
-    "ends_on": DATE, "place": STRING, "on_site_days": nullable(COUNT), "weeks": COUNT, "seats": COUNT,
+    "ends_on": DATE, "place": STRING, "on_site_days": nullable(COUNT),
+    "attendance_required": nullable(COUNT), "weeks": COUNT, "seats": COUNT,
     "seats_left": COUNT, "applications_open": nullable(DATE),
     "applications_close": DATE, "closed": {"type": "boolean"}, "courses": array(STRING),
     "instructors": array(STRING),

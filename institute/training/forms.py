@@ -17,6 +17,7 @@ class SessionForm(FlaskForm):
     ends_on = DateField(_l("Ends on"), validators=[Optional()])
     place = StringField(_l("Place"))
     on_site_days = IntegerField(_l("Days on site"), validators=[Optional()])
+    attendance_required = IntegerField(_l("Attendance required for completion (%)"), validators=[Optional()])
     seats = IntegerField(_l("Seats"), default=15, validators=[Optional()])
     applications_open = DateField(_l("Applications open"), validators=[Optional()])
     applications_close = DateField(_l("Applications close"), validators=[Optional()])

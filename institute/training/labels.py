@@ -52,6 +52,11 @@ def missing_text(missing: Missing) -> str:
                      c=missing.course, p=_percent(missing.pass_mark or 0))
         return _("Quiz “%(q)s” of “%(c)s” not passed (best %(b)s, pass mark %(p)s)", q=missing.title,
                  c=missing.course, b=_percent(missing.best), p=_percent(missing.pass_mark or 0))
+    if missing.kind == MissingKind.ATTENDANCE:
+        if missing.best is None:
+            return _("Attendance: none taken yet (%(r)s required)", r=_percent(missing.pass_mark or 0))
+        return _("Attendance %(a)s, below the %(r)s required", a=_percent(missing.best),
+                 r=_percent(missing.pass_mark or 0))
     return _("The session has no course.")
 
 

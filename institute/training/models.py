@@ -41,6 +41,8 @@ class TrainingSession(CreatedMixin, BaseModel):
         sa.CheckConstraint("sequence IN (1, 2)", name="sequence_in_year"),
         sa.CheckConstraint("ends_on >= starts_on", name="dates_ordered"),
         sa.CheckConstraint("on_site_days IS NULL OR on_site_days >= 0", name="on_site_days_not_negative"),
+        sa.CheckConstraint("attendance_required IS NULL OR attendance_required BETWEEN 1 AND 100",
+                           name="attendance_required_a_share"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -51,6 +53,7 @@ class TrainingSession(CreatedMixin, BaseModel):
     ends_on: Mapped[date]
     place: Mapped[str] = mapped_column(sa.String(200), default="")
     on_site_days: Mapped[int | None]  # days spent on site at the institute, when recorded
+    attendance_required: Mapped[int | None]  # percent of on-site events to attend for completion
     seats: Mapped[int] = mapped_column(default=15)
     applications_open: Mapped[date | None]
     applications_close: Mapped[date | None]

@@ -6,6 +6,7 @@ pages use ``cohort_progress``. The whole cohort is computed in a fixed number
 of queries, whatever its size.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -25,6 +26,7 @@ class MissingKind(StrEnum):
     QUIZ = "quiz"  # a quiz not passed
     ESSAY = "essay"  # a quiz whose essays wait for a grade
     NO_COURSE = "no-course"  # the session has no course
+    ATTENDANCE = "attendance"  # below the session's required attendance (best: the share, pass_mark: required)
 
 
 @dataclass(frozen=True)
@@ -60,11 +62,23 @@ class CourseProgress:
         return next(((s, t) for s, t in self.modules if s not in self.done), None)
 
 
+@dataclass(frozen=True)
+class Standing:
+    """Where a fellow stands with a requirement another domain adds (attendance: the share
+    attended, of the share required); ``met`` says whether it counts as fulfilled."""
+
+    kind: str
+    value: float | None
+    required: float
+    met: bool
+
+
 @dataclass
 class FellowProgress:
     user: User
     application: Application
     courses: list[CourseProgress] = field(default_factory=list)
+    requirements: list[Standing] = field(default_factory=list)
 
     @property
     def modules_total(self) -> int:
@@ -84,7 +98,11 @@ class FellowProgress:
 
     @property
     def completed(self) -> bool:
-        return bool(self.courses) and all(c.complete for c in self.courses)
+        return bool(self.courses) and all(c.complete for c in self.courses) and \
+            all(r.met for r in self.requirements)
+
+    def requirement(self, kind: str) -> Standing | None:
+        return next((r for r in self.requirements if r.kind == kind), None)
 
     @property
     def percent(self) -> int:
@@ -107,7 +125,20 @@ class FellowProgress:
                 kind = MissingKind.ESSAY if quiz_id in course.pending else MissingKind.QUIZ
                 reasons.append(Missing(kind, course.title, title, course.best.get(quiz_id),
                                        course.pass_marks.get(quiz_id)))
+        reasons += [Missing(r.kind, best=r.value, pass_mark=r.required) for r in self.requirements if not r.met]
         return reasons
+
+
+# Requirements that higher domains add to completion (the schedule's attendance): each is
+# a function (sessions, applications) → {application id: [Standing]}, registered when its
+# domain is imported, as quizzes.roster is. Each answers in a fixed number of statements.
+Requirement = Callable[[list[TrainingSession], list[Application]], dict[int, list[Standing]]]
+_REQUIREMENTS: list[Requirement] = []
+
+
+def register_requirement(requirement: Requirement) -> None:
+    if requirement not in _REQUIREMENTS:
+        _REQUIREMENTS.append(requirement)
 
 
 def _course_outlines(sessions: list[TrainingSession]) -> dict[int, list[tuple]]:
@@ -161,6 +192,11 @@ def _progress(sessions: list[TrainingSession], applications: list[Application]) 
                 {q: p for q, _t, p in quizzes},
                 {q: best[user_id, q] for q, _t, _p in quizzes if (user_id, q) in best}))
         result[application.session_id].append(fellow)
+    for requirement in _REQUIREMENTS:
+        standings = requirement(sessions, applications) if applications else {}
+        for fellows in result.values():
+            for fellow in fellows:
+                fellow.requirements += standings.get(fellow.application.id, [])
     return result
 
 

@@ -17,6 +17,7 @@ def session_json(session: TrainingSession, left: int | None = None) -> dict:
         "ends_on": session.ends_on.isoformat(),
         "place": session.place,
         "on_site_days": session.on_site_days,
+        "attendance_required": session.attendance_required,
         "weeks": session.weeks,
         "seats": session.seats,
         "seats_left": seats_left(session) if left is None else left,

@@ -95,6 +95,10 @@ def _session_values(data: dict) -> tuple[dict, list[Course], list[tuple[User, in
         details.append({"field": "on_site_days",
                         "message": _("The days on site are between 0 and the session's %(n)s days.",
                                      n=(ends - starts).days + 1)})
+    attendance = _int(data.get("attendance_required"), "attendance_required", details)
+    if attendance is not None and not 1 <= attendance <= 100:
+        details.append({"field": "attendance_required",
+                        "message": _("The attendance required is a share between 1 and 100%.")})
     courses = _courses(data.get("courses") or [], details)
     instructors = _instructors(data.get("instructors") or [], details, starts, ends)
     if details:
@@ -102,7 +106,7 @@ def _session_values(data: dict) -> tuple[dict, list[Course], list[tuple[User, in
     values = dict(title=title[:200], year=year, sequence=sequence, seats=seats, starts_on=starts,
                   ends_on=ends, applications_open=opens, applications_close=closes,
                   place=str(data.get("place") or "").strip()[:200], on_site_days=on_site,
-                  description=str(data.get("description") or "").strip())
+                  attendance_required=attendance, description=str(data.get("description") or "").strip())
     return values, courses, instructors
 
 

@@ -166,7 +166,7 @@ def _teacher_label(user, exchange) -> str:
 
 def _form_data(form: SessionForm) -> dict:
     return {name: getattr(form, name).data for name in (
-        "title", "year", "sequence", "starts_on", "ends_on", "place", "on_site_days", "seats", "applications_open",
+        "title", "year", "sequence", "starts_on", "ends_on", "place", "on_site_days", "attendance_required", "seats", "applications_open",
         "applications_close", "courses", "instructors", "description")}
 
 
