@@ -212,9 +212,9 @@ def load_exchanges(courses: list[str]) -> None:
     session = db.session.scalar(sa.select(TrainingSession).where(TrainingSession.year == 2026,
                                                                  TrainingSession.sequence == 1))
     if session is not None:
-        data = {k: getattr(session, k) for k in ("title", "year", "sequence", "starts_on", "ends_on", "place",
-                                                  "on_site_days", "attendance_required", "seats", "applications_open", "applications_close",
-                                                  "description")}
+        data = {k: getattr(session, k) for k in (
+            "title", "year", "sequence", "starts_on", "ends_on", "place", "on_site_days", "attendance_required",
+            "seats", "applications_open", "applications_close", "description")}
         data["courses"] = [c.slug for c in session.courses]
         data["instructors"] = [u.email for u in session.instructors] + ["mehmet.teacher@cica.example"]
         training.update_session(session, data)

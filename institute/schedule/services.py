@@ -327,10 +327,10 @@ def _records(session_ids: list[int], pairs: list[tuple[int, int]]) -> dict:
     """Records of (session id, user id) pairs in two statements, however many sessions:
     events whose attendance was taken for anyone count for everyone of the cohort (not
     marked = absent). One session's records are keyed by user id, several by pairs."""
-    taken = dict(db.session.execute(
+    taken: dict[int, int] = {session_id: count for session_id, count in db.session.execute(
         sa.select(Event.session_id, sa.func.count(sa.distinct(Attendance.event_id)))
         .join(Event, Event.id == Attendance.event_id)
-        .where(Event.session_id.in_(session_ids), Event.cancelled_at.is_(None)).group_by(Event.session_id)).all())
+        .where(Event.session_id.in_(session_ids), Event.cancelled_at.is_(None)).group_by(Event.session_id))}
     records = {pair: AttendanceRecord(taken.get(pair[0], 0), 0, 0) for pair in pairs}
     user_ids = sorted({user_id for _session_id, user_id in pairs})
     if taken and user_ids:

@@ -166,8 +166,8 @@ def _teacher_label(user, exchange) -> str:
 
 def _form_data(form: SessionForm) -> dict:
     return {name: getattr(form, name).data for name in (
-        "title", "year", "sequence", "starts_on", "ends_on", "place", "on_site_days", "attendance_required", "seats", "applications_open",
-        "applications_close", "courses", "instructors", "description")}
+        "title", "year", "sequence", "starts_on", "ends_on", "place", "on_site_days", "attendance_required", "seats",
+        "applications_open", "applications_close", "courses", "instructors", "description")}
 
 
 @training.route("/admin/sessions/new", methods=["GET", "POST"])
