@@ -19,8 +19,7 @@ from ..notifications.services import notify_user
 from .bundle import MAX_TOTAL_BYTES, Bundle, read_zip, write_zip
 from .diffing import FileDiff, diff_files
 from .importing import ImportResult, import_bundle, publish_revision, revision_files
-from .models import (Course, CourseBlob, CourseRevision, Module, ModuleCompletion, Quiz, RevisionFile,
-                     RevisionReview)
+from .models import Course, CourseBlob, CourseRevision, Module, ModuleCompletion, Quiz, RevisionFile, RevisionReview
 
 if TYPE_CHECKING:
     from _typeshed import SupportsRead
