@@ -10,7 +10,7 @@ from flask_login import current_user
 from ..access import login_required, public, roles_required
 from ..door import query_int
 from ..errors import Conflict, Invalid, NotFound, TooLarge
-from ..web import apply_errors, flash_error
+from ..web import apply_errors, error_messages, flash_error
 from . import reading, services, urls
 from .forms import UploadForm
 
@@ -157,7 +157,7 @@ def request_changes(slug: str, number: int):
     try:
         services.request_changes(revision, current_user, comment)
     except Invalid as exc:
-        return _diff_page(revision, comment, [d["message"] for d in exc.details] or [exc.message], 422)
+        return _diff_page(revision, comment, error_messages(exc), 422)
     except Conflict as exc:
         flash_error(exc)
         return redirect(url_for("courses.diff", slug=slug, number=number))
