@@ -3,7 +3,7 @@
 from flask import Response, jsonify, request
 
 from ..access import ANY_USER
-from ..api import ApiBlueprint, current_api_user
+from ..api import ApiBlueprint, current_api_user, json_body
 from ..api.schemas import COUNT, DATE_TIME, ID, QUERY_TEXT, STRING, array, nullable, obj, query_number, text
 from ..door import query_int
 from ..errors import BadRequest
@@ -137,3 +137,71 @@ def download_bundle(slug: str):
     revision = services.revision_for(slug, current_api_user(), "export", query_int("revision", low=1))
     return Response(services.export_bundle(revision.course, revision), mimetype="application/zip",
                     headers={"Content-Disposition": f'attachment; filename="{slug}.zip"'})
+
+
+REVIEW = obj({"slug": STRING, "revision": ID, "status": {"enum": ["changes-requested"]},
+              "comment": STRING, "author": STRING, "created_at": DATE_TIME},
+             required=["slug", "revision", "status", "comment", "author", "created_at"])
+
+
+@courses_api.endpoint(
+    "/courses/<slug>/revisions/<int:number>/request-changes", ["POST"], access=("instructor", "admin"),
+    summary="Send the newest draft back to its institution with a comment (kept; they are emailed)",
+    body=obj({"comment": text(10_000)}, required=["comment"], additional=False),
+    responses={201: "The request for changes", 400: "Malformed", 401: "No or bad token",
+               403: "Not a reviewer", 404: "Unknown course or revision",
+               409: "Published, superseded or already sent back", 422: "Empty or too long comment"},
+    returns=REVIEW,
+)
+def request_changes(slug: str, number: int):
+    user = current_api_user()
+    revision = services.revision_for(slug, user, "request-changes", number)
+    review = services.request_changes(revision, user, str(json_body().get("comment") or ""))
+    return jsonify({"slug": slug, "revision": revision.number, "status": "changes-requested",
+                    "comment": review.comment, "author": review.author_name,
+                    "created_at": review.created_at.isoformat()}), 201
+
+
+@courses_api.endpoint(
+    "/courses/<slug>/revisions/<int:number>/discard", ["POST"], access=("partner",),
+    summary="Discard a draft of your institution's course (never a published revision)",
+    responses={200: "{slug, revision, course_kept}", 401: "No or bad token",
+               403: "Not your institution's course", 404: "Unknown course or revision",
+               409: "Published, or in use"},
+    returns=obj({"slug": STRING, "revision": ID, "course_kept": {"type": "boolean"}},
+                required=["slug", "revision", "course_kept"]),
+)
+def discard_revision(slug: str, number: int):
+    user = current_api_user()
+    revision = services.revision_for(slug, user, "discard", number)
+    kept = services.discard(revision, user)
+    return jsonify({"slug": slug, "revision": number, "course_kept": kept is not None})
+
+
+ARCHIVE_STATE = obj({"slug": STRING, "archived": {"type": "boolean"}}, required=["slug", "archived"])
+
+
+@courses_api.endpoint(
+    "/courses/<slug>/archive", ["POST"], access=("admin",),
+    summary="Archive a course: listed nowhere, kept whole (its pages still open by address)",
+    responses={200: "{slug, archived}", 401: "No or bad token", 403: "Not an admin",
+               404: "Unknown course", 409: "Already archived"},
+    returns=ARCHIVE_STATE,
+)
+def archive_course(slug: str):
+    user = current_api_user()
+    course = services.archive(services.revision_for(slug, user, "archive").course, user)
+    return jsonify({"slug": course.slug, "archived": True})
+
+
+@courses_api.endpoint(
+    "/courses/<slug>/restore", ["POST"], access=("admin",),
+    summary="Restore an archived course to the catalogue and the lists",
+    responses={200: "{slug, archived}", 401: "No or bad token", 403: "Not an admin",
+               404: "Unknown course", 409: "Not archived"},
+    returns=ARCHIVE_STATE,
+)
+def restore_course(slug: str):
+    user = current_api_user()
+    course = services.restore(services.revision_for(slug, user, "archive").course, user)
+    return jsonify({"slug": course.slug, "archived": False})

@@ -90,6 +90,30 @@ def export_command(slug: str, path: Path, number: int | None, as_email: str | No
 
 
 
+def _archiving(slug: str, action) -> None:
+    try:
+        with transaction():
+            action(services.revision_for(slug, services.INSTITUTE, "archive").course, services.INSTITUTE)
+    except DomainError as exc:
+        fail(exc)
+
+
+@courses_cli.command("archive")
+@click.argument("slug")
+def archive_command(slug: str):
+    """Archive a course: hidden from the catalogue, search and lists; everything is kept."""
+    _archiving(slug, services.archive)
+    click.echo(f"{slug}: archived.")
+
+
+@courses_cli.command("restore")
+@click.argument("slug")
+def restore_command(slug: str):
+    """Restore an archived course to the catalogue and the lists."""
+    _archiving(slug, services.restore)
+    click.echo(f"{slug}: restored.")
+
+
 @courses_cli.command("rerender")
 @click.argument("slugs", nargs=-1)
 def rerender_command(slugs: tuple[str, ...]):

@@ -32,6 +32,9 @@ class Course(CreatedMixin, BaseModel):
     latest_revision_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("course_revisions.id", use_alter=True, ondelete="SET NULL")
     )
+    # An archived course is kept whole but listed nowhere; an admin restores it.
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    archived_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
 
     partner: Mapped[Partner] = relationship(lazy="joined")
     derived_from: Mapped["Course | None"] = relationship(remote_side=[id])
@@ -41,6 +44,10 @@ class Course(CreatedMixin, BaseModel):
     latest: Mapped["CourseRevision | None"] = relationship(
         foreign_keys=[latest_revision_id], post_update=True
     )
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
 
     @property
     def has_draft(self) -> bool:
@@ -103,6 +110,23 @@ class CourseRevision(CreatedMixin, BaseModel):
     @property
     def is_published(self) -> bool:
         return self.published_at is not None
+
+
+class RevisionReview(CreatedMixin, BaseModel):
+    """A reviewer asked for changes to a draft revision: who, when, what. Kept as history;
+    the revision stays, back with its institution, until a new one is uploaded."""
+
+    __tablename__ = "revision_reviews"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    revision_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("course_revisions.id", ondelete="CASCADE"), index=True
+    )
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    author_name: Mapped[str] = mapped_column(sa.String(200))  # kept if the account goes
+    comment: Mapped[str] = mapped_column(sa.Text)
+
+    revision: Mapped[CourseRevision] = relationship()
 
 
 class RevisionFile(BaseModel):

@@ -1,6 +1,5 @@
 """The rules of the course library: who sees what, publishing, export, adapt, progress."""
 
-import difflib
 import re
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -12,14 +11,15 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
 from ..accounts.models import Partner, Role, User, UserRole
-from ..database import read
-from ..errors import Conflict, Forbidden, NotFound, TooLarge
+from ..database import read, utcnow
+from ..errors import Conflict, Forbidden, Invalid, NotFound, TooLarge
 from ..extensions import db
 from ..links import external_url
 from ..notifications.services import notify_user
 from .bundle import MAX_TOTAL_BYTES, Bundle, read_zip, write_zip
+from .diffing import FileDiff, diff_files
 from .importing import ImportResult, import_bundle, publish_revision, revision_files
-from .models import Course, CourseBlob, CourseRevision, Module, ModuleCompletion, Quiz, RevisionFile
+from .models import Course, CourseBlob, CourseRevision, Module, ModuleCompletion, Quiz, RevisionFile, RevisionReview
 
 if TYPE_CHECKING:
     from _typeshed import SupportsRead
@@ -55,6 +55,22 @@ def may_publish(user: User | None) -> bool:
     return user is not None and user.is_authenticated and user.has_role("admin", "instructor")
 
 
+def may_request_changes(user: "User | Institute | None") -> bool:
+    """Who sends a draft back with a comment: those who publish (reviewers)."""
+    return may_publish(user)  # type: ignore[arg-type]
+
+
+def may_discard(user: "User | Institute | None", course: Course) -> bool:
+    """Partner staff discard their own institution's drafts; no one else does."""
+    return user is not None and user.is_authenticated and user.has_role("partner") \
+        and user.partner_id is not None and user.partner_id == course.partner_id
+
+
+def may_archive(user: "User | Institute | None") -> bool:
+    """Admins archive and restore courses (the command line, as the institute, too)."""
+    return user is not None and user.is_authenticated and user.has_role("admin")
+
+
 def may_export(user: "User | Institute | None") -> bool:
     """Who downloads a course as a bundle (DESIGN §2: partners adapt published courses)."""
     return user is not None and user.is_authenticated and user.has_role("partner", "instructor", "admin")
@@ -73,7 +89,7 @@ class Institute:
 
 
 INSTITUTE = Institute()
-REVISION_PURPOSES = ("read", "review", "export")
+REVISION_PURPOSES = ("read", "review", "export", "request-changes", "discard", "archive")
 
 
 # ------------------------------------------------------------------ reading
@@ -105,11 +121,13 @@ def visible_revision(course: Course, user: "User | Institute | None", number: in
 def revision_for(slug: str, actor: "User | Institute | None", purpose: str = "read",
                  number: int | None = None) -> CourseRevision:
     """The course's revision ``number`` (else the newest that ``actor`` may see), loaded for
-    ``actor`` (None: a visitor) to ``read``, ``review`` (its diff) or ``export`` (as a bundle).
+    ``actor`` (None: a visitor) to ``read``, ``review`` (its diff), ``export`` (as a bundle),
+    ``request-changes`` (send a draft back), ``discard`` (a draft of one's institution) or
+    ``archive`` (the course: archive or restore it).
 
     Drafts are for reviewers and the owning institution: to anyone else a draft does not
-    exist (NotFound, as for an unknown course). Reviewing a diff is refused (Forbidden) to
-    those who see no drafts, exporting to those who hold no bundle role."""
+    exist (NotFound, as for an unknown course). Each other purpose is refused (Forbidden)
+    to those its rule leaves out."""
     if purpose not in REVISION_PURPOSES:
         raise ValueError(f"unknown purpose: {purpose}")
     course = get_course(slug)
@@ -117,6 +135,12 @@ def revision_for(slug: str, actor: "User | Institute | None", purpose: str = "re
         raise Forbidden(_("Only reviewers and the owning institution see revision diffs."))
     if purpose == "export" and not may_export(actor):
         raise Forbidden(_("Only partner staff, instructors and admins download course bundles."))
+    if purpose == "request-changes" and not may_request_changes(actor):
+        raise Forbidden(_("Only instructors and admins request changes to a draft."))
+    if purpose == "discard" and not may_discard(actor, course):
+        raise Forbidden(_("Only the staff of the course's institution discard its drafts."))
+    if purpose == "archive" and not may_archive(actor):
+        raise Forbidden(_("Only admins archive and restore courses."))
     return visible_revision(course, actor, number)
 
 
@@ -283,6 +307,7 @@ def catalogue(user: User | None, query: str = "", partner: str = "", language: s
         .join(CourseRevision, CourseRevision.id == shown)
         .join(Partner, Partner.id == Course.partner_id)
         .options(joinedload(Course.partner), sa.orm.selectinload(Course.derived_from))
+        .where(Course.archived_at.is_(None))
     )
     if partner:
         stmt = stmt.where(Partner.code == partner.upper())
@@ -309,6 +334,7 @@ def facets() -> dict[str, list[str]]:
         sa.select(Partner.code, CourseRevision.language, CourseRevision.topics)
         .join(Course, Course.partner_id == Partner.id)
         .join(CourseRevision, CourseRevision.id == Course.published_revision_id)
+        .where(Course.archived_at.is_(None))
     ).all()
     return {
         "partners": sorted({r[0] for r in rows}),
@@ -317,12 +343,17 @@ def facets() -> dict[str, list[str]]:
     }
 
 
+_WAITING = (Course.latest_revision_id.is_not(None), Course.archived_at.is_(None),
+            sa.or_(Course.published_revision_id.is_(None),
+                   Course.published_revision_id != Course.latest_revision_id))
+_SENT_BACK = sa.exists().where(RevisionReview.revision_id == Course.latest_revision_id)
+
+
 def review_queue() -> list[Course]:
-    """Courses whose newest revision waits for an instructor or admin to publish it."""
+    """Courses whose newest revision waits for an instructor or admin to publish it: not
+    archived, and not sent back to its institution with changes requested."""
     return list(db.session.scalars(
-        sa.select(Course).where(Course.latest_revision_id.is_not(None),
-                                sa.or_(Course.published_revision_id.is_(None),
-                                       Course.published_revision_id != Course.latest_revision_id))
+        sa.select(Course).where(*_WAITING, ~_SENT_BACK)
         .options(sa.orm.selectinload(Course.latest), sa.orm.selectinload(Course.published))
         .order_by(Course.slug)
     ))
@@ -445,33 +476,16 @@ def _free_slug(base: str) -> str:
 # ------------------------------------------------------------------ diff
 
 
-@dataclass
-class FileDiff:
-    path: str
-    status: str  # added, removed, changed
-    lines: list[str]  # unified diff lines for text files
-    old_size: int = 0
-    new_size: int = 0
-
-
 def diff_revisions(old: CourseRevision | None, new: CourseRevision) -> list[FileDiff]:
-    """Per-file differences from ``old`` (or nothing) to ``new``."""
-    before = revision_files(old) if old else {}
-    after = revision_files(new)
-    diffs = []
-    for path in sorted(set(before) | set(after)):
-        a, b = before.get(path), after.get(path)
-        if a == b:
-            continue
-        status = "added" if a is None else "removed" if b is None else "changed"
-        lines: list[str] = []
-        if path.endswith((".md", ".gift", ".txt", ".csv", ".svg")):
-            lines = list(difflib.unified_diff(
-                (a or b"").decode("utf-8", "replace").splitlines(),
-                (b or b"").decode("utf-8", "replace").splitlines(),
-                fromfile=f"a/{path}", tofile=f"b/{path}", lineterm="", n=2))[2:]
-        diffs.append(FileDiff(path, status, lines, len(a or b""), len(b or b"")))
-    return diffs
+    """Per-file differences from ``old`` (or nothing) to ``new`` (``diffing.diff_files``)."""
+    return diff_files(revision_files(old) if old else {}, revision_files(new))
+
+
+def changed_modules(diffs: list[FileDiff], revision: CourseRevision) -> list[Module]:
+    """The modules of ``revision`` whose file is added or changed in ``diffs``, in order:
+    their stored HTML (sanitised at import, as module pages show it) is the preview."""
+    touched = {d.path for d in diffs if d.status != "removed"}
+    return [m for m in revision.modules if m.path in touched]
 
 
 def previous_revision(revision: CourseRevision) -> CourseRevision | None:
@@ -483,6 +497,130 @@ def previous_revision(revision: CourseRevision) -> CourseRevision | None:
     return db.session.scalar(sa.select(CourseRevision).where(
         CourseRevision.course_id == course.id, CourseRevision.number < revision.number)
         .order_by(CourseRevision.number.desc()).limit(1))
+
+
+# ------------------------------------------------------------------ review, discard, archive
+
+MAX_COMMENT = 10_000
+
+
+def reviews_of(course: Course) -> list[RevisionReview]:
+    """Every request for changes made on the course's revisions, newest first."""
+    return list(db.session.scalars(
+        sa.select(RevisionReview).join(CourseRevision, CourseRevision.id == RevisionReview.revision_id)
+        .where(CourseRevision.course_id == course.id)
+        .options(sa.orm.contains_eager(RevisionReview.revision))
+        .order_by(RevisionReview.created_at.desc(), RevisionReview.id.desc())))
+
+
+def revision_state(revision: CourseRevision) -> str:
+    """``published``, ``changes-requested`` (sent back to its institution) or ``draft``
+    (waiting for review)."""
+    if revision.is_published:
+        return "published"
+    sent_back = db.session.scalar(sa.select(sa.exists().where(RevisionReview.revision_id == revision.id)))
+    return "changes-requested" if sent_back else "draft"
+
+
+def sent_back(course_ids: list[int]) -> set[int]:
+    """Of these courses, those whose newest revision has changes requested (one statement)."""
+    if not course_ids:
+        return set()
+    return set(db.session.scalars(sa.select(Course.id).where(Course.id.in_(course_ids), _SENT_BACK)))
+
+
+def request_changes(revision: CourseRevision, user: User, comment: str) -> RevisionReview:
+    """A reviewer sends the newest draft back to its institution with a comment: the draft
+    stays, its state becomes "changes requested", the partner's staff are told by email and
+    see it on their dashboard until they upload a new revision (or it is published)."""
+    if not may_request_changes(user):
+        raise Forbidden(_("Only instructors and admins request changes to a draft."))
+    comment = (comment or "").strip()
+    if not comment:
+        raise Invalid(_("Say what should change."),
+                      details=[{"field": "comment", "message": _("Say what should change.")}])
+    if len(comment) > MAX_COMMENT:
+        raise Invalid(_("The comment is longer than %(n)s characters.", n=MAX_COMMENT),
+                      details=[{"field": "comment",
+                                "message": _("The comment is longer than %(n)s characters.", n=MAX_COMMENT)}])
+    course = revision.course
+    if revision.is_published:
+        raise Conflict(_("Revision %(n)s is published: changes are asked of drafts.", n=revision.number))
+    if revision.id != course.latest_revision_id:
+        raise Conflict(_("Revision %(n)s has arrived since: review it instead.", n=course.latest.number
+                         if course.latest else revision.number))
+    if revision_state(revision) == "changes-requested":
+        raise Conflict(_("Changes to revision %(n)s are already requested: the institution "
+                         "uploads a new revision next.", n=revision.number))
+    review = RevisionReview(revision=revision, author_id=user.id, author_name=user.name, comment=comment)
+    db.session.add(review)
+    db.session.flush()
+    for person in _staff_of_partner(course.partner_id):
+        if person.id != user.id:
+            notify_user(person, "changes-requested", "courses/email/changes_requested.txt",
+                        _l("Changes requested: %(t)s, revision %(n)s", t=revision.title, n=revision.number),
+                        revision=revision, review=review,
+                        link=external_url("courses.course", slug=course.slug, revision=revision.number))
+    return review
+
+
+def discard(revision: CourseRevision, user: User) -> Course | None:
+    """The course's institution discards one of its drafts: the revision is deleted, the
+    newest one left becomes the course's newest; a course whose only revision it was goes
+    too (None). A revision that was ever published is never discarded."""
+    course = revision.course
+    if not may_discard(user, course):
+        raise Forbidden(_("Only the staff of the course's institution discard its drafts."))
+    if revision.published_at is not None:
+        raise Conflict(_("Revision %(n)s has been published: published revisions are kept for ever.",
+                         n=revision.number))
+    rest = db.session.scalar(sa.select(CourseRevision).where(
+        CourseRevision.course_id == course.id, CourseRevision.id != revision.id)
+        .order_by(CourseRevision.number.desc()).limit(1))
+    try:
+        with db.session.begin_nested():
+            if rest is None:
+                db.session.delete(course)
+            else:
+                if course.latest_revision_id == revision.id:
+                    course.latest = rest
+                    db.session.flush()
+                db.session.delete(revision)
+            db.session.flush()
+    except sa.exc.IntegrityError:  # quiz attempts, or sessions that teach the course
+        db.session.expire_all()
+        raise Conflict(_("Revision %(n)s is in use (a session or a quiz attempt refers to it): "
+                         "it cannot be discarded.", n=revision.number)) from None
+    return None if rest is None else course
+
+
+def archive(course: Course, user: "User | Institute") -> Course:
+    """Hide a course from the catalogue, search and every list; everything of it is kept,
+    and whoever could open it by its address still can (fellows of running sessions)."""
+    if not may_archive(user):
+        raise Forbidden(_("Only admins archive and restore courses."))
+    if course.archived_at is not None:
+        raise Conflict(_("%(slug)s is already archived.", slug=course.slug))
+    course.archived_at = utcnow()
+    course.archived_by_id = user.id
+    return course
+
+
+def restore(course: Course, user: "User | Institute") -> Course:
+    if not may_archive(user):
+        raise Forbidden(_("Only admins archive and restore courses."))
+    if course.archived_at is None:
+        raise Conflict(_("%(slug)s is not archived.", slug=course.slug))
+    course.archived_at = None
+    course.archived_by_id = None
+    return course
+
+
+def archived_courses() -> list[Course]:
+    return list(db.session.scalars(
+        sa.select(Course).where(Course.archived_at.is_not(None))
+        .options(sa.orm.selectinload(Course.latest), sa.orm.selectinload(Course.published))
+        .order_by(Course.archived_at.desc(), Course.slug)))
 
 
 # ------------------------------------------------------------------ progress
@@ -524,7 +662,5 @@ def drafts_of(partner_id: int | None) -> list[Course]:
     if partner_id is None:
         return []
     return list(db.session.scalars(
-        sa.select(Course).where(Course.partner_id == partner_id, Course.latest_revision_id.is_not(None),
-                                sa.or_(Course.published_revision_id.is_(None),
-                                       Course.published_revision_id != Course.latest_revision_id))
-        .options(sa.orm.selectinload(Course.latest)).order_by(Course.slug)))
+        sa.select(Course).where(Course.partner_id == partner_id, *_WAITING)
+        .options(sa.orm.selectinload(Course.latest)).order_by(_SENT_BACK.desc(), Course.slug)))

@@ -10,7 +10,7 @@ from flask_login import current_user
 from ..access import login_required, public, roles_required
 from ..door import query_int
 from ..errors import Conflict, Invalid, NotFound, TooLarge
-from ..web import apply_errors, flash_error
+from ..web import apply_errors, error_messages, flash_error
 from . import reading, services, urls
 from .forms import UploadForm
 
@@ -83,6 +83,10 @@ def course(slug: str):
         may_publish=services.may_publish(viewer) and course.has_draft,
         may_edit=services.may_edit(viewer, course),
         may_export=services.may_export(viewer),
+        may_discard=services.may_discard(viewer, course) and not revision.is_published,
+        may_archive=services.may_archive(viewer),
+        reviews=services.reviews_of(course) if services.sees_drafts(viewer, course) else [],
+        state=services.revision_state(revision),
     )
 
 
@@ -122,16 +126,98 @@ def file(slug: str, sha256: str, path: str):
     return response.make_conditional(request)
 
 
+def _diff_page(revision, comment: str = "", problems=(), status: int = 200):
+    course = revision.course
+    base = services.previous_revision(revision)
+    diffs = services.diff_revisions(base, revision)
+    latest_draft = revision.id == course.latest_revision_id and course.has_draft
+    state = services.revision_state(revision)
+    return render_template(
+        "courses/diff.html", course=course, revision=revision, base=base, diffs=diffs,
+        previews=services.changed_modules(diffs, revision), state=state,
+        reviews=[r for r in services.reviews_of(course) if r.revision_id == revision.id],
+        may_publish=services.may_publish(current_user) and latest_draft,
+        may_request_changes=services.may_request_changes(current_user) and latest_draft
+        and state == "draft",
+        may_discard=services.may_discard(current_user, course) and not revision.is_published,
+        comment=comment, problems=problems), status
+
+
 @courses.route(urls.COURSE + "/revisions/<int:number>/diff")
 @roles_required("partner", "instructor", "admin")
 def diff(slug: str, number: int):
-    revision = services.revision_for(slug, current_user, "review", number)
-    course = revision.course
-    base = services.previous_revision(revision)
-    return render_template("courses/diff.html", course=course, revision=revision, base=base,
-                           diffs=services.diff_revisions(base, revision),
-                           may_publish=services.may_publish(current_user)
-                           and revision.id == course.latest_revision_id and course.has_draft)
+    return _diff_page(services.revision_for(slug, current_user, "review", number))
+
+
+@courses.route(urls.COURSE + "/revisions/<int:number>/request-changes", methods=["POST"])
+@roles_required("instructor", "admin")
+def request_changes(slug: str, number: int):
+    revision = services.revision_for(slug, current_user, "request-changes", number)
+    comment = request.form.get("comment", "")
+    try:
+        services.request_changes(revision, current_user, comment)
+    except Invalid as exc:
+        return _diff_page(revision, comment, error_messages(exc), 422)
+    except Conflict as exc:
+        flash_error(exc)
+        return redirect(url_for("courses.diff", slug=slug, number=number))
+    flash(_("Revision %(n)s is sent back to %(code)s with your comment; its staff are told by email.",
+            n=number, code=revision.course.partner.code), "success")
+    return redirect(url_for("courses.review"))
+
+
+@courses.route(urls.COURSE + "/revisions/<int:number>/discard", methods=["GET", "POST"])
+@roles_required("partner")
+def discard(slug: str, number: int):
+    """Discarding asks first: the page says what goes; the button below it discards."""
+    revision = services.revision_for(slug, current_user, "discard", number)
+    if request.method == "GET":
+        return render_template("courses/discard.html", course=revision.course, revision=revision,
+                               only=len(services.revisions_of(revision.course)) == 1)
+    try:
+        kept = services.discard(revision, current_user)
+    except Conflict as exc:
+        flash_error(exc)
+        return redirect(url_for("courses.course", slug=slug, revision=number))
+    flash(_("Revision %(n)s of %(slug)s is discarded.", n=number, slug=slug), "success")
+    if kept is None:
+        return redirect(url_for("courses.catalogue", drafts="1"))
+    return redirect(url_for("courses.course", slug=slug))
+
+
+@courses.route("/courses/archived")
+@roles_required("admin")
+def archived():
+    return render_template("courses/archived.html", courses=services.archived_courses())
+
+
+@courses.route(urls.COURSE + "/archive", methods=["GET", "POST"])
+@roles_required("admin")
+def archive(slug: str):
+    """Archiving asks first, on a page that says what it does and does not do."""
+    course = services.revision_for(slug, current_user, "archive").course
+    if request.method == "GET":
+        return render_template("courses/archive.html", course=course)
+    try:
+        services.archive(course, current_user)
+    except Conflict as exc:
+        flash_error(exc)
+        return redirect(url_for("courses.course", slug=slug))
+    flash(_("%(slug)s is archived: it is listed nowhere until it is restored.", slug=slug), "success")
+    return redirect(url_for("courses.archived"))
+
+
+@courses.route(urls.COURSE + "/restore", methods=["POST"])
+@roles_required("admin")
+def restore(slug: str):
+    course = services.revision_for(slug, current_user, "archive").course
+    try:
+        services.restore(course, current_user)
+    except Conflict as exc:
+        flash_error(exc)
+        return redirect(url_for("courses.archived"))
+    flash(_("%(slug)s is restored to the catalogue.", slug=slug), "success")
+    return redirect(url_for("courses.course", slug=slug))
 
 
 @courses.route(urls.COURSE + "/publish", methods=["POST"])

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from ..certificates.queue import sessions_to_certify
-from ..courses.services import drafts_of, review_queue
+from ..courses.services import drafts_of, review_queue, sent_back
 from ..exchanges.services import awaiting as exchanges_awaiting
 from ..notifications.services import failed_count
 from ..quizzes.attempts import pending_essays
@@ -58,8 +58,10 @@ def queues_of(user) -> list[Queue]:
                              for e in exchanges[:SHOWN]]))
     if user.has_role("partner") and user.partner_id:
         drafts = drafts_of(user.partner_id)
+        back = sent_back([c.id for c in drafts])
         queues.append(Queue("drafts", _("Your institution's drafts"), url_for("courses.catalogue", drafts="1"),
-                            len(drafts), [(c.latest.title, url_for("courses.course", slug=c.slug))
+                            len(drafts), [(_("%(t)s: changes requested", t=c.latest.title) if c.id in back
+                                           else c.latest.title, url_for("courses.course", slug=c.slug))
                                           for c in drafts[:SHOWN] if c.latest]))
     if user.has_role("admin", "instructor"):
         reviews = review_queue()

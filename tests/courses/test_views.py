@@ -115,8 +115,9 @@ def test_review_diff_page_shows_changed_lines(app, client, make_user):
     upload(client, files)
     page = client.get("/courses/test-course/revisions/2/diff").get_data(as_text=True)
     assert "Compared with revision 1" in page
-    assert '<span class="add">+Text of module 2 about gravel plains.</span>' in page
-    assert '<span class="del">-Text of module 2 about sand dunes.</span>' in page
+    assert 'removed line: </span>Text of module 2 about <del class="word-del">' in page
+    assert '</span>sand dunes<span class="visually-hidden">]</span></del>.</span>' in page
+    assert '</span>gravel plains<span class="visually-hidden">]</span></ins>.</span>' in page
     assert "Publish" not in page  # partners do not publish
 
 
