@@ -4,8 +4,8 @@ A reviewer's request for changes to a draft revision is kept, with who and when
 (``revision_reviews``); a course may be archived (``courses.archived_at``,
 ``archived_by_id``): listed nowhere, kept whole, restorable.
 
-Revision ID: e7a1c3b5d9f2
-Revises: c4d2e6f8a1b3
+Revision ID: b5c7d9e1f3a5
+Revises: a8b2c4d6e8f0
 Create Date: 2026-12-02 15:10:00.000000
 
 """
@@ -13,8 +13,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = 'e7a1c3b5d9f2'
-down_revision = 'c4d2e6f8a1b3'
+revision = 'b5c7d9e1f3a5'
+down_revision = 'a8b2c4d6e8f0'
 branch_labels = None
 depends_on = None
 
