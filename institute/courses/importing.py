@@ -90,7 +90,7 @@ def _same_title(a: str, b: str) -> bool:
 
 
 def _ambiguous(message: str, line: int) -> Invalid:
-    return Invalid(message, details=[{"file": "course.md", "line": line, "message": message}])
+    return Invalid(message=message, details=[{"file": "course.md", "line": line, "message": message}])
 
 
 def settle_slug(bundle: Bundle) -> Bundle:
