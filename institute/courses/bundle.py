@@ -58,6 +58,9 @@ class Bundle:
     slug: str
     files: dict[str, bytes] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    # False for a zip whose files sit at its root: no folder names the course, so its
+    # slug comes from course.md (importing.settle_slug), never from the zip's file name.
+    named_by_folder: bool = True
 
     def text(self, path: str) -> str | None:
         data = self.files.get(path)
@@ -133,7 +136,7 @@ def read_zip(data: bytes, filename: str = "") -> Bundle:
                                                             "refused as a possible zip bomb"))
         if problems:
             return Bundle(slug="", problems=problems)
-        prefix, slug = _common_folder([p for _, p in members], filename)
+        prefix, slug = _common_folder([p for _, p in members])
         files: dict[str, bytes] = {}
         for info, path in members:
             rel = str(PurePosixPath(*path.parts[len(prefix):]))
@@ -146,7 +149,7 @@ def read_zip(data: bytes, filename: str = "") -> Bundle:
                 files[rel] = _member_data(data, info)
             except _Unreadable as exc:
                 problems.append(Problem(rel, None, str(exc)))
-    return Bundle(slug=slug, files=files, problems=problems)
+    return Bundle(slug=slug, files=files, problems=problems, named_by_folder=bool(prefix))
 
 
 class _Unreadable(Exception):
@@ -196,16 +199,14 @@ def _member_data(data: bytes, info: zipfile.ZipInfo) -> bytes:
     return content
 
 
-def _common_folder(paths: list[PurePosixPath], filename: str) -> tuple[tuple[str, ...], str]:
-    """A zip of the course folder holds ``slug/…``; a zip of its contents takes the file's name."""
+def _common_folder(paths: list[PurePosixPath]) -> tuple[tuple[str, ...], str]:
+    """A zip of the course folder holds ``slug/…``; a zip of its contents names no slug
+    (course.md gives it: ``importing.settle_slug``)."""
     tops = {p.parts[0] for p in paths if len(p.parts) > 1}
     if len(tops) == 1 and all(len(p.parts) > 1 for p in paths):
         top = tops.pop()
         return (top,), top
-    stem = PurePosixPath(filename).name
-    for suffix in (".zip",):
-        stem = stem.removesuffix(suffix)
-    return (), stem
+    return (), ""
 
 
 def read_folder(folder: Path) -> Bundle:

@@ -10,5 +10,11 @@ class UploadForm(FlaskForm):
     submit = SubmitField(_l("Upload"))
 
 
+class AdaptForm(FlaskForm):
+    title = StringField(_l("Title of your copy"))
+    slug = StringField(_l("Slug of your copy (its address: lowercase letters, digits and '-')"))
+    submit = SubmitField(_l("Adapt"))
+
+
 # Marked for extraction: the diff page shows ``_(file.status)``.
 FILE_STATUS_LABELS = {"added": _l("added"), "removed": _l("removed"), "changed": _l("changed")}

@@ -8,6 +8,8 @@ transaction. Unchanged content makes no revision.
 import copy
 import dataclasses
 import hashlib
+import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -24,10 +26,11 @@ from ..markdown import Rendered, plain_text, render
 from ..questions import type_of
 from ..questions.rendering import render_question
 from .bundle import Bundle
+from .front_matter import read_front_matter
 from .links import resolve
 from .models import Course, CourseBlob, CourseRevision, Module, Quiz, RevisionFile
 from .urls import course_path, file_path, module_path
-from .validation import ParsedBundle, validate
+from .validation import ParsedBundle, slug_problem, validate
 
 
 @dataclass
@@ -72,9 +75,82 @@ def _check_may_import(author: User | None, course: Course | None, partner_code: 
                           code=partner_code, own=author.partner.code))
 
 
+def slug_from_title(title: str) -> str:
+    """The slug a title gives: its letters and digits in ASCII, lower-cased, joined by '-',
+    at most 100 characters (cut between words); empty when nothing is left."""
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")
+    while len(slug) > 100:
+        slug = slug.rsplit("-", 1)[0] if "-" in slug[:101] else slug[:100]
+    return slug
+
+
+def _same_title(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+def _ambiguous(message: str, line: int) -> Invalid:
+    return Invalid(message=message, details=[{"file": "course.md", "line": line, "message": message}])
+
+
+def settle_slug(bundle: Bundle) -> Bundle:
+    """The bundle under the slug it means (README, "Which course an upload revises").
+
+    1. course.md's ``slug:`` key, when given (validation refuses a bad one, at its line);
+    2. else the folder the bundle sits in;
+    3. else (a zip whose files sit at its root) the course of the same title that the
+       bundle's institution owns, or, when it owns none, the slug the title gives.
+    Ambiguity is refused (Invalid, nothing written): two courses of that title, a title
+    giving no slug, or giving one another course has."""
+    try:
+        text = bundle.text("course.md")
+    except UnicodeDecodeError:
+        return bundle  # validation says so
+    front = read_front_matter(text) if text is not None else None
+    meta = front.meta if front is not None and isinstance(front.meta, dict) else {}
+    if isinstance(meta.get("slug"), str):
+        return dataclasses.replace(bundle, slug=meta["slug"])
+    if bundle.named_by_folder or "slug" in meta:
+        return bundle  # a folder's name, or a 'slug' that validation refuses
+    title, code = meta.get("title"), meta.get("partner")
+    partner = partner_by_code(code) if isinstance(code, str) else None
+    if not isinstance(title, str) or not title.strip() or partner is None:
+        return bundle  # validation names the missing or unknown title or partner
+    assert front is not None
+    line = front.line("title")
+    rows = db.session.execute(
+        sa.select(Course.slug, CourseRevision.title)
+        .join(CourseRevision, CourseRevision.id == Course.latest_revision_id)
+        .where(Course.partner_id == partner.id)).all()
+    matches = sorted(slug for slug, other in rows if _same_title(title, other))
+    if len(matches) == 1:
+        return dataclasses.replace(bundle, slug=matches[0])
+    if matches:
+        raise _ambiguous(_("%(partner)s has %(n)s courses titled “%(title)s” (%(slugs)s): add "
+                           "“slug:” to course.md to say which one this upload revises.",
+                           partner=partner.code, n=len(matches), title=title.strip(),
+                           slugs=", ".join(matches)), line)
+    slug = slug_from_title(title)
+    if not slug or slug_problem(slug) is not None:
+        raise _ambiguous(_("The title “%(title)s” gives no usable slug: add “slug:” to course.md "
+                           "(lowercase letters, digits and '-', e.g. dldd-101).", title=title.strip()),
+                         line)
+    if db.session.scalar(sa.select(Course.id).where(Course.slug == slug)) is not None:
+        raise _ambiguous(_("%(partner)s has no course titled “%(title)s”, and the slug that title "
+                           "gives, %(slug)s, belongs to another course: add “slug:” to course.md "
+                           "to choose the slug.", partner=partner.code, title=title.strip(),
+                           slug=slug), line)
+    return dataclasses.replace(bundle, slug=slug)
+
+
 def import_bundle(bundle: Bundle, author: User | None, message: str = "",
-                  publish: bool = False, derived_from: Course | None = None) -> ImportResult:
-    """Import a bundle as a new revision of its course (a draft unless ``publish``)."""
+                  publish: bool = False, derived_from: Course | None = None,
+                  adapted_from: CourseRevision | None = None) -> ImportResult:
+    """Import a bundle as a new revision of its course (a draft unless ``publish``).
+
+    ``adapted_from``: the revision of another course that a new adapted copy starts from
+    (its first revision is diffed against it)."""
+    bundle = settle_slug(bundle)
     course = db.session.scalar(sa.select(Course).where(Course.slug == bundle.slug))
     digest = content_hash(bundle.files) if not bundle.problems else ""
     if course is not None and course.latest is not None and course.latest.content_hash == digest:
@@ -96,6 +172,7 @@ def import_bundle(bundle: Bundle, author: User | None, message: str = "",
 
     number = (course.latest.number + 1) if course.latest else 1
     revision = _new_revision(course, number, digest, parsed, author, message)
+    revision.adapted_from = adapted_from if number == 1 else None
     _store_files(revision, bundle.files)
     _render(revision, bundle, parsed)
     course.latest = revision

@@ -81,6 +81,11 @@ class CourseRevision(CreatedMixin, BaseModel):
     published_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL")
     )
+    # An adapted course's first revision: the revision of the course it copies, which
+    # its diff compares it with.
+    adapted_from_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("course_revisions.id", ondelete="SET NULL")
+    )
     # From course.md, for the catalogue and the course page.
     title: Mapped[str] = mapped_column(sa.String(200))
     language: Mapped[str] = mapped_column(sa.String(35), index=True)
@@ -97,6 +102,8 @@ class CourseRevision(CreatedMixin, BaseModel):
 
     course: Mapped[Course] = relationship(foreign_keys=[course_id])
     author: Mapped[User | None] = relationship(foreign_keys=[author_id])
+    adapted_from: Mapped["CourseRevision | None"] = relationship(
+        foreign_keys=[adapted_from_id], remote_side=[id])
     modules: Mapped[list["Module"]] = relationship(
         order_by="Module.position", cascade="all, delete-orphan", back_populates="revision"
     )

@@ -1,5 +1,6 @@
 """The rules of the course library: who sees what, publishing, export, adapt, progress."""
 
+import json
 import re
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -18,8 +19,9 @@ from ..links import external_url
 from ..notifications.services import notify_user
 from .bundle import MAX_TOTAL_BYTES, Bundle, read_zip, write_zip
 from .diffing import FileDiff, diff_files
-from .importing import ImportResult, import_bundle, publish_revision, revision_files
+from .importing import ImportResult, import_bundle, publish_revision, revision_files, slug_from_title
 from .models import Course, CourseBlob, CourseRevision, Module, ModuleCompletion, Quiz, RevisionFile, RevisionReview
+from .validation import COURSE_TEXT_LIMITS, slug_problem
 
 if TYPE_CHECKING:
     from _typeshed import SupportsRead
@@ -447,20 +449,84 @@ def read_upload(stream: "SupportsRead[bytes]", filename: str = "") -> Bundle:
 _PARTNER_LINE = re.compile(rb"^partner:[^\n]*$", re.MULTILINE)
 
 
-def adapt(course: Course, user: User, new_slug: str | None = None) -> ImportResult:
-    """Copy a published course into a draft of the user's institution, keeping attribution."""
+@dataclass(frozen=True)
+class AdaptChoice:
+    """The title and slug an adapter is offered (and may change) for their copy."""
+
+    title: str
+    slug: str
+
+
+def adapt_defaults(course: Course, user: User) -> AdaptChoice:
+    """"<title> (adapted by <institution>)" and a free slug made from it."""
+    _check_may_adapt(course, user)
+    assert course.published is not None and user.partner is not None
+    title = _("%(title)s (adapted by %(partner)s)", title=course.published.title,
+              partner=user.partner.name)[:COURSE_TEXT_LIMITS["title"]]
+    return AdaptChoice(title, _free_slug(slug_from_title(title) or f"{course.slug}-{user.partner.code.lower()}"))
+
+
+def _check_may_adapt(course: Course, user: User) -> None:
     if not user.has_role("partner", "admin") or user.partner is None:
         raise Forbidden(_("Only partner staff with an institution can adapt a course."))
     if course.published is None:
         raise NotFound(_("Only published courses can be adapted."))
+
+
+def _check_adapt_choice(title: str, slug: str) -> None:
+    problems = []
+    if not title:
+        problems.append({"field": "title", "message": _("Give the copy a title.")})
+    elif len(title) > COURSE_TEXT_LIMITS["title"]:
+        problems.append({"field": "title", "message": _("The title is longer than %(n)s characters.",
+                                                        n=COURSE_TEXT_LIMITS["title"])})
+    if slug_problem(slug) is not None:
+        problems.append({"field": "slug", "message": _(
+            "The slug must be lowercase letters, digits and '-' (e.g. dldd-101), at most 100 "
+            "characters, and not review, upload or new.")})
+    elif db.session.scalar(sa.select(Course.id).where(Course.slug == slug)):
+        problems.append({"field": "slug", "message": _(
+            "A course with the slug %(slug)s already exists.", slug=slug)})
+    if problems:
+        raise Invalid(problems[0]["message"], details=problems)
+
+
+def _retitled(course_md: bytes, title: str, slug: str, partner_code: str) -> bytes:
+    """course.md with the adapter's institution, title and (if it names one) slug; the
+    rest, byte for byte, as the source has it, so that the diff shows only these."""
+    lines = course_md.decode("utf-8-sig").split("\n")
+    end = next((i for i in range(1, len(lines)) if lines[i].strip() in ("---", "...")), len(lines))
+    values = {"title": json.dumps(title, ensure_ascii=False), "slug": slug, "partner": partner_code}
+    out, skipping = [lines[0]], False
+    for i in range(1, len(lines)):
+        line = lines[i]
+        if i < end:
+            key = line.split(":", 1)[0]
+            if skipping and line[:1] in (" ", "\t"):
+                continue  # the rest of a value written over several lines
+            skipping = False
+            if key in values and ":" in line:
+                out.append(f"{key}: {values[key]}")
+                skipping = True
+                continue
+        out.append(line)
+    return "\n".join(out).encode()
+
+
+def adapt(course: Course, user: User, title: str | None = None, slug: str | None = None) -> ImportResult:
+    """Copy a published course into a draft of the user's institution, under the title and
+    slug they chose (by default ``adapt_defaults``), keeping attribution. Its first revision
+    records the source revision, which its diff compares it with."""
+    defaults = adapt_defaults(course, user)
+    assert course.published is not None and user.partner is not None
+    title = defaults.title if title is None else " ".join(title.split())
+    slug = defaults.slug if slug is None else slug.strip()
+    _check_adapt_choice(title, slug)
     files = revision_files(course.published)
-    files["course.md"] = _PARTNER_LINE.sub(f"partner: {user.partner.code}".encode(),
-                                           files["course.md"], count=1)
-    slug = new_slug or _free_slug(f"{course.slug}-{user.partner.code.lower()}")
-    if db.session.scalar(sa.select(Course.id).where(Course.slug == slug)):
-        raise Conflict(_("A course with the slug %(slug)s already exists.", slug=slug))
+    files["course.md"] = _retitled(files["course.md"], title, slug, user.partner.code)
     message = _("Adapted from %(slug)s revision %(n)s", slug=course.slug, n=course.published.number)
-    return import_bundle(Bundle(slug=slug, files=files), user, message, derived_from=course)
+    return import_bundle(Bundle(slug=slug, files=files), user, message, derived_from=course,
+                         adapted_from=course.published)
 
 
 def _free_slug(base: str) -> str:
@@ -489,14 +555,16 @@ def changed_modules(diffs: list[FileDiff], revision: CourseRevision) -> list[Mod
 
 
 def previous_revision(revision: CourseRevision) -> CourseRevision | None:
-    """What a reviewer compares against: the published revision, else the one before."""
+    """What a reviewer compares against: the published revision, else the one before; for
+    an adapted course's first revision, the source revision it copies."""
     course = revision.course
     if course.published is not None and course.published.id != revision.id \
             and course.published.number < revision.number:
         return course.published
-    return db.session.scalar(sa.select(CourseRevision).where(
+    earlier = db.session.scalar(sa.select(CourseRevision).where(
         CourseRevision.course_id == course.id, CourseRevision.number < revision.number)
         .order_by(CourseRevision.number.desc()).limit(1))
+    return earlier if earlier is not None else revision.adapted_from
 
 
 # ------------------------------------------------------------------ review, discard, archive

@@ -22,7 +22,7 @@ from .svg import svg_problems
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 RESERVED_SLUGS = {"review", "upload", "new"}  # pages of the library itself
 MODULE_FILE = re.compile(r"^(\d+)-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
-COURSE_KEYS = {"title", "partner", "language", "license", "authors", "version", "summary",
+COURSE_KEYS = {"slug", "title", "partner", "language", "license", "authors", "version", "summary",
                "topics", "hours", "quizzes"}
 REQUIRED_COURSE_KEYS = ("title", "partner", "language", "license")
 QUIZ_KEYS = {"file", "title", "after", "pass_mark", "max_attempts", "time_limit_minutes",
@@ -102,11 +102,12 @@ def validate(bundle: Bundle, partner_exists: Callable[[str], bool]) -> ParsedBun
     parsed = ParsedBundle(slug=bundle.slug, problems=list(bundle.problems))
     if bundle.problems and not bundle.files:
         return parsed
-    if not SLUG.match(bundle.slug or "") or len(bundle.slug) > 100:
-        parsed.problem(bundle.slug or "(bundle)", None, "the course folder name must be a slug: "
-                       "lowercase letters, digits and '-' (e.g. dldd-101)")
-    elif bundle.slug in RESERVED_SLUGS:
-        parsed.problem(bundle.slug, None, f"'{bundle.slug}' is reserved; choose another folder name")
+    if bundle.named_by_folder and not _has_slug_key(bundle):  # else course.md names the slug
+        if not SLUG.match(bundle.slug or "") or len(bundle.slug) > 100:
+            parsed.problem(bundle.slug or "(bundle)", None, "the course folder name must be a slug: "
+                           "lowercase letters, digits and '-' (e.g. dldd-101)")
+        elif bundle.slug in RESERVED_SLUGS:
+            parsed.problem(bundle.slug, None, f"'{bundle.slug}' is reserved; choose another folder name")
     markdown = sum(len(data) for path, data in bundle.files.items() if path.endswith(".md"))
     if markdown > MAX_MARKDOWN_TOTAL:
         parsed.problem(bundle.slug or "(bundle)", None, f"the bundle holds {markdown // (1024 * 1024)} MB of "
@@ -126,6 +127,24 @@ def validate(bundle: Bundle, partner_exists: Callable[[str], bool]) -> ParsedBun
                 parsed.problem(path, line, "not valid UTF-8 text")
     parsed.problems.sort(key=lambda p: (p.file, p.line or 0))
     return parsed
+
+
+def slug_problem(slug) -> str | None:
+    """Why ``slug`` cannot name a course (from a folder, course.md's ``slug:`` or a form)."""
+    if not isinstance(slug, str) or not SLUG.match(slug) or len(slug) > 100:
+        return "must be a slug: lowercase letters, digits and '-' (e.g. dldd-101), at most 100 characters"
+    if slug in RESERVED_SLUGS:
+        return f"'{slug}' is reserved; choose another slug"
+    return None
+
+
+def _has_slug_key(bundle: Bundle) -> bool:
+    try:
+        text = bundle.text("course.md")
+    except UnicodeDecodeError:
+        return False
+    meta = read_front_matter(text).meta if text is not None else None
+    return isinstance(meta, dict) and "slug" in meta
 
 
 def _text(bundle: Bundle, path: str, parsed: ParsedBundle) -> str | None:
@@ -154,6 +173,8 @@ def _check_course(bundle: Bundle, parsed: ParsedBundle, partner_exists) -> None:
             parsed.problem("course.md", line(key), f"'{key}' is required")
     for key in sorted(set(meta) - COURSE_KEYS):
         parsed.problem("course.md", line(key), f"unknown key '{key}'")
+    if "slug" in meta and (problem := slug_problem(meta["slug"])) is not None:
+        parsed.problem("course.md", line("slug"), f"'slug' {problem}")
     for key in ("title", "partner", "language", "license", "summary"):
         if meta.get(key) is not None and not isinstance(meta[key], str):
             parsed.problem("course.md", line(key), f"'{key}' must be text, not {kind(meta[key])}")

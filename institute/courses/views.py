@@ -12,7 +12,7 @@ from ..door import query_int
 from ..errors import Conflict, Invalid, NotFound, TooLarge
 from ..web import apply_errors, error_messages, flash_error
 from . import reading, services, urls
-from .forms import UploadForm
+from .forms import AdaptForm, UploadForm
 
 courses = Blueprint("courses", __name__, template_folder="templates")
 
@@ -54,7 +54,7 @@ def upload():
             except TooLarge as exc:
                 apply_errors(form, exc, "bundle")
             except Invalid as exc:
-                problems = exc.details
+                problems = exc.details or [{"file": "", "line": None, "message": exc.message}]
             else:
                 if result.created:
                     flash(_("Revision %(n)s of %(slug)s is uploaded as a draft; an instructor "
@@ -250,10 +250,21 @@ def bundle(slug: str):
                     headers={"Content-Disposition": f'attachment; filename="{slug}.zip"'})
 
 
-@courses.route(urls.COURSE + "/adapt", methods=["POST"])
+@courses.route(urls.COURSE + "/adapt", methods=["GET", "POST"])
 @roles_required("partner")
 def adapt(slug: str):
-    result = services.adapt(services.get_course(slug), current_user)
-    flash(_("Your institution's copy %(slug)s is a draft: edit it and upload it back.",
-            slug=result.course.slug), "success")
-    return redirect(url_for("courses.course", slug=result.course.slug))
+    """The adapter chooses the copy's title and slug (offered: ``services.adapt_defaults``)."""
+    course = services.get_course(slug)
+    defaults = services.adapt_defaults(course, current_user)
+    form = AdaptForm(data={"title": defaults.title, "slug": defaults.slug})
+    if form.validate_on_submit():
+        try:
+            result = services.adapt(course, current_user, form.title.data or "", form.slug.data or "")
+        except Invalid as exc:
+            apply_errors(form, exc)
+        else:
+            flash(_("Your institution's copy %(slug)s is a draft: edit it and upload it back.",
+                    slug=result.course.slug), "success")
+            return redirect(url_for("courses.course", slug=result.course.slug))
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template("courses/adapt.html", form=form, course=course), status

@@ -28,9 +28,9 @@ def test_zip_of_the_course_folder_gives_slug_and_files():
     assert set(bundle.files) == set(course_files())
 
 
-def test_zip_of_the_contents_takes_the_file_name():
+def test_zip_of_the_contents_never_takes_the_file_name():
     bundle = read_zip(make_zip(course_files()), "other-course.zip")
-    assert bundle.slug == "other-course" and not bundle.problems
+    assert bundle.slug == "" and not bundle.named_by_folder and not bundle.problems
 
 
 def test_parent_directory_entries_are_refused():

@@ -128,7 +128,8 @@ def test_bundle_download_and_adapt(app, client, make_user):
     response = client.get("/courses/shared-course/bundle")
     assert response.mimetype == "application/zip"
     assert response.headers["Content-Disposition"] == 'attachment; filename="shared-course.zip"'
-    response = client.post("/courses/shared-course/adapt")
+    response = client.post("/courses/shared-course/adapt", data={"title": "Shared (UFC)",
+                                                                  "slug": "shared-course-ufc"})
     assert response.headers["Location"].endswith("/courses/shared-course-ufc")
     page = client.get("/courses/shared-course-ufc").get_data(as_text=True)
     assert "Derived from" in page and "shared-course" in page and "A. Author" in page
