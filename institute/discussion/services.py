@@ -347,7 +347,7 @@ def unsubscribe_url(session_id: int, thread_id: int | None) -> str:
 
 
 def post_url(post: Post) -> str:
-    return external_url("discussion.thread", thread_id=post.thread_id, _anchor=f"post-{post.id}")
+    return external_url("discussion.thread", thread_id=post.thread_id) + f"#post-{post.id}"
 
 
 def _followers(session_id: int, thread_ids: Iterable[int] | None = None) -> list[Subscription]:
