@@ -73,11 +73,11 @@ def queues_of(user) -> list[Queue]:
         queues.append(Queue("essays", _("Essays to grade"), url_for("quizzes.grading"), len(essays),
                             [(f"{a.user.name} — {a.quiz.title}", url_for("quizzes.attempt", attempt_id=a.id))
                              for a, _q in essays[:SHOWN]]))
-    discussions = unread_by_session(user)
-    if discussions:  # the sessions the person studies in, teaches or follows
-        busy = [(s, n) for s, n in discussions if n]
+    # Only when there is news: a fellow whose discussions are quiet has nothing waiting.
+    busy = [(s, n) for s, n in unread_by_session(user) if n]
+    if busy:
         queues.append(Queue("discussion", _("New posts in your sessions' discussions"),
-                            url_for("discussion.forum", session_id=(busy or discussions)[0][0].id),
+                            url_for("discussion.forum", session_id=busy[0][0].id),
                             sum(n for _s, n in busy),
                             [(ngettext("%(t)s: %(num)s new post", "%(t)s: %(num)s new posts", n, t=s.title),
                               url_for("discussion.forum", session_id=s.id)) for s, n in busy[:SHOWN]]))
