@@ -168,7 +168,9 @@ def reply(thread: Thread, actor: User, data: dict, now: datetime | None = None) 
 
 def edit_post(post: Post, actor: User, data: dict, now: datetime | None = None) -> Post:
     """Change a post's text: the same post (its id, its place), marked edited."""
-    refusal = edit_refusal(post, db.session.get(Thread, post.thread_id), actor, now)
+    thread = db.session.get(Thread, post.thread_id)
+    assert thread is not None  # the foreign key holds it
+    refusal = edit_refusal(post, thread, actor, now)
     if refusal is not None:
         raise refusal
     details: list[dict] = []
@@ -290,7 +292,7 @@ def unread_by_session(user: User) -> list[tuple[TrainingSession, int]]:
     ids = _sessions_followed(user)
     if not ids:
         return []
-    counts = dict(db.session.execute(
+    counts: dict[int, int] = dict(db.session.execute(  # type: ignore[arg-type]
         sa.select(Thread.session_id, sa.func.count(Post.id)).join(Post, Post.thread_id == Thread.id)
         .outerjoin(ThreadRead, _read_join(user.id))
         .where(Thread.session_id.in_(ids), _unread_condition(user.id)).group_by(Thread.session_id)).all())
@@ -352,7 +354,7 @@ def post_url(post: Post) -> str:
 
 def _followers(session_id: int, thread_ids: Iterable[int] | None = None) -> list[Subscription]:
     """The session's subscriptions to its forum and (when told) to those threads."""
-    scope = Subscription.thread_id.is_(None)
+    scope: sa.ColumnElement[bool] = Subscription.thread_id.is_(None)
     if thread_ids is not None:
         scope = sa.or_(scope, Subscription.thread_id.in_(list(thread_ids)))
     return list(db.session.scalars(sa.select(Subscription).where(Subscription.session_id == session_id, scope)

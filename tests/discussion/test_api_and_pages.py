@@ -153,7 +153,8 @@ def test_subscriptions_through_the_api(client, world):
     assert client.put(url, headers=bearer(client, "outsider@example.org"),
                       json={"delivery": "each-post"}).status_code == 403
     thread_url = f"/api/v1/threads/{world['thread']}/subscription"
-    assert client.put(thread_url, headers=second, json={"delivery": "each-post"}).get_json()["thread"] == world["thread"]
+    followed = client.put(thread_url, headers=second, json={"delivery": "each-post"})
+    assert followed.get_json()["thread"] == world["thread"]
 
 
 def test_a_reply_emails_the_followers_in_their_language(app, client, world):
