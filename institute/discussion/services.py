@@ -318,8 +318,7 @@ def subscribe(user: User, session: TrainingSession, thread: Thread | None, deliv
     """Follow a thread, or the whole forum (``thread`` None), by an email per post or a
     daily digest; a digest starts from now, not from the forum's first post."""
     if delivery not in set(Delivery):
-        message = _("Choose an email per post or a daily digest.")
-        raise Invalid(message, details=[{"field": "delivery", "message": message}])
+        raise Invalid(details=[{"field": "delivery", "message": _("Choose an email per post or a daily digest.")}])
     existing = subscription_of(user, session, thread)
     if existing is None:
         existing = Subscription(user_id=user.id, session_id=session.id, thread_id=thread.id if thread else None,
