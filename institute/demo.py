@@ -19,6 +19,8 @@ from .courses.bundle import find_bundles, read_path
 from .courses.importing import import_bundle
 from .courses.services import get_course, mark_done
 from .database import transaction, utcnow
+from .discussion import services as discussion
+from .discussion.models import Thread
 from .exchanges import services as exchanges
 from .exchanges.models import Exchange
 from .extensions import db
@@ -282,6 +284,52 @@ def load_announcements() -> None:
         announcements.post(session, instructor, title, body)
 
 
+# The 2026 discussion: threads in the cohort's languages, replies, one post hidden.
+DISCUSSION = [
+    ("fellow@gdi.example", "What to bring to the Dalate field trip?",
+     "Is a **sun hat** enough, or do we need goggles for the sand too? Any advice on shoes?",
+     [("instructor@gdi.example", "Goggles help when the wind rises in the afternoon. Closed shoes, "
+                                 "and at least **two litres** of water each."),
+      ("jose.nunez@fellows.example", "Gracias. Llevo un pañuelo para el polvo, como en el altiplano.")]),
+    ("amine.ben.salah@fellows.example", "Méthodes de fixation du sable : retours d'expérience",
+     "Au sud de la Tunisie, nous utilisons des **palissades de palmes**. Quelqu'un a-t-il comparé "
+     "avec les damiers de paille ?",
+     [("fatima.zahra@fellows.example", "في مصر نستخدم الحواجز المصنوعة من جريد النخيل أيضاً، وهي فعالة جداً."),
+      ("wang.xiaoming@fellows.example", "库布其的草方格一般是 1 米 × 1 米，三到五年后植被就能固定沙丘。")]),
+    ("aigerim.saparova@fellows.example", "Мониторинг растительного покрова",
+     "Какие индексы вы используете кроме NDVI? В Кыргызстане мы пробуем *SAVI* для редкой растительности.",
+     [("camila.rojas@fellows.example", "En Atacama usamos MSAVI2; funciona mejor con suelo desnudo."),
+      ("muhammad.bilal@fellows.example", "Buy cheap sand-fixing kits here!!! http://spam.example")]),
+    ("wang.xiaoming@fellows.example", "欢迎来到库布其！",
+     "大家好！我是内蒙古农业大学的王小明。到了以后有任何问题可以问我。",
+     [("ana.lucia.ferreira@fellows.example", "Obrigada! Chego no dia 1 de novembro.")]),
+]
+
+
+def load_discussion() -> None:
+    """The 2026 session's discussion among its fellows and instructor, in several languages."""
+    session = db.session.scalar(sa.select(TrainingSession).where(TrainingSession.year == 2026,
+                                                                 TrainingSession.sequence == 1))
+    if session is None or db.session.scalar(sa.select(Thread.id).where(Thread.session_id == session.id)):
+        return
+    instructor = accounts.user_by_email("instructor@gdi.example")
+    assert instructor is not None  # made by load_accounts
+    for author_email, title, body, replies in DISCUSSION:
+        author = accounts.user_by_email(author_email)
+        if author is None:
+            continue
+        thread = discussion.start_thread(session, author, {"title": title, "body": body})
+        for reply_email, text in replies:
+            replier = accounts.user_by_email(reply_email)
+            if replier is not None:
+                post = discussion.reply(thread, replier, {"body": text})
+                if "spam.example" in text:
+                    discussion.hide_post(post, instructor, "Advertising, not part of the discussion.")
+    fellow = accounts.user_by_email("fellow@gdi.example")
+    if fellow is not None:
+        discussion.subscribe(fellow, session, None, "daily-digest")
+
+
 @click.command("demo")
 @with_appcontext
 def demo_command():
@@ -293,6 +341,7 @@ def demo_command():
         load_exchanges(slugs)
         load_schedule()
         load_announcements()
+        load_discussion()
     click.echo(f"Courses: {', '.join(slugs) or 'none'}")
     click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
     for email, roles in logins:

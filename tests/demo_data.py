@@ -48,6 +48,7 @@ def demo_values(app, token: str) -> list[dict]:
     from institute.accounts.models import Partner, User
     from institute.certificates.models import Certificate
     from institute.courses.models import Course, RevisionFile
+    from institute.discussion.models import Post
     from institute.exchanges.models import Exchange
     from institute.quizzes.models import Attempt
     from institute.schedule.models import Event
@@ -73,6 +74,8 @@ def demo_values(app, token: str) -> list[dict]:
             contexts.append({"exchange_id": exchange.id, "file_id": exchange.files[0].id if exchange.files else 0})
         for certificate in db.session.scalars(sa.select(Certificate).order_by(Certificate.id)):
             contexts.append({"serial": certificate.serial, "code": certificate.code})
+        contexts += [{"thread_id": t, "post_id": p} for p, t in db.session.execute(
+            sa.select(Post.id, Post.thread_id).order_by(Post.id).limit(4))]
         contexts += [{"event_id": e} for e in db.session.scalars(sa.select(Event.id).order_by(Event.id).limit(3))]
         contexts += [{"partner_id": p} for p in db.session.scalars(sa.select(Partner.id).order_by(Partner.id))]
         contexts += [{"user_id": u} for u in db.session.scalars(sa.select(User.id).order_by(User.id))]

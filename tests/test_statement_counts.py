@@ -160,6 +160,35 @@ class Guests(World):
         db.session.flush()
 
 
+class Discussion(World):
+    """One session's forum: threads, each with replies by several fellows, some read, one
+    post hidden; the fellow of the dashboard is in the cohort and has news."""
+
+    def setup(self):
+        from institute.discussion import services as discussion
+
+        session = create_session(seats=100, instructors=["teacher@example.org"])
+        self.session_id = session.id
+        fellow = user_by_email("fellow@example.org")
+        db.session.add(Application(session_id=session.id, user=fellow, status="accepted", motivation="m"))
+        db.session.flush()
+        self.thread_id = discussion.start_thread(session, fellow, {"title": "First", "body": "Hello"}).id
+
+    def add(self, i):
+        from institute.discussion import services as discussion
+        from institute.discussion.models import Thread
+
+        session = get_session(self.session_id)
+        author = create_user(email=f"d{i}@example.org")
+        db.session.add(Application(session_id=session.id, user=author, status="accepted", motivation="m"))
+        db.session.flush()
+        thread = discussion.start_thread(session, author, {"title": f"Thread {i}", "body": f"**Post** {i}"})
+        post = discussion.reply(db.session.get(Thread, self.thread_id), author, {"body": f"Reply {i}"})
+        if i % 3 == 0:
+            discussion.hide_post(post, user_by_email("teacher@example.org"), "Off topic")
+        discussion.mark_read(thread, user_by_email("fellow@example.org"))
+
+
 # Large columns a list never reads: each is read only to be downloaded.
 PDF, CREDENTIAL = r"certificates\.pdf\b", r"certificates\.credential\b"
 FILE_BYTES, SEARCH_TEXT = r"exchange_files\.data\b", r"course_revisions\.search_text\b"
@@ -206,6 +235,12 @@ CASES = {
     "new session form": Case(Guests, "admin@example.org", "/admin/sessions/new"),
     "propose exchange form": Case(Guests, "admin@example.org", "/exchanges/new"),
     "propose exchange form (partner)": Case(Guests, "staff@uca.example", "/exchanges/new"),
+    "discussion forum": Case(Discussion, "fellow@example.org", "/sessions/{session}/discussion"),
+    "discussion thread": Case(Discussion, "teacher@example.org", "/threads/{thread}"),
+    "discussion threads api": Case(Discussion, "fellow@example.org", "/api/v1/sessions/{session}/threads",
+                                   api=True),
+    "discussion thread api": Case(Discussion, "fellow@example.org", "/api/v1/threads/{thread}", api=True),
+    "dashboard with discussion news": Case(Discussion, "fellow@example.org", "/dashboard"),
 }
 
 
@@ -219,7 +254,7 @@ def test_statements_do_not_grow_with_rows(app, name):
         headers = bearer(client, case.who)
     else:
         login(client, case.who)
-    url = case.url.format(session=getattr(world, "session_id", None))
+    url = case.url.format(session=getattr(world, "session_id", None), thread=getattr(world, "thread_id", None))
 
     def statements(n):
         world.grow(n)

@@ -10,6 +10,7 @@ from flask_babel import ngettext
 
 from ..certificates.queue import sessions_to_certify
 from ..courses.services import drafts_of, review_queue, sent_back
+from ..discussion.services import unread_by_session
 from ..exchanges.services import awaiting as exchanges_awaiting
 from ..notifications.services import failed_count
 from ..quizzes.attempts import pending_essays
@@ -74,4 +75,12 @@ def queues_of(user) -> list[Queue]:
         queues.append(Queue("essays", _("Essays to grade"), url_for("quizzes.grading"), len(essays),
                             [(f"{a.user.name} — {a.quiz.title}", url_for("quizzes.attempt", attempt_id=a.id))
                              for a, _q in essays[:SHOWN]]))
+    # Only when there is news: a fellow whose discussions are quiet has nothing waiting.
+    busy = [(s, n) for s, n in unread_by_session(user) if n]
+    if busy:
+        queues.append(Queue("discussion", _("New posts in your sessions' discussions"),
+                            url_for("discussion.forum", session_id=busy[0][0].id),
+                            sum(n for _s, n in busy),
+                            [(ngettext("%(t)s: %(num)s new post", "%(t)s: %(num)s new posts", n, t=s.title),
+                              url_for("discussion.forum", session_id=s.id)) for s, n in busy[:SHOWN]]))
     return sorted(queues, key=lambda q: q.count == 0)
