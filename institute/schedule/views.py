@@ -6,14 +6,14 @@ from datetime import date, datetime
 from itertools import groupby
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale, get_timezone, to_user_timezone
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..access import login_required, public
 from ..accounts.feeds import calendar_token, renew_calendar_token, user_of_calendar_token
-from ..errors import Invalid
+from ..errors import Invalid, NotFound
 from ..extensions import limiter
 from ..links import external_url
 from ..notifications.services import in_language_of
@@ -226,7 +226,7 @@ def feed(token: str):
     """The private feed: the token is the only key, as calendars send no cookie."""
     user = user_of_calendar_token(token)
     if user is None:
-        abort(404)
+        raise NotFound(_("No such calendar: its address may have been renewed."))
     with in_language_of(user):
         body = ical.calendar(services.calendar_of(user), _("Global Desert Institute — %(name)s", name=user.name),
                              event_kind)
