@@ -209,7 +209,7 @@ def _answers(evaluation: Evaluation, answers) -> list[tuple[int, int | None, str
     given = {str(k): v for k, v in answers.items()}
     known = {str(q.id) for q in evaluation.questions}
     details = [{"field": f"answers.{k}", "message": _("No such question.")} for k in given if k not in known]
-    values = []
+    values: list[tuple[int, int | None, str | None]] = []
     for question in evaluation.questions:
         value = given.get(str(question.id))
         where = f"answers.{question.id}"

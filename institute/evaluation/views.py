@@ -48,7 +48,7 @@ def define(session_id: int):
     locked = services.is_locked(session)
     form = DefineForm(obj=current)
     if form.validate_on_submit():
-        data = {"opens_on": form.opens_on.data, "closes_on": form.closes_on.data}
+        data: dict[str, object] = {"opens_on": form.opens_on.data, "closes_on": form.closes_on.data}
         if request.form.get("defaults"):
             data["questions"] = services.DEFAULT_QUESTIONS
         elif not locked:
@@ -73,8 +73,7 @@ def define(session_id: int):
 @evaluation.route("/sessions/<int:session_id>/evaluation", methods=["GET", "POST"])
 @login_required
 def answer(session_id: int):
-    purpose = "answer" if request.method == "POST" else "read"
-    session = services.evaluation_for(session_id, current_user, purpose)
+    session = services.evaluation_for(session_id, current_user, "answer" if request.method == "POST" else "read")
     current = services.evaluation_of(session)
     fellow = services.in_cohort(current_user, session)
     form = AnswerForm()

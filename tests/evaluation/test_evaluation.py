@@ -361,3 +361,32 @@ def test_the_funders_report(app, client, world):
     assert {(r["breakdown"], r["value"], r["fellows in breakdown"]) for r in kubuqi} == {
         ("total", "", "3"), ("country", "KG", "2"), ("country", "PE", "1"),
         ("institution", "UCA", "2"), ("institution", "UNALM", "1")}
+
+
+def test_the_funders_report_and_the_dashboard_take_as_many_statements_for_many_sessions(app, client, world):
+    from ..test_statement_counts import counted
+
+    login(client, "admin@example.org")
+    fellow = app.test_client()
+    login(fellow, "f1@example.org")
+
+    def counts():
+        with counted(app) as seen:
+            assert client.get("/admin/reports/funders").status_code == 200
+        funders = len(seen)
+        with counted(app) as seen:
+            assert fellow.get("/dashboard").status_code == 200
+        return funders, len(seen)
+
+    before = counts()
+    with committed(app):
+        from institute.accounts.services import user_by_email
+
+        me = user_by_email("f1@example.org")
+        for n in range(4):
+            session = create_session(title=f"More {n}", year=2040 + n)
+            create_application(session, me, "accepted")
+            enrol(session)
+            services.define(session, {"questions": QUESTIONS[:1], "opens_on": TODAY - timedelta(days=1),
+                                      "closes_on": TODAY + timedelta(days=1)})
+    assert counts() == before
