@@ -63,7 +63,7 @@ def define(session_id: int):
             flash(_("The evaluation is saved."), "success")
             return redirect(url_for("evaluation.define", session_id=session.id))
     questions = list(current.questions) if current else []
-    opens, closes = services.window(session, current)
+    opens, closes = services.window(session, None)  # the defaults, said beside the fields
     return render_template("evaluation/define.html", session=session, form=form, questions=questions,
                            blank=range(len(questions), len(questions) + BLANK_ROWS), locked=locked,
                            opens=opens, closes=closes, responses=services.response_count(session),
