@@ -77,13 +77,13 @@ def answer(session_id: int):
     current = services.evaluation_of(session)
     fellow = services.in_cohort(current_user, session)
     form = AnswerForm()
-    errors: dict[str, str] = {}
+    problems: list[dict] = []
     if form.validate_on_submit():
         given = {str(q.id): request.form.get(f"q-{q.id}", "") for q in (current.questions if current else [])}
         try:
             services.answer(session, current_user, given)
         except Invalid as exc:
-            errors = {d["field"].removeprefix("answers."): d["message"] for d in exc.details}
+            problems = exc.details  # the template marks each question with its own
             flash_error(exc)
         except Conflict as exc:
             flash_error(exc)
@@ -94,7 +94,7 @@ def answer(session_id: int):
     return render_template("evaluation/answer.html", session=session, evaluation=current, form=form,
                            fellow=fellow, answered=services.has_answered(current_user, session),
                            is_open=services.is_open(session, current), opens=opens, closes=closes,
-                           errors=errors, may_report=services.may_manage_cohort(current_user, session))
+                           problems=problems, may_report=services.may_manage_cohort(current_user, session))
 
 
 def report_charts(result: services.Report) -> dict[int, object]:
