@@ -390,3 +390,22 @@ def test_the_funders_report_and_the_dashboard_take_as_many_statements_for_many_s
             services.define(session, {"questions": QUESTIONS[:1], "opens_on": TODAY - timedelta(days=1),
                                       "closes_on": TODAY + timedelta(days=1)})
     assert counts() == before
+
+
+def test_the_funders_report_counts_completions_by_the_cohort_pages_rule(app):
+    from ..builders import complete_modules, create_course
+
+    with app.app_context():
+        create_user(email="admin2@example.org", roles="admin")
+        create_course(slug="dunes", quiz=False)
+        session = create_session(title="With a course", year=2045, courses=["dunes"])
+        done, half, idle = (enrol(session) for _ in range(3))
+        complete_modules(done, "dunes")
+        complete_modules(half, "dunes", modules=[get_session(session.id).courses[0].published.modules[0].slug])
+        figures = next(f for f in reports.funders_report() if f.session.id == session.id)
+        from institute.training.progress import cohort_progress
+
+        assert figures.completed == sum(f.completed for f in cohort_progress(session)) == 1
+        assert figures.fellows == 3 and figures.completion_rate == pytest.approx(1 / 3)
+        assert figures.responses == 0 and figures.rating_mean is None
+        assert idle is not None
