@@ -87,6 +87,7 @@ def _import_models() -> None:
     from .certificates import models as certificate_models  # noqa: F401
     from .courses import models as course_models  # noqa: F401
     from .discussion import models as discussion_models  # noqa: F401
+    from .evaluation import models as evaluation_models  # noqa: F401
     from .exchanges import models as exchange_models  # noqa: F401
     from .notifications import models as notification_models  # noqa: F401
     from .quizzes import models as quiz_models  # noqa: F401
@@ -107,6 +108,8 @@ def register_blueprints(app: Flask) -> None:
     from .courses.views import courses
     from .discussion.api import discussion_api
     from .discussion.views import discussion
+    from .evaluation.api import evaluation_api
+    from .evaluation.views import evaluation
     from .exchanges.api import exchanges_api
     from .exchanges.views import exchanges
     from .home.views import home
@@ -119,9 +122,9 @@ def register_blueprints(app: Flask) -> None:
     from .training.views import training
 
     api_blueprints = (accounts_api, courses_api, training_api, quizzes_api, exchanges_api, certificates_api,
-                      schedule_api, announcements_api, discussion_api, openapi_api)
+                      schedule_api, announcements_api, discussion_api, evaluation_api, openapi_api)
     for blueprint in (home, accounts, accounts_admin, courses, training, quizzes, exchanges, certificates,
-                      notifications, schedule, announcements, discussion,
+                      notifications, schedule, announcements, discussion, evaluation,
                       *api_blueprints):
         app.register_blueprint(blueprint)
     for blueprint in api_blueprints:

@@ -21,6 +21,7 @@ from .courses.services import get_course, mark_done
 from .database import transaction, utcnow
 from .discussion import services as discussion
 from .discussion.models import Thread
+from .evaluation import services as evaluation
 from .exchanges import services as exchanges
 from .exchanges.models import Exchange
 from .extensions import db
@@ -330,6 +331,33 @@ def load_discussion() -> None:
         discussion.subscribe(fellow, session, None, "daily-digest")
 
 
+# Anonymous answers of four fellows (not the demo fellow's login, who still has to answer).
+EVALUATION_ANSWERS = [
+    (5, 5, 4, "The field days in Kubuqi showed methods I can use at home."),
+    (4, 5, 3, "More time for the monitoring exercises, please."),
+    (5, 4, 4, ""),
+    (3, 4, 2, "The visa took long: an earlier invitation letter would help."),
+]
+
+
+def load_evaluation() -> None:
+    """The 2026 session's evaluation, open in its last two weeks, with a few answers."""
+    session = db.session.scalar(sa.select(TrainingSession).where(TrainingSession.year == 2026,
+                                                                 TrainingSession.sequence == 1))
+    if session is None or evaluation.evaluation_of(session) is not None:
+        return
+    evaluation.define(session, {"questions": evaluation.DEFAULT_QUESTIONS,
+                                "opens_on": session.ends_on - timedelta(days=30)})
+    questions = evaluation.evaluation_of(session).questions  # type: ignore[union-attr]
+    opens, closes = evaluation.window(session, evaluation.evaluation_of(session))
+    day = min(max(date.today(), opens), closes)  # answered while it was open, whenever the demo is loaded
+    for (email, *_rest), values in zip(COHORT, EVALUATION_ANSWERS, strict=False):
+        fellow = accounts.user_by_email(email)
+        if fellow is not None:
+            evaluation.answer(session, fellow, {str(q.id): v for q, v in zip(questions, values, strict=True)},
+                              today=day)
+
+
 @click.command("demo")
 @with_appcontext
 def demo_command():
@@ -342,6 +370,7 @@ def demo_command():
         load_schedule()
         load_announcements()
         load_discussion()
+        load_evaluation()
     click.echo(f"Courses: {', '.join(slugs) or 'none'}")
     click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
     for email, roles in logins:

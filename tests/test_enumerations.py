@@ -14,6 +14,7 @@ from institute.accounts.services import partner_by_code
 from institute.certificates.models import CertificateKind
 from institute.database import utcnow
 from institute.discussion.models import Delivery
+from institute.evaluation.models import EvaluationKind
 from institute.exchanges.models import Exchange, ExchangeDecision, ExchangeEvent, ExchangeStatus
 from institute.extensions import NAMING_CONVENTION, db
 from institute.schedule.models import EventKind, Presence
@@ -21,7 +22,8 @@ from institute.training.models import Application, ApplicationDecision, Applicat
 
 from .builders import create_session, create_user
 
-STORED = {Role, PartnerKind, ApplicationStatus, ExchangeStatus, CertificateKind, EventKind, Presence, Delivery}
+STORED = {Role, PartnerKind, ApplicationStatus, ExchangeStatus, CertificateKind, EventKind, Presence, Delivery,
+          EvaluationKind}
 IN_THE_API = STORED | {ApplicationDecision, ExchangeDecision}
 
 
@@ -55,7 +57,7 @@ def test_each_enumeration_is_checked_by_the_migrated_database(ctx):
                           "ck_exchanges_known_status", "ck_exchange_events_known_from_status",
                           "ck_exchange_events_known_to_status", "ck_certificates_known_kind",
                           "ck_events_known_kind", "ck_attendance_known_presence",
-                          "ck_discussion_subscriptions_known_delivery"}
+                          "ck_discussion_subscriptions_known_delivery", "ck_evaluation_questions_known_kind"}
 
 
 def _string_enums(node):

@@ -10,6 +10,7 @@ from ..accounts.forms import ConfirmForm
 from ..accounts.services import choose_locale, is_supported_locale
 from ..announcements.services import recent_for as recent_announcements
 from ..certificates.services import of_user as certificates_of
+from ..evaluation.services import to_evaluate
 from ..quizzes.attempts import open_attempts
 from ..schedule.services import upcoming
 from ..training.progress import completions
@@ -38,7 +39,8 @@ def dashboard():
                            queues=queues_of(current_user), today=date.today(),
                            open_attempts=open_attempts(current_user) if studies else {},
                            coming_up=upcoming(current_user),
-                           announced=recent_announcements(current_user) if studies else [])
+                           announced=recent_announcements(current_user) if studies else [],
+                           to_evaluate=to_evaluate(current_user) if studies else [])
 
 
 @home.route("/language", methods=["POST"])

@@ -223,3 +223,14 @@ def completions(user: User, applications: list[Application]) -> list[tuple[Train
     accepted = [a for a in applications if a.user_id == user.id and a.status == ApplicationStatus.ACCEPTED]
     progress = _progress([a.session for a in accepted], accepted)
     return [(a.session, progress[a.session_id][0]) for a in accepted]
+
+
+def sessions_progress(sessions: list[TrainingSession]) -> dict[int, list[FellowProgress]]:
+    """Every accepted fellow's progress in each of the sessions, in a fixed number of
+    statements however many sessions: for reports over the years."""
+    ids = [s.id for s in sessions]
+    applications = list(db.session.scalars(
+        sa.select(Application).options(sa.orm.joinedload(Application.user))
+        .where(Application.session_id.in_(ids), Application.status == ApplicationStatus.ACCEPTED)
+        .order_by(Application.created_at, Application.id)).unique()) if ids else []
+    return _progress(sessions, applications)
