@@ -26,6 +26,7 @@ class Queue:
     url: str
     count: int = 0
     items: list[tuple[str, str]] = field(default_factory=list)  # (label, url)
+    grouped: bool = False  # the items group what the count counts (posts by session): no "All n"
 
 
 def _exchange_label(exchange) -> str:
@@ -82,5 +83,6 @@ def queues_of(user) -> list[Queue]:
                             url_for("discussion.forum", session_id=busy[0][0].id),
                             sum(n for _s, n in busy),
                             [(ngettext("%(t)s: %(num)s new post", "%(t)s: %(num)s new posts", n, t=s.title),
-                              url_for("discussion.forum", session_id=s.id)) for s, n in busy[:SHOWN]]))
+                              url_for("discussion.forum", session_id=s.id)) for s, n in busy[:SHOWN]],
+                            grouped=len(busy) <= SHOWN))
     return sorted(queues, key=lambda q: q.count == 0)
