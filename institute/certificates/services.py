@@ -325,8 +325,11 @@ def zip_of_session(session: TrainingSession) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:  # PDFs are compressed already
         # The bytes by column, one certificate's at a time off the cursor, not as objects.
-        for serial, pdf in db.session.execute(sa.select(Certificate.serial, Certificate.pdf).where(
-                Certificate.session_id == session.id).order_by(Certificate.number)):
+        for serial, pdf, revoked in db.session.execute(
+                sa.select(Certificate.serial, Certificate.pdf, Certificate.revoked_at.is_not(None)).where(
+                    Certificate.session_id == session.id).order_by(Certificate.number)):
+            if revoked:  # marked as any download of it is (rare: loaded whole only then)
+                pdf = downloaded_pdf(db.session.scalar(sa.select(Certificate).where(Certificate.serial == serial)))
             archive.writestr(f"{serial}.pdf", pdf)
     return buffer.getvalue()
 

@@ -281,3 +281,14 @@ def test_pdftotext_reads_every_script_exactly(issued, tmp_path):
         text = subprocess.run(["pdftotext", str(tmp_path / "c.pdf"), "-"],  # noqa: S603,S607
                               capture_output=True, text=True, check=True).stdout
         assert certificate.holder_name in text and certificate.serial in text
+
+
+def test_the_zip_of_a_session_marks_a_revoked_certificate_as_its_download_does(issued):
+    import zipfile
+
+    revoked = issued["result"].issued[0]
+    certificates.revoke(revoked, issued["admin"], "Issued by mistake: the fellow did not attend.")
+    archive = zipfile.ZipFile(io.BytesIO(certificates.zip_of_session(issued["session"])))
+    assert "REVOKED" in text_of(archive.read(f"{revoked.serial}.pdf")).upper()
+    others = [name for name in archive.namelist() if name != f"{revoked.serial}.pdf"]
+    assert others and all("REVOKED" not in text_of(archive.read(name)).upper() for name in others)
