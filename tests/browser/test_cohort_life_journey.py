@@ -1,13 +1,14 @@
 """Cohort life in Chromium: an instructor posts an announcement and plans a field trip, a
-fellow reads the announcement on the dashboard and finds the trip in the schedule, the
-other fellow receives the announcement by email, and the instructor takes attendance
-on a 375 px phone."""
+fellow reads the announcement on the dashboard, finds the trip in the schedule and
+replies in the discussion; the other fellow receives the announcement and the reply by
+email, and the instructor takes attendance on a 375 px phone."""
 
 from datetime import date, timedelta
 
 import pytest
 
 from institute.database import transaction
+from institute.discussion import services as discussion
 from institute.notifications.delivery import deliver_due
 
 from ..builders import create_session, create_user, enrol, free_year_and_sequence
@@ -26,8 +27,10 @@ def test_announcement_schedule_and_attendance(live_app, live_server, browser, li
         session = create_session(title="Cohort life session", instructors=[teacher],
                                  **free_year_and_sequence())  # the live app is shared
         enrol(session, email="life-aigerim@example.org", name="Айгерим Сапарова", password=PASSWORD)
-        enrol(session, email="life-fatima@example.org", name="فاطمة الزهراء", password=PASSWORD)
-        session_id = session.id
+        fatima = enrol(session, email="life-fatima@example.org", name="فاطمة الزهراء", password=PASSWORD)
+        thread = discussion.start_thread(session, fatima, {"title": "Sharing a room in Kubuqi?",
+                                                           "body": "Is anyone arriving on 1 November?"})
+        session_id, thread_id = session.id, thread.id
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
     instructor = browser.new_context(locale="en-GB").new_page()
@@ -65,8 +68,20 @@ def test_announcement_schedule_and_attendance(live_app, live_server, browser, li
     assert fellow.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     fellow.screenshot(path=str(SCREENSHOTS / "cohort-life-month-375.png"), full_page=True)
 
+    fellow.goto(f"{live_server}/sessions/{session_id}/discussion")
+    fellow.get_by_role("link", name="Sharing a room in Kubuqi?").click()
+    assert f"/threads/{thread_id}" in fellow.url
+    fellow.get_by_label("Your reply").fill("Yes, I land in Baotou on **1 November**; let us share a taxi.")
+    fellow.get_by_role("button", name="Post the reply").click()
+    assert fellow.locator("strong", has_text="1 November").count() == 1
+    assert fellow.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    fellow.screenshot(path=str(SCREENSHOTS / "cohort-life-reply-375.png"), full_page=True)
+
     with live_app.app_context():
         deliver_due()  # what the worker or `notifications send` does, outside the requests
+    [reply] = [m for m in live_mail.to("life-fatima@example.org") if "Sharing a room in Kubuqi?" in m["Subject"]]
+    assert "let us share a taxi" in reply.get_body(("plain",)).get_content()
+    assert not [m for m in live_mail.to("life-aigerim@example.org") if "Sharing a room" in m["Subject"]]
     [letter] = [m for m in live_mail.to("life-fatima@example.org") if "Field trip on Thursday" in m["Subject"]]
     text = letter.get_body(("plain",)).get_content()
     assert text.startswith("Hello فاطمة الزهراء,") and "The bus leaves at **7:00 sharp**." in text
