@@ -230,6 +230,8 @@ def test_a_training_year(live_app, live_server, browser):
             instructor.get_by_label("Points").fill("1")
             instructor.get_by_label("Feedback for the fellow").fill("Practical and well ordered.")
             instructor.get_by_role("button", name="Save grade").click()
+        # A plain save stays on the essay ("save and next" moves on); the queue is empty now.
+        instructor.goto(live_server + "/grading")
         assert instructor.get_by_text("No essay is waiting for a grade.").is_visible()
 
         # 8. A partner proposes a teacher exchange; the host confirms; an admin approves.
