@@ -15,7 +15,7 @@ from ..links import external_url
 from ..markdown import render
 from ..notifications.services import notify_user
 from ..training.models import Application, ApplicationStatus, TrainingSession
-from ..training.services import may_manage_cohort, session_for
+from ..training.services import cohort_members, may_manage_cohort, session_for
 from .models import Announcement
 
 MAX_BODY = 20_000
@@ -48,17 +48,11 @@ def post(session: TrainingSession, author: User, title: str, body: str) -> Annou
     db.session.add(announcement)
     db.session.flush()
     link = external_url("announcements.index", session_id=session.id) + f"#announcement-{announcement.id}"
-    for fellow in _cohort(session):
+    for fellow in cohort_members(session, active_only=True):
         notify_user(fellow, "announcement", "announcements/email/announcement.txt",
                     _l("%(session)s: %(title)s", session=session.title, title=title),
                     announcement=announcement, session=session, author=author, link=link)
     return announcement
-
-
-def _cohort(session: TrainingSession) -> list[User]:
-    return list(db.session.scalars(sa.select(User).join(Application, Application.user_id == User.id).where(
-        Application.session_id == session.id, Application.status == ApplicationStatus.ACCEPTED,
-        User.active.is_(True)).order_by(User.id)).unique())
 
 
 def of_session(session: TrainingSession, limit: int | None = None) -> list[Announcement]:

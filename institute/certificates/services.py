@@ -329,7 +329,8 @@ def zip_of_session(session: TrainingSession) -> bytes:
                 sa.select(Certificate.serial, Certificate.pdf, Certificate.revoked_at.is_not(None)).where(
                     Certificate.session_id == session.id).order_by(Certificate.number)):
             if revoked:  # marked as any download of it is (rare: loaded whole only then)
-                pdf = downloaded_pdf(db.session.scalar(sa.select(Certificate).where(Certificate.serial == serial)))
+                whole = db.session.scalars(sa.select(Certificate).where(Certificate.serial == serial)).one()
+                pdf = downloaded_pdf(whole)
             archive.writestr(f"{serial}.pdf", pdf)
     return buffer.getvalue()
 

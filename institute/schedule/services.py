@@ -17,7 +17,7 @@ from ..extensions import db
 from ..quizzes.attempts import quiz_key
 from ..training.models import Application, ApplicationStatus, TrainingSession
 from ..training.progress import MissingKind, Standing
-from ..training.services import may_manage_cohort, session_for, takes_part, taught_session_ids
+from ..training.services import cohort_members, may_manage_cohort, session_for, takes_part, taught_session_ids
 from .models import Attendance, Event, EventKind, Presence
 
 EventPurpose = Literal["read", "plan"]
@@ -243,9 +243,8 @@ def quiz_closes_at(user, quiz: Quiz) -> datetime | None:
 
 
 def cohort_of(session: TrainingSession) -> list[User]:
-    return list(db.session.scalars(sa.select(User).join(Application, Application.user_id == User.id).where(
-        Application.session_id == session.id, Application.status == ApplicationStatus.ACCEPTED)
-        .order_by(User.name, User.id)).unique())
+    """Whose attendance is taken: every accepted fellow of the session."""
+    return cohort_members(session)
 
 
 def attendance_of(event: Event) -> dict[int, Attendance]:

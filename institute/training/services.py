@@ -307,6 +307,15 @@ def in_cohort(user: User | None, session: TrainingSession) -> bool:
             Application.status == ApplicationStatus.ACCEPTED)).one() > 0
 
 
+def cohort_members(session: TrainingSession, active_only: bool = False) -> list[User]:
+    """The session's accepted fellows by name (``active_only``: those who can still log in)."""
+    query = sa.select(User).join(Application, Application.user_id == User.id).where(
+        Application.session_id == session.id, Application.status == ApplicationStatus.ACCEPTED)
+    if active_only:
+        query = query.where(User.active.is_(True))
+    return list(db.session.scalars(query.order_by(User.name, User.id)).unique())
+
+
 def takes_part(user: User | None, session: TrainingSession) -> bool:
     """The session's people: its cohort, its teachers (guests while their exchange
     lasts) and admins. They alone see its schedule and its life."""
