@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from ..accounts.models import User
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
+from ..fields import date_field
 from ..training.models import Application, ApplicationStatus, TrainingSession
 from ..training.services import in_cohort, may_manage_cohort, session_for, takes_part
 from .models import (
@@ -100,18 +101,6 @@ DEFAULT_QUESTIONS = [
 # ------------------------------------------------------------------ define
 
 
-def _date(value, name: str, details: list[dict]) -> date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        details.append({"field": name, "message": _("A date as YYYY-MM-DD.")})
-        return None
-
-
 def _questions(rows, details: list[dict]) -> list[dict]:
     if not isinstance(rows, list):
         details.append({"field": "questions", "message": _("A list of questions.")})
@@ -146,8 +135,8 @@ def define(session: TrainingSession, data: dict) -> Evaluation:
     """Set the questionnaire (in order) and its dates. The dates may change at any time;
     the questions only until the first answer."""
     details: list[dict] = []
-    opens = _date(data.get("opens_on"), "opens_on", details)
-    closes = _date(data.get("closes_on"), "closes_on", details)
+    opens = date_field(data.get("opens_on"), "opens_on", details, required=False)
+    closes = date_field(data.get("closes_on"), "closes_on", details, required=False)
     questions = _questions(data["questions"], details) if "questions" in data else None
     if opens and closes and closes < opens:
         details.append({"field": "closes_on", "message": _("The evaluation closes after it opens.")})

@@ -21,6 +21,7 @@ from ..courses.models import Course
 from ..database import lock_row, utcnow
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
+from ..fields import date_field
 from ..links import external_url
 from ..notifications.services import notify_user
 from .labels import exchange_state, state_label
@@ -46,16 +47,6 @@ def proposer_home(actor: User, home: str | None = None) -> str:
     return actor.partner.code if actor.has_role("partner") and actor.partner else ""
 
 
-def _date(value, field: str, details: list[dict]) -> date | None:
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value or ""))
-    except ValueError:
-        details.append({"field": field, "message": _("Not a date (YYYY-MM-DD): %(v)s", v=value or "—")})
-        return None
-
-
 def propose(actor: User, teacher: str, home: str, host: str, starts_on, ends_on,
             courses: list[str], purpose: str, today: date | None = None) -> Exchange:
     """Propose an exchange; every field is checked before anything is written. ``home``
@@ -76,7 +67,7 @@ def propose(actor: User, teacher: str, home: str, host: str, starts_on, ends_on,
         # One message for both: the form must not tell who has an account.
         details.append({"field": "teacher", "message": _(
             "No teacher of the home institution has this email: %(e)s", e=teacher or "—")})
-    start, end = _date(starts_on, "starts_on", details), _date(ends_on, "ends_on", details)
+    start, end = date_field(starts_on, "starts_on", details), date_field(ends_on, "ends_on", details)
     if start and end and end < start:
         details.append({"field": "ends_on", "message": _("The exchange cannot end before it starts.")})
     if start and start <= today:

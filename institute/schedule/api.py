@@ -49,7 +49,9 @@ def create_event(session_id: int):
 )
 def list_events(session_id: int):
     session = services.schedule_for(session_id, current_api_user())
-    return jsonify({"events": [event_json(e) for e in services.session_events(session, include_cancelled=True)]})
+    quizzes = services.session_quizzes(session)
+    events = services.session_events(session, include_cancelled=True)
+    return jsonify({"events": [event_json(e, quizzes) for e in events]})
 
 
 @schedule_api.endpoint(

@@ -319,13 +319,14 @@ class AttendanceRecord:
 
 def attendance_records(session: TrainingSession, user_ids: list[int]) -> dict[int, AttendanceRecord]:
     """Each fellow's record in the session."""
-    return _records([session.id], [(session.id, user_id) for user_id in user_ids])
+    records = _records([session.id], [(session.id, user_id) for user_id in user_ids])
+    return {user_id: record for (_session_id, user_id), record in records.items()}
 
 
-def _records(session_ids: list[int], pairs: list[tuple[int, int]]) -> dict:
+def _records(session_ids: list[int], pairs: list[tuple[int, int]]) -> dict[tuple[int, int], AttendanceRecord]:
     """Records of (session id, user id) pairs in two statements, however many sessions:
     events whose attendance was taken for anyone count for everyone of the cohort (not
-    marked = absent). One session's records are keyed by user id, several by pairs."""
+    marked = absent)."""
     taken: dict[int, int] = {session_id: count for session_id, count in db.session.execute(
         sa.select(Event.session_id, sa.func.count(sa.distinct(Attendance.event_id)))
         .join(Event, Event.id == Attendance.event_id)
@@ -344,8 +345,6 @@ def _records(session_ids: list[int], pairs: list[tuple[int, int]]) -> dict:
                 record.present = count
             elif record is not None and presence == Presence.EXCUSED:
                 record.excused = count
-    if len(session_ids) == 1:
-        return {user_id: record for (_session_id, user_id), record in records.items()}
     return records
 
 
@@ -358,8 +357,6 @@ def attendance_requirement(sessions: list[TrainingSession], applications: list[A
     if not concerned:
         return {}
     records = _records(sorted(required), [(a.session_id, a.user_id) for a in concerned])
-    if len(required) == 1:
-        records = {(a.session_id, a.user_id): records[a.user_id] for a in concerned}
     standings = {}
     for application in concerned:
         record, share = records[(application.session_id, application.user_id)], required[application.session_id]

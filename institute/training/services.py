@@ -22,6 +22,7 @@ from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..exchanges.models import Exchange, ExchangeStatus
 from ..exchanges.services import overlapping_of
 from ..extensions import db
+from ..fields import date_field
 from ..links import external_url
 from ..notifications.services import notify_user
 from .labels import application_state
@@ -40,20 +41,6 @@ DECISIONS: dict[str, ApplicationStatus] = {ApplicationDecision.ACCEPT: Applicati
 
 
 # ----------------------------------------------------------------- sessions
-
-
-def _date(value, field: str, details: list[dict], required: bool = True) -> date | None:
-    if value in (None, ""):
-        if required:
-            details.append({"field": field, "message": _("A date is required.")})
-        return None
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        details.append({"field": field, "message": _("Not a date (YYYY-MM-DD): %(v)s", v=value)})
-        return None
 
 
 def _int(value, field: str, details: list[dict], default=None) -> int | None:
@@ -81,12 +68,12 @@ def _session_values(data: dict) -> tuple[dict, list[Course], list[tuple[User, in
     seats = _int(data.get("seats"), "seats", details, default=15)
     if seats is not None and not 1 <= seats <= 10000:
         details.append({"field": "seats", "message": _("Seats must be at least 1.")})
-    starts = _date(data.get("starts_on"), "starts_on", details)
-    ends = _date(data.get("ends_on"), "ends_on", details)
+    starts = date_field(data.get("starts_on"), "starts_on", details)
+    ends = date_field(data.get("ends_on"), "ends_on", details)
     if starts and ends and ends < starts:
         details.append({"field": "ends_on", "message": _("The session cannot end before it starts.")})
-    opens = _date(data.get("applications_open"), "applications_open", details, required=False)
-    closes = _date(data.get("applications_close"), "applications_close", details, required=False)
+    opens = date_field(data.get("applications_open"), "applications_open", details, required=False)
+    closes = date_field(data.get("applications_close"), "applications_close", details, required=False)
     if opens and closes and closes < opens:
         details.append({"field": "applications_close",
                         "message": _("Applications cannot close before they open.")})
