@@ -83,6 +83,7 @@ def register_extensions(app: Flask) -> None:
 def _import_models() -> None:
     """Every domain's models, so the metadata is whole for Alembic and the tests."""
     from .accounts import models  # noqa: F401
+    from .admissions import models as admission_models  # noqa: F401
     from .announcements import models as announcement_models  # noqa: F401
     from .certificates import models as certificate_models  # noqa: F401
     from .courses import models as course_models  # noqa: F401

@@ -111,6 +111,8 @@ def load_training(courses: list[str]) -> None:
         application.status = "accepted" if (email, name, country, partner) in fellows else "waitlisted"
         application.decided_by_id = admin.id
         application.decided_at = utcnow() - timedelta(days=60)  # decided after the window closed
+        if application.status == "accepted":
+            application.confirmed_at = application.decided_at + timedelta(days=3)
         db.session.add(application)
     db.session.flush()
     # Stages: the further down the list, the fewer modules done.

@@ -147,5 +147,6 @@ def _enrol(session: TrainingSession, user: User, row: dict, admin: User, applica
     application.status = ApplicationStatus.ACCEPTED
     application.decided_at = utcnow()
     application.decided_by_id = admin.id
+    application.confirmed_at = application.decided_at  # the institute enrols: no offer to confirm
     notify_user(user, "enrolled", "training/email/enrolled.txt", _l("You are enrolled: %(t)s", t=session.title),
                 session=session, password_link=link, link=external_url("training.session", session_id=session.id))

@@ -15,6 +15,8 @@ _STATES: dict[str, object] = {
     ApplicationStatus.WAITLISTED: lazy_pgettext("application state", "waitlisted"),
     ApplicationStatus.REJECTED: lazy_pgettext("application state", "rejected"),
     ApplicationStatus.WITHDRAWN: lazy_pgettext("application state", "withdrawn"),
+    ApplicationStatus.DECLINED: lazy_pgettext("application state", "declined"),
+    ApplicationStatus.LAPSED: lazy_pgettext("application state", "offer lapsed"),
 }
 
 # The motivation of a fellow the institute enrolled from a list: stored in English, as

@@ -22,6 +22,8 @@ class ApplicationStatus(StrEnum):
     WAITLISTED = "waitlisted"
     REJECTED = "rejected"
     WITHDRAWN = "withdrawn"
+    DECLINED = "declined"  # the fellow turned the offer down
+    LAPSED = "lapsed"  # the offer's deadline passed unconfirmed
 
 
 class ApplicationDecision(StrEnum):
@@ -43,6 +45,7 @@ class TrainingSession(CreatedMixin, BaseModel):
         sa.CheckConstraint("on_site_days IS NULL OR on_site_days >= 0", name="on_site_days_not_negative"),
         sa.CheckConstraint("attendance_required IS NULL OR attendance_required BETWEEN 1 AND 100",
                            name="attendance_required_a_share"),
+        sa.CheckConstraint("offer_days > 0", name="offer_days_positive"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -59,6 +62,10 @@ class TrainingSession(CreatedMixin, BaseModel):
     applications_close: Mapped[date | None]
     description: Mapped[str] = mapped_column(sa.Text, default="")
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The session's own application questions: [{id, label, kind: text | choice | file,
+    # choices?, required, types?, max_megabytes?}] (institute.admissions.questions checks them).
+    questions: Mapped[list] = mapped_column(sa.JSON, default=list, server_default="[]")
+    offer_days: Mapped[int] = mapped_column(default=14, server_default="14")  # to confirm a seat
 
     course_links: Mapped[list["SessionCourse"]] = relationship(
         order_by="SessionCourse.position", cascade="all, delete-orphan", lazy="selectin"
@@ -140,6 +147,17 @@ class Application(CreatedMixin, BaseModel):
     status: Mapped[str] = mapped_column(sa.String(20), default=ApplicationStatus.APPLIED)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    # The answers to the session's own questions ({question id: text or choice}); files
+    # answered are institute.admissions.models.ApplicationFile rows.
+    answers: Mapped[dict] = mapped_column(sa.JSON, default=dict, server_default="{}")
+    passport_name: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
+    nationality: Mapped[str | None] = mapped_column(sa.String(2))
+    decision_reason: Mapped[str] = mapped_column(sa.Text, default="", server_default="")  # the applicant sees it
+    # An accepted application is an offer until confirmed: it holds a seat until
+    # offer_expires_at, then lapses (institute.admissions.offers).
+    offer_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    offer_reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     session: Mapped[TrainingSession] = relationship()
     user: Mapped[User] = relationship(foreign_keys=[user_id], lazy="selectin")
