@@ -14,7 +14,6 @@ Create Date: 2026-12-02 18:03:38.152062
 import sqlalchemy as sa
 from alembic import op
 
-
 # revision identifiers, used by Alembic.
 revision = '4d48aeb5d9b5'
 down_revision = 'f3a9c1d7b2e5'
