@@ -367,8 +367,10 @@ def demo_command():
     with transaction():
         logins = load_accounts()
         slugs = load_courses()
-        load_training(slugs)
-        load_exchanges(slugs)
+        # Sessions teach the originals; fellows may study them in any translation.
+        taught = [slug for slug in slugs if get_course(slug).translation_of_id is None]
+        load_training(taught)
+        load_exchanges(taught)
         load_schedule()
         load_announcements()
         load_discussion()
