@@ -7,6 +7,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from institute.certificates.services import eligibility
 from institute.courses import services, translations
@@ -367,3 +368,31 @@ def test_discarding_an_original_leaves_its_translations_alone(ctx):
     db.session.expire_all()
     assert services.get_course("test-course-fr").family_id is None
     assert translations.other_versions(fr) == []
+
+
+def test_a_translations_module_page_costs_the_same_whatever_the_family(app, make_user):
+    fellow = make_user(email="f@example.org")
+
+    def statements_for(slug: str, module: str) -> int:
+        client = app.test_client()
+        login(client, "f@example.org")
+        client.get(f"/courses/{slug}/modules/{module}")  # the revision's content is now cached
+        statements = []
+        with app.app_context():
+            engine = db.engine
+        listener = lambda *args: statements.append(args[2])  # noqa: E731
+        sa.event.listen(engine, "before_cursor_execute", listener)
+        try:
+            assert client.get(f"/courses/{slug}/modules/{module}").status_code == 200
+        finally:
+            sa.event.remove(engine, "before_cursor_execute", listener)
+        return len(statements)
+
+    with committed(app):
+        family("small", modules=2)
+    small = statements_for("small-fr", "module-fr-2")
+    with committed(app):
+        family("large", languages=("fr", "zh", "es", "ru"), modules=40)
+        complete_modules(db.session.get(type(fellow), fellow.id), services.get_course("large"),
+                         [f"module-{n}" for n in range(1, 30)])
+    assert statements_for("large-fr", "module-fr-2") == small
