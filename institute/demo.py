@@ -16,7 +16,7 @@ from flask.cli import with_appcontext
 from .accounts import services as accounts
 from .announcements import services as announcements
 from .courses.bundle import find_bundles, read_path
-from .courses.importing import import_bundle
+from .courses.importing import import_bundle, translates
 from .courses.services import get_course, mark_done
 from .database import transaction, utcnow
 from .discussion import services as discussion
@@ -56,9 +56,9 @@ def load_courses() -> list[str]:
     """The institute's own courses shipped in ``courses/``, published."""
     folder = Path(current_app.root_path).parent / "courses"
     slugs = []
-    for path in find_bundles(folder) if folder.exists() else []:
-        slugs.append(import_bundle(read_path(path), None, "shipped with the platform",
-                                   publish=True).course.slug)
+    bundles = [read_path(path) for path in (find_bundles(folder) if folder.exists() else [])]
+    for bundle in sorted(bundles, key=translates):  # originals before their translations
+        slugs.append(import_bundle(bundle, None, "shipped with the platform", publish=True).course.slug)
     return slugs
 
 
@@ -367,8 +367,10 @@ def demo_command():
     with transaction():
         logins = load_accounts()
         slugs = load_courses()
-        load_training(slugs)
-        load_exchanges(slugs)
+        # Sessions teach the originals; fellows may study them in any translation.
+        taught = [slug for slug in slugs if get_course(slug).translation_of_id is None]
+        load_training(taught)
+        load_exchanges(taught)
         load_schedule()
         load_announcements()
         load_discussion()

@@ -17,8 +17,9 @@ COURSE_SUMMARY = obj({
     "slug": STRING, "title": STRING, "partner": STRING, "language": STRING, "license": STRING,
     "authors": array(STRING), "version": STRING, "summary": STRING, "topics": array(STRING),
     "hours": nullable({"type": "number"}), "revision": ID, "status": _STATUS, "derived_from": nullable(STRING),
+    "translation_of": nullable(STRING),
 }, required=["slug", "title", "partner", "language", "license", "authors", "version", "summary", "topics",
-             "hours", "revision", "status", "derived_from"])
+             "hours", "revision", "status", "derived_from", "translation_of"])
 QUIZ = obj({"id": ID, "title": STRING, "file": STRING, "after": nullable(STRING), "pass_mark": {"type": "number"},
             "max_attempts": COUNT, "time_limit_minutes": nullable(COUNT), "shuffle": {"type": "boolean"},
             "questions": COUNT},

@@ -14,7 +14,7 @@ from ..errors import DomainError, NotFound
 from ..extensions import db
 from . import services
 from .bundle import find_bundles, read_path
-from .importing import check_bundle, import_bundle, rerender_revision
+from .importing import check_bundles, import_bundle, rerender_revision, translates
 from .models import Course, CourseRevision
 
 courses_cli = AppGroup("courses", help="Import, export, check and re-render course bundles.")
@@ -29,8 +29,8 @@ def import_command(path: Path, draft: bool, message: str):
     results = []
     try:
         with transaction():
-            for bundle_path in find_bundles(path):
-                bundle = read_path(bundle_path)
+            bundles = [(bundle_path, read_path(bundle_path)) for bundle_path in find_bundles(path)]
+            for bundle_path, bundle in sorted(bundles, key=lambda pair: translates(pair[1])):
                 try:
                     results.append(import_bundle(bundle, None, message, publish=not draft))
                 except DomainError as exc:
@@ -51,8 +51,8 @@ def check_command(path: Path):
     Warnings (what imports, but likely not as meant) are printed as file:line too; alone
     they do not fail the check."""
     problems = 0
-    for bundle_path in find_bundles(path):
-        parsed = check_bundle(read_path(bundle_path))
+    paths = find_bundles(path)
+    for bundle_path, parsed in zip(paths, check_bundles([read_path(p) for p in paths]), strict=True):
         for problem in parsed.problems:
             click.echo(f"{bundle_path.name}/{problem}", err=True)
         for warning in parsed.warnings:

@@ -25,6 +25,7 @@ from ..extensions import db
 from ..markdown import Rendered, plain_text, render
 from ..questions import type_of
 from ..questions.rendering import render_question
+from . import translations
 from .bundle import Bundle
 from .front_matter import read_front_matter
 from .links import resolve
@@ -44,9 +45,55 @@ class ImportResult:
         return "published" if self.revision.is_published else "draft"
 
 
-def check_bundle(bundle: Bundle) -> ParsedBundle:
-    """Validate without importing."""
-    return validate(bundle, lambda code: partner_by_code(code) is not None)
+def check_bundle(bundle: Bundle, author: User | None = None) -> ParsedBundle:
+    """Validate without importing; ``translation_of`` against the courses ``author`` may see
+    (None: the institute, which sees every course)."""
+    parsed = validate(bundle, lambda code: partner_by_code(code) is not None)
+    _check_family(bundle, parsed, author)
+    return parsed
+
+
+def check_bundles(bundles: list[Bundle]) -> list[ParsedBundle]:
+    """Validate bundles checked together (``flask courses check`` of a folder): a
+    translation may name an original that is one of them."""
+    parsed = [validate(bundle, lambda code: partner_by_code(code) is not None) for bundle in bundles]
+    batch = {_slug_of(b, p): translations.member_of(p, _slug_of(b, p)) for b, p in zip(bundles, parsed, strict=True)}
+    for bundle, one in zip(bundles, parsed, strict=True):
+        _check_family(bundle, one, None, batch)
+    return parsed
+
+
+def _check_family(bundle: Bundle, parsed: ParsedBundle, author: User | None,
+                  batch: dict[str, translations.Member] | None = None) -> None:
+    lookup, members = translations.library_lookup(lambda course: _sees(author, course))
+    if batch:
+        lookup, members = translations.batch_lookup(batch, lookup, members)
+    translations.family_problems(parsed, _slug_of(bundle, parsed), lookup, members)
+    parsed.problems.sort(key=lambda p: (p.file, p.line or 0))
+
+
+def translates(bundle: Bundle) -> bool:
+    """Whether course.md names an original (``translation_of``): a folder of bundles is
+    imported originals first (``sorted(..., key=translates)``), so it imports in one go."""
+    try:
+        text = bundle.text("course.md")
+    except UnicodeDecodeError:
+        return False
+    meta = read_front_matter(text).meta if text is not None else None
+    return isinstance(meta, dict) and meta.get("translation_of") is not None
+
+
+def _slug_of(bundle: Bundle, parsed: ParsedBundle) -> str:
+    slug = parsed.meta.get("slug")
+    return slug if isinstance(slug, str) else bundle.slug
+
+
+def _sees(author: User | None, course: Course) -> bool:
+    """Whether an uploader may name ``course`` as an original: published, or a draft they
+    review or their institution owns (the library's rule, ``services.sees_drafts``)."""
+    from .services import sees_drafts  # services builds on this module
+
+    return author is None or course.published_revision_id is not None or sees_drafts(author, course)
 
 
 def content_hash(files: dict[str, bytes]) -> str:
@@ -159,7 +206,7 @@ def import_bundle(bundle: Bundle, author: User | None, message: str = "",
             publish_revision(course, course.latest, author)
         return ImportResult(course, course.latest, created=False)
 
-    parsed = check_bundle(bundle)
+    parsed = check_bundle(bundle, author)
     _raise_problems(parsed)
     partner = partner_by_code(str(parsed.meta["partner"]))
     assert partner is not None  # validation refuses a bundle whose partner does not exist
@@ -170,6 +217,7 @@ def import_bundle(bundle: Bundle, author: User | None, message: str = "",
     elif author is None or author.has_role("admin"):
         course.partner = partner  # the institute may move a course to another owner
 
+    translations.join_family(course, translations.translation_of(parsed))
     number = (course.latest.number + 1) if course.latest else 1
     revision = _new_revision(course, number, digest, parsed, author, message)
     revision.adapted_from = adapted_from if number == 1 else None

@@ -25,6 +25,13 @@ class Course(CreatedMixin, BaseModel):
     derived_from_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("courses.id", ondelete="SET NULL")
     )
+    # A translation family (DESIGN §10 "Reach", courses.translations): the original's id,
+    # on the original (once it has a translation) and on each of its translations; empty
+    # for a course alone in its language. A translation is a course whose family_id is
+    # another course's id.
+    family_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("courses.id", ondelete="SET NULL"), index=True
+    )
     # The revision trainees see, and the newest one (a draft when they differ).
     published_revision_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("course_revisions.id", use_alter=True, ondelete="SET NULL")
@@ -37,7 +44,8 @@ class Course(CreatedMixin, BaseModel):
     archived_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
 
     partner: Mapped[Partner] = relationship(lazy="joined")
-    derived_from: Mapped["Course | None"] = relationship(remote_side=[id])
+    derived_from: Mapped["Course | None"] = relationship(remote_side=[id], foreign_keys=[derived_from_id])
+    family: Mapped["Course | None"] = relationship(remote_side=[id], foreign_keys=[family_id], post_update=True)
     published: Mapped["CourseRevision | None"] = relationship(
         foreign_keys=[published_revision_id], post_update=True
     )
@@ -48,6 +56,11 @@ class Course(CreatedMixin, BaseModel):
     @property
     def is_archived(self) -> bool:
         return self.archived_at is not None
+
+    @property
+    def translation_of_id(self) -> int | None:
+        """The original this course translates, or None for an original or a lone course."""
+        return self.family_id if self.family_id not in (None, self.id) else None
 
     @property
     def has_draft(self) -> bool:

@@ -44,6 +44,7 @@ def course_summary_json(course: Course, revision: CourseRevision) -> dict:
         "revision": revision.number,
         "status": "published" if revision.is_published else "draft",
         "derived_from": course.derived_from.slug if course.derived_from else None,
+        "translation_of": course.family.slug if course.translation_of_id and course.family else None,
     }
 
 

@@ -17,6 +17,7 @@ from ..errors import Conflict, Forbidden, Invalid, NotFound, TooLarge
 from ..extensions import db
 from ..links import external_url
 from ..notifications.services import notify_user
+from . import translations
 from .bundle import MAX_TOTAL_BYTES, Bundle, read_zip, write_zip
 from .diffing import FileDiff, diff_files
 from .importing import ImportResult, import_bundle, publish_revision, revision_files, slug_from_title
@@ -214,7 +215,8 @@ def _revision_content(revision_id: int, slug: str, content_hash: str) -> Revisio
 _PUBLISHED = sa.orm.aliased(CourseRevision, name="published")
 _MODULE_PAGE = (
     sa.select(Course.id, Course.slug, Course.partner_id, Course.published_revision_id,
-              Course.latest_revision_id, _PUBLISHED.content_hash, ModuleCompletion.module_slug)
+              Course.latest_revision_id, Course.family_id, _PUBLISHED.content_hash,
+              ModuleCompletion.module_slug)
     .outerjoin(_PUBLISHED, _PUBLISHED.id == Course.published_revision_id)
     .outerjoin(ModuleCompletion, sa.and_(ModuleCompletion.course_id == Course.id,
                                          ModuleCompletion.user_id == sa.bindparam("fellow")))
@@ -230,6 +232,7 @@ class CourseRef:
     partner_id: int
     published_revision_id: int | None
     latest_revision_id: int | None
+    family_id: int | None = None  # translations.py
 
 
 @dataclass
@@ -260,9 +263,11 @@ def module_page(slug: str, module_slug: str, user: User | None,
     rows = read(_MODULE_PAGE, {"slug": slug, "fellow": fellow_id})
     if not rows:
         raise NotFound(_("No such course."))
-    course = CourseRef(*rows[0][:5])
-    revision_id, content_hash = course.published_revision_id, rows[0][5]
-    done = frozenset(row[6] for row in rows if row[6] is not None)
+    course = CourseRef(*rows[0][:6])
+    revision_id, content_hash = course.published_revision_id, rows[0][6]
+    done = frozenset(row[7] for row in rows if row[7] is not None)
+    if course.family_id is not None and fellow_id is not None:  # marks made in other languages
+        done = frozenset(done_modules(user, course))
     if sees_drafts(user, course):
         wanted = sa.select(CourseRevision.id, CourseRevision.content_hash).where(
             CourseRevision.course_id == course.id)
@@ -308,7 +313,8 @@ def catalogue(user: User | None, query: str = "", partner: str = "", language: s
         sa.select(Course, CourseRevision)
         .join(CourseRevision, CourseRevision.id == shown)
         .join(Partner, Partner.id == Course.partner_id)
-        .options(joinedload(Course.partner), sa.orm.selectinload(Course.derived_from))
+        .options(joinedload(Course.partner), sa.orm.selectinload(Course.derived_from),
+                 sa.orm.selectinload(Course.family))
         .where(Course.archived_at.is_(None))
     )
     if partner:
@@ -324,6 +330,25 @@ def catalogue(user: User | None, query: str = "", partner: str = "", language: s
         f"%{_like(query.lower().strip())}%", escape="\\"), 0), else_=1) if query else sa.literal(0)
     stmt = stmt.order_by(title_first, CourseRevision.title)
     return list(db.session.execute(stmt).tuples())
+
+
+@dataclass(frozen=True)
+class CatalogueEntry:
+    course: Course
+    revision: CourseRevision
+    also_in: list[translations.Version]  # the course's other languages
+
+
+def catalogue_entries(rows: list[tuple[Course, CourseRevision]], language: str,
+                      locale: str) -> list[CatalogueEntry]:
+    """The catalogue page's entries: filtered by a language, every course of it; else one
+    entry per translation family (in the reader's language when it has one, else the
+    original), each with links to the other languages."""
+    if not language:
+        rows = translations.group_catalogue(rows, locale)
+    others = translations.versions(c.family_id for c, _r in rows if c.family_id is not None)
+    return [CatalogueEntry(c, r, [v for v in others.get(c.family_id, []) if v.slug != c.slug]
+                           if c.family_id is not None else []) for c, r in rows]
 
 
 def _like(text: str) -> str:
@@ -497,7 +522,7 @@ def _retitled(course_md: bytes, title: str, slug: str, partner_code: str) -> byt
     lines = course_md.decode("utf-8-sig").split("\n")
     end = next((i for i in range(1, len(lines)) if lines[i].strip() in ("---", "...")), len(lines))
     values = {"title": json.dumps(title, ensure_ascii=False), "slug": slug, "partner": partner_code}
-    out, skipping = [lines[0]], False
+    out, skipping = [lines[0]], False  # a copy is a course of its own, in no translation family
     for i in range(1, len(lines)):
         line = lines[i]
         if i < end:
@@ -507,6 +532,9 @@ def _retitled(course_md: bytes, title: str, slug: str, partner_code: str) -> byt
             skipping = False
             if key in values and ":" in line:
                 out.append(f"{key}: {values[key]}")
+                skipping = True
+                continue
+            if key == "translation_of":
                 skipping = True
                 continue
         out.append(line)
@@ -719,10 +747,11 @@ def mark_done(user: User, course: Course, module_slug: str) -> ModuleCompletion:
 
 
 def done_modules(user: User | None, course: Course | CourseRef) -> set[str]:
+    """The modules the user has done in the course, in it or in another of its languages
+    (``translations.done_marks``)."""
     if user is None or not user.is_authenticated:
         return set()
-    return set(db.session.scalars(sa.select(ModuleCompletion.module_slug).where(
-        ModuleCompletion.user_id == user.id, ModuleCompletion.course_id == course.id)))
+    return translations.done_marks([user.id], [course]).get((user.id, course.id), set())
 
 
 def drafts_of(partner_id: int | None) -> list[Course]:

@@ -23,7 +23,7 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 RESERVED_SLUGS = {"review", "upload", "new"}  # pages of the library itself
 MODULE_FILE = re.compile(r"^(\d+)-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
 COURSE_KEYS = {"slug", "title", "partner", "language", "license", "authors", "version", "summary",
-               "topics", "hours", "quizzes"}
+               "topics", "hours", "quizzes", "translation_of"}
 REQUIRED_COURSE_KEYS = ("title", "partner", "language", "license")
 QUIZ_KEYS = {"file", "title", "after", "pass_mark", "max_attempts", "time_limit_minutes",
              "shuffle", "points"}
@@ -211,6 +211,17 @@ def _check_course(bundle: Bundle, parsed: ParsedBundle, partner_exists) -> None:
         if not SLUG.match(topic) or len(topic) > 100:
             parsed.problem("course.md", line("topics"),
                            f"topic '{topic[:100]}' must be lowercase words joined by '-'")
+    original = meta.get("translation_of")
+    if original is not None:
+        own = meta["slug"] if isinstance(meta.get("slug"), str) else bundle.slug
+        if not isinstance(original, str) or slug_problem(original) is not None:
+            parsed.problem("course.md", line("translation_of"),
+                           "'translation_of' must be the slug of the original course, e.g. dldd-101")
+            meta["translation_of"] = None
+        elif original == own:
+            parsed.problem("course.md", line("translation_of"),
+                           "'translation_of' names this course itself: name the original it translates")
+            meta["translation_of"] = None
     hours = meta.get("hours")
     if hours is not None and not (_is_number(hours) and 0 < hours <= MAX_HOURS):
         parsed.problem("course.md", line("hours"),

@@ -4,6 +4,7 @@ import mimetypes
 from pathlib import PurePosixPath
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -11,7 +12,7 @@ from ..access import login_required, public, roles_required
 from ..door import query_int
 from ..errors import Conflict, Invalid, NotFound, TooLarge
 from ..web import apply_errors, error_messages, flash_error
-from . import reading, services, urls
+from . import reading, services, translations, urls
 from .forms import AdaptForm, UploadForm
 
 courses = Blueprint("courses", __name__, template_folder="templates")
@@ -28,7 +29,8 @@ def catalogue():
     drafts = args.get("drafts") == "1"
     rows = services.catalogue(_viewer(), args.get("q", ""), args.get("partner", ""),
                               args.get("language", ""), args.get("topic", ""), drafts)
-    return render_template("courses/catalogue.html", rows=rows, facets=services.facets(),
+    entries = services.catalogue_entries(rows, args.get("language", ""), str(get_locale()))
+    return render_template("courses/catalogue.html", entries=entries, facets=services.facets(),
                            args=args)
 
 
@@ -87,6 +89,7 @@ def course(slug: str):
         may_archive=services.may_archive(viewer),
         reviews=services.reviews_of(course) if services.sees_drafts(viewer, course) else [],
         state=services.revision_state(revision),
+        also_in=translations.other_versions(course),
     )
 
 

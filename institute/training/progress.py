@@ -13,7 +13,8 @@ from enum import StrEnum
 import sqlalchemy as sa
 
 from ..accounts.models import User
-from ..courses.models import CourseRevision, Module, ModuleCompletion, Quiz
+from ..courses.models import CourseRevision, Module, Quiz
+from ..courses.translations import done_marks
 from ..extensions import db
 from ..quizzes.results import best_percents, passed_quizzes, pending_quizzes
 from .models import Application, ApplicationStatus, TrainingSession
@@ -168,13 +169,8 @@ def _progress(sessions: list[TrainingSession], applications: list[Application]) 
     statements for one session or many, one fellow or a whole cohort."""
     outlines = _course_outlines(sessions)
     fellow_ids = sorted({a.user_id for a in applications})
-    course_ids = sorted({c.id for outline in outlines.values() for c, *_ in outline})
-    done: dict[tuple[int, int], set[str]] = {}
-    if fellow_ids and course_ids:
-        for user_id, course_id, slug in db.session.execute(
-                sa.select(ModuleCompletion.user_id, ModuleCompletion.course_id, ModuleCompletion.module_slug)
-                .where(ModuleCompletion.user_id.in_(fellow_ids), ModuleCompletion.course_id.in_(course_ids))):
-            done.setdefault((user_id, course_id), set()).add(slug)
+    # Done marks by (fellow, course), made in the course or in any of its translations.
+    done = done_marks(fellow_ids, {c.id: c for outline in outlines.values() for c, *_ in outline}.values())
     quiz_ids = sorted({q for outline in outlines.values() for *_, quizzes in outline for q, _t, _p in quizzes})
     passed = passed_quizzes(fellow_ids, quiz_ids)
     pending = pending_quizzes(fellow_ids, quiz_ids)
