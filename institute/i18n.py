@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from .timezones import UTC, timezone_of
 
-LANGUAGE_NAMES = {"en": "English", "es": "Español", "fr": "Français", "zh": "中文", "ar": "العربية"}
+LANGUAGE_NAMES = {"en": "English", "es": "Español", "fr": "Français", "zh": "中文", "ar": "العربية", "ru": "Русский"}
 
 
 def select_locale() -> str:
