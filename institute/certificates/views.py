@@ -132,9 +132,10 @@ def issue(session_id: int):
             flash(_("The certificates are being issued in the background; this page shows how far it is."),
                   "info")
         else:
-            issued, ineligible = len(issuing.result.issued), len(issuing.result.ineligible)
-            flash(" ".join((ngettext("%(num)d certificate issued.", "%(num)d certificates issued.", issued),
-                            ngettext("%(num)d fellow not eligible.", "%(num)d fellows not eligible.", ineligible))),
+            result = issuing.result
+            flash(" ".join((ngettext("%(num)d certificate issued.", "%(num)d certificates issued.", len(result.issued)),
+                            ngettext("%(num)d fellow not eligible.", "%(num)d fellows not eligible.",
+                                     len(result.ineligible)))),
                   "success")
     return redirect(url_for("certificates.session_certificates", session_id=session_id))
 
