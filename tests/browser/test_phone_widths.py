@@ -131,7 +131,7 @@ def _pages(world) -> dict[str, list[tuple[str, str]]]:
     }
 
 
-# Russian words run longer than English ones (Дискриминативность, Посещаемость): the
+# Russian words run longer than English ones (Посещаемость, Пользователи): the
 # journey again in Russian, the users' language following their browser's.
 @pytest.mark.parametrize("language", ["en-GB", "ru-RU"])
 def test_no_page_of_the_journey_scrolls_sideways_on_a_phone(world, live_server, browser, language):
