@@ -145,6 +145,7 @@ def register_commands(app: Flask) -> None:
     from .courses.cli import courses_cli
     from .demo import demo_command
     from .discussion.cli import discussion_cli
+    from .i18n_cli import translations_cli
     from .notifications.cli import notifications_cli
     from .training.cli import training_cli
 
@@ -154,6 +155,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(notifications_cli)
     app.cli.add_command(certificates_cli)
     app.cli.add_command(discussion_cli)
+    app.cli.add_command(translations_cli)
     app.cli.add_command(demo_command)
 
 

@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from ..access import login_required, public, roles_required
@@ -131,8 +132,11 @@ def issue(session_id: int):
             flash(_("The certificates are being issued in the background; this page shows how far it is."),
                   "info")
         else:
-            flash(_("%(n)s certificate(s) issued; %(i)s fellow(s) not eligible.", n=len(issuing.result.issued),
-                    i=len(issuing.result.ineligible)), "success")
+            result = issuing.result
+            flash(" ".join((ngettext("%(num)d certificate issued.", "%(num)d certificates issued.", len(result.issued)),
+                            ngettext("%(num)d fellow not eligible.", "%(num)d fellows not eligible.",
+                                     len(result.ineligible)))),
+                  "success")
     return redirect(url_for("certificates.session_certificates", session_id=session_id))
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..accounts.models import User
@@ -105,7 +106,8 @@ def content_hash(files: dict[str, bytes]) -> str:
 
 def _raise_problems(parsed: ParsedBundle) -> None:
     if parsed.problems:
-        raise Invalid(_("The bundle has %(n)s problem(s); nothing was imported.", n=len(parsed.problems)),
+        raise Invalid(ngettext("The bundle has %(num)d problem; nothing was imported.",
+                               "The bundle has %(num)d problems; nothing was imported.", len(parsed.problems)),
                       details=[p.as_detail() for p in parsed.problems])
 
 

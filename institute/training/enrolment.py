@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from ..accounts.countries import COUNTRY_CODES
 from ..accounts.models import User, UserRole
@@ -102,9 +103,11 @@ def check_csv(session: TrainingSession, data: "bytes | str | SupportsRead[bytes]
     left = seats_left(session)
     if new > left:
         problems.append({"file": FILE, "line": None,
-                         "message": _("%(n)s fellows to enrol but %(l)s seat(s) left.", n=new, l=left)})
+                         "message": ngettext("%(n)s fellows to enrol but %(num)d seat left.",
+                                             "%(n)s fellows to enrol but %(num)d seats left.", left, n=new)})
     if problems:
-        raise Invalid(_("%(n)s problem(s) in the file; nobody was enrolled.", n=len(problems)),
+        raise Invalid(ngettext("%(num)d problem; nobody was enrolled.", "%(num)d problems; nobody was enrolled.",
+                               len(problems)),
                       details=sorted(problems, key=lambda p: p["line"] or 0))
     return [row for _line, row in rows]
 

@@ -11,6 +11,7 @@ from typing import Literal
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from ..access import role_refusal
 from ..accounts.countries import COUNTRY_CODES
@@ -492,7 +493,8 @@ def decide_many(session: TrainingSession, application_ids: list[int], decision: 
     if status == ApplicationStatus.ACCEPTED:
         left = seats_left(session)
         if len(changing) > left:
-            raise Conflict(_("The session is full: %(n)s seat(s) left.", n=left))
+            raise Conflict(ngettext("The session is full: %(num)d seat left.",
+                                    "The session is full: %(num)d seats left.", left))
     freed = sum(1 for a in changing if a.status == ApplicationStatus.ACCEPTED)
     for application in changing:
         application.status = status

@@ -54,7 +54,7 @@ def test_enrolment_cycle(live_app, live_server, live_mail, new_page):
         admin.locator("tr", has_text=email).get_by_role("checkbox").check()
     admin.get_by_label("Decision for the selected").select_option("accept")
     admin.get_by_role("button", name="Decide").click()
-    assert admin.get_by_text("The session is full: 2 seat(s) left.").is_visible()
+    assert admin.get_by_text("The session is full: 2 seats left.").is_visible()
     for index, (_page, email) in enumerate(fellows):
         box = admin.locator("tr", has_text=email).get_by_role("checkbox")
         box.set_checked(index < 2)

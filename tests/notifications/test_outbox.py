@@ -76,7 +76,7 @@ def test_given_up_is_shown_and_an_admin_sends_it_again(app, client, smtp, monkey
         message_id = unsent()[0].id
     login(client, "admin@example.org")
     page = client.get("/admin/outbox").get_data(as_text=True)
-    assert "given up after 1 attempts: ConnectionRefusedError" in page
+    assert "given up after 1 attempt: ConnectionRefusedError" in page
     assert f"/admin/outbox/{message_id}/retry" in page
     assert client.post(f"/admin/outbox/{message_id}/retry").status_code == 302
     monkeypatch.setitem(app.config, "MAIL_PORT", smtp.port)

@@ -46,7 +46,7 @@ def test_cycle_through_the_pages(app, make_user):
     page = admin.post(f"/admin/sessions/{session_id}/applications",
                       data={"application": [str(i) for i in ids], "decision": "accept"},
                       follow_redirects=True).get_data(as_text=True)
-    assert "The session is full: 2 seat(s) left." in page
+    assert "The session is full: 2 seats left." in page
     admin.post(f"/admin/sessions/{session_id}/applications",
                data={"application": [str(ids[0]), str(ids[1])], "decision": "accept"})
     admin.post(f"/admin/sessions/{session_id}/applications",
