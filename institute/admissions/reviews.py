@@ -76,7 +76,7 @@ def reviews_of(application_ids: list[int], viewer: User) -> dict[int, Reviews]:
     rows = list(db.session.scalars(sa.select(ApplicationReview).where(
         ApplicationReview.application_id.in_(application_ids)).order_by(ApplicationReview.id)))
     reviewers = {u.id: u for u in db.session.scalars(sa.select(User).where(
-        User.id.in_({r.reviewer_id for r in rows})))} if rows else {}
+        User.id.in_({r.reviewer_id for r in rows}))).unique()} if rows else {}
     for review in rows:
         review.reviewer = reviewers.get(review.reviewer_id)  # type: ignore[attr-defined]
         entry = found[review.application_id]
