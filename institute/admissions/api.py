@@ -16,17 +16,16 @@ from ..api.schemas import (
     QUERY_TEXT,
     STRING,
     array,
-    enum_of,
     line,
     nullable,
     obj,
     text,
 )
 from ..errors import Invalid
+from ..filetypes import KINDS
 from ..spreadsheets import csv_response
 from ..training import services as training
 from ..training.api import APPLICATION, QUESTION
-from ..training.models import ApplicationStatus
 from ..training.serializers import application_json
 from . import reviews, services
 from .questions import file_questions
@@ -43,8 +42,10 @@ REVIEW = obj({"score": {"type": "integer", "minimum": 1, "maximum": 5}, "note": 
 LISTED = obj({**APPLICATION["properties"], "name": STRING, "files": obj({}),
               "mean_score": nullable(NUMBER), "reviews": COUNT, "my_score": nullable(COUNT)},
              required=[*APPLICATION["required"], "name", "files", "mean_score", "reviews", "my_score"])
-LIST_QUERY = {"status": enum_of(ApplicationStatus), "country": QUERY_TEXT, "q": QUERY_TEXT,
-              "scored": {"enum": list(services.SCORED)}, "sort": {"enum": list(services.SORTS)}}
+# What is not understood is left out, as on the page: status (a state), country (a code),
+# q (name, email, institution, passport name), scored (scored, unscored, unscored-by-me),
+# sort (applied, score, name, country).
+LIST_QUERY = {name: QUERY_TEXT for name in ("status", "country", "q", "scored", "sort")}
 
 
 def _multipart(session) -> tuple[dict, dict[str, services.Upload]]:
@@ -94,7 +95,8 @@ def apply(session_id: int):
 
 @admissions_api.endpoint(
     "/sessions/<int:session_id>/applications", ["GET"], access=("admin",),
-    summary="The session's applications with files and scores, filtered and sorted (Accept: text/csv for CSV)",
+    summary="The session's applications with files and scores, filtered (status, country, q, scored: scored | "
+            "unscored | unscored-by-me) and sorted (sort: applied | score | name | country); Accept: text/csv for CSV",
     query=LIST_QUERY, produces=("application/json", "text/csv"),
     responses={200: "{applications}, or the CSV", 401: "No or bad token", 403: "Not an admin",
                404: "Unknown session"},
@@ -118,7 +120,7 @@ def list_applications(session_id: int):
 @admissions_api.endpoint(
     "/applications/<int:application_id>/files/<question_id>", ["GET"], access=ANY_USER,
     summary="A file answered in an application (the applicant and admins), as an attachment",
-    produces="application/octet-stream",
+    produces=tuple(dict.fromkeys(kind.content_type for kind in KINDS.values())),
     responses={200: "The file", 401: "No or bad token", 403: "Not yours", 404: "Unknown, or no such file"},
 )
 def application_file(application_id: int, question_id: str):

@@ -26,8 +26,9 @@ from flask_babel import gettext as _
 
 from ..errors import Invalid
 from ..filetypes import DOCUMENTS, KINDS, kinds_text
+from ..training.models import QuestionKind
 
-KINDS_OF_QUESTION = ("text", "choice", "file")
+KINDS_OF_QUESTION = tuple(k.value for k in QuestionKind)
 MAX_QUESTIONS = 20
 MAX_CHOICES = 30
 DEFAULT_MEGABYTES = 5

@@ -29,7 +29,7 @@ from . import services
 from .enrolment import enrol_csv
 from .exports import cohort_csv
 from .gradebook import gradebook_csv, gradebook_rows
-from .models import ApplicationDecision, ApplicationStatus
+from .models import ApplicationDecision, ApplicationStatus, QuestionKind
 from .progress import cohort_progress
 from .serializers import application_json, fellow_json, session_json
 
@@ -48,13 +48,13 @@ SESSION_SCHEMA = obj({
     "attendance_required": nullable({"type": "integer", "minimum": 1, "maximum": 100}),
     # The session's application questions; admissions checks them (institute.admissions.questions).
     "questions": array(obj({
-        "id": line(40, 1), "label": line(500, 1), "kind": {"enum": ["text", "choice", "file"]},
+        "id": line(40, 1), "label": line(500, 1), "kind": enum_of(QuestionKind),
         "choices": array(line(200, 1), 30), "required": {"type": "boolean"},
         "types": array({"enum": list(KINDS)}, len(KINDS)),
         "max_megabytes": {"type": "integer", "minimum": 1, "maximum": 20},
     }, required=["id", "label", "kind"], additional=False), 20),
 }, required=["title", "year", "starts_on", "ends_on"], additional=False)
-QUESTION = obj({"id": STRING, "label": STRING, "kind": {"enum": ["text", "choice", "file"]},
+QUESTION = obj({"id": STRING, "label": STRING, "kind": enum_of(QuestionKind),
                 "required": {"type": "boolean"}, "choices": array(STRING), "types": array(STRING),
                 "max_megabytes": COUNT}, required=["id", "label", "kind", "required"])
 SESSION = obj({

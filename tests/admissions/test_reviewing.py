@@ -141,6 +141,7 @@ def test_a_rejection_carries_its_reason_to_the_applicant(app, client):
     login(fellow, "f0@example.org")
     page = fellow.get(f"/sessions/{session_id}").get_data(as_text=True)
     assert "We need field experience in drylands." in page
+    assert "We need field experience in drylands." in fellow.get("/dashboard").get_data(as_text=True)
     with app.app_context():
         bodies = [m.body for m in db.session.query(OutboxMessage).all()]
     assert any("We need field experience in drylands." in b for b in bodies)
