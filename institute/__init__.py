@@ -100,6 +100,8 @@ def register_blueprints(app: Flask) -> None:
     from .accounts.admin_views import accounts_admin
     from .accounts.api import accounts_api
     from .accounts.views import accounts
+    from .admissions.api import admissions_api
+    from .admissions.views import admissions
     from .announcements.api import announcements_api
     from .announcements.views import announcements
     from .api.openapi import openapi_api
@@ -122,9 +124,9 @@ def register_blueprints(app: Flask) -> None:
     from .training.api import training_api
     from .training.views import training
 
-    api_blueprints = (accounts_api, courses_api, training_api, quizzes_api, exchanges_api, certificates_api,
-                      schedule_api, announcements_api, discussion_api, evaluation_api, openapi_api)
-    for blueprint in (home, accounts, accounts_admin, courses, training, quizzes, exchanges, certificates,
+    api_blueprints = (accounts_api, courses_api, training_api, admissions_api, quizzes_api, exchanges_api,
+                      certificates_api, schedule_api, announcements_api, discussion_api, evaluation_api, openapi_api)
+    for blueprint in (home, accounts, accounts_admin, courses, training, admissions, quizzes, exchanges, certificates,
                       notifications, schedule, announcements, discussion, evaluation,
                       *api_blueprints):
         app.register_blueprint(blueprint)

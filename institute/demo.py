@@ -14,6 +14,8 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from .accounts import services as accounts
+from .admissions import reviews as admission_reviews
+from .admissions.models import ApplicationFile
 from .announcements import services as announcements
 from .courses.bundle import find_bundles, read_path
 from .courses.importing import import_bundle, translates
@@ -360,6 +362,58 @@ def load_evaluation() -> None:
                               today=day)
 
 
+# The application form of the demo sessions: a CV and a few words on the applicant's work.
+DEMO_QUESTIONS = [
+    {"id": "cv", "label": "Your CV", "kind": "file", "types": ["pdf", "docx", "odt"], "required": True,
+     "max_megabytes": 5},
+    {"id": "current-work", "label": "Your current work on land restoration", "kind": "text", "required": True},
+]
+# What the demo applicants wrote, in their own words (and languages).
+DEMO_WORK = {
+    "PE": "Reforestation of dry Andean slopes with native queñua trees and farmers' cooperatives.",
+    "KG": "Пастбищный мониторинг в Нарынской области: деградация и восстановление.",
+    "EG": "استصلاح الأراضي المتدهورة في الصحراء الغربية بالري بالتنقيط.",
+    "CN": "在库布其沙漠边缘用沙柳和草方格固定流沙。",
+    "BR": "Restauração da Caatinga com pequenos agricultores no Ceará.",
+}
+DEMO_WORK_ELSE = "Soil and water conservation with the farmers of my district, and its monitoring."
+
+
+def _demo_cv(name: str, work: str) -> bytes:
+    from weasyprint import HTML  # only the demo writes PDFs this way; imported when it runs
+
+    return HTML(string=f"<h1>{name}</h1><h2>Curriculum vitae</h2><p>{work}</p>").write_pdf()
+
+
+def load_admissions() -> None:
+    """The demo sessions ask for a CV and the applicant's current work; the 2026 applicants
+    have answered, with their names as in their passports, and two admins' scores."""
+    sessions = list(db.session.scalars(sa.select(TrainingSession).where(TrainingSession.year.in_((2026, 2027)))))
+    if not sessions or any(s.questions for s in sessions):
+        return
+    for session in sessions:
+        session.questions = DEMO_QUESTIONS
+    admin = accounts.user_by_email("admin@gdi.example")
+    session_2026 = next((s for s in sessions if s.year == 2026), None)
+    if admin is None or session_2026 is None:
+        return
+    applications = list(db.session.scalars(sa.select(Application).where(Application.session_id == session_2026.id)
+                                           .order_by(Application.id)))
+    for index, application in enumerate(applications):
+        user = application.user
+        application.passport_name = user.name  # written in the fellow's own script, as the passport does
+        application.nationality = user.country
+        work = DEMO_WORK.get(user.country or "", DEMO_WORK_ELSE)
+        application.answers = {"current-work": work}
+        cv = _demo_cv(user.name, work)
+        db.session.add(ApplicationFile(application_id=application.id, question_id="cv",
+                                       name=f"cv-{user.email.split('@')[0]}.pdf", content_type="application/pdf",
+                                       size=len(cv), data=cv))
+        if application.status == "waitlisted" or index < 3:
+            admission_reviews.record(application, admin, 4 if index % 2 else 3, "Solid field experience.")
+    db.session.flush()
+
+
 @click.command("demo")
 @with_appcontext
 def demo_command():
@@ -375,6 +429,7 @@ def demo_command():
         load_announcements()
         load_discussion()
         load_evaluation()
+        load_admissions()
     click.echo(f"Courses: {', '.join(slugs) or 'none'}")
     click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
     for email, roles in logins:

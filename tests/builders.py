@@ -21,6 +21,7 @@ import sqlalchemy as sa
 
 from institute.accounts import services as accounts
 from institute.accounts.models import User, UserRole
+from institute.admissions import services as admissions
 from institute.certificates import services as certificates
 from institute.courses.bundle import Bundle
 from institute.courses.importing import import_bundle
@@ -251,12 +252,43 @@ APPLICATION_PATHS = {"applied": [], "accepted": ["accept"], "waitlisted": ["wait
                      "rejected": ["reject"], "withdrawn": ["withdraw"]}
 
 
+def pdf_bytes(text: str = "Curriculum vitae") -> bytes:
+    """A small real PDF (one page with ``text``), as a CV answered in an application."""
+    stream = f"BT /F1 18 Tf 72 720 Td ({text}) Tj ET".encode("latin-1")
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+               b"/Resources << /Font << /F1 5 0 R >> >> >>",
+               b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
 def create_application(session=None, fellow=None, status: str = "applied", admin=None,
-                       motivation: str = MOTIVATION, **apply_kwargs):
+                       motivation: str = MOTIVATION, answers: dict | None = None,
+                       files: dict | None = None, **apply_kwargs):
     """An application in any state: applied through the training service, then decided
-    by an admin (or withdrawn by the fellow). ``apply_kwargs``: country, institution, today."""
+    by an admin (or withdrawn by the fellow). ``apply_kwargs``: country, institution, today,
+    passport_name, nationality. With ``answers`` ({question id: text}) or ``files``
+    ({question id: (name, bytes)}) it applies through admissions, which checks them
+    against the session's questions (the passport name then defaults to the fellow's name)."""
     session = session or create_session()
-    application = training.apply(session, fellow or create_user(), motivation, **apply_kwargs)
+    fellow = fellow or create_user()
+    if answers is not None or files is not None:
+        application = admissions.apply(session, fellow, {
+            "motivation": motivation, "answers": answers or {},
+            "passport_name": apply_kwargs.pop("passport_name", fellow.name), **apply_kwargs},
+            {qid: admissions.Upload(name, data) for qid, (name, data) in (files or {}).items()})
+    else:
+        application = training.apply(session, fellow, motivation, **apply_kwargs)
     for step in APPLICATION_PATHS[status]:
         if step == "withdraw":
             training.withdraw(application, application.user)

@@ -66,7 +66,7 @@ def demo_values(app, token: str) -> list[dict]:
             attempt = db.session.scalar(sa.select(Attempt).where(Attempt.user_id == application.user_id)
                                         .order_by(Attempt.id))
             contexts.append({"session_id": application.session_id, "user_id": application.user_id,
-                             "application_id": application.id,
+                             "application_id": application.id, "question_id": "cv",
                              "attempt_id": attempt.id if attempt else 0,
                              "quiz_id": attempt.quiz_id if attempt else 0,
                              "question": _essay_index(attempt)})

@@ -18,13 +18,13 @@ from institute.evaluation.models import EvaluationKind
 from institute.exchanges.models import Exchange, ExchangeDecision, ExchangeEvent, ExchangeStatus
 from institute.extensions import NAMING_CONVENTION, db
 from institute.schedule.models import EventKind, Presence
-from institute.training.models import Application, ApplicationDecision, ApplicationStatus
+from institute.training.models import Application, ApplicationDecision, ApplicationStatus, QuestionKind
 
 from .builders import create_session, create_user
 
 STORED = {Role, PartnerKind, ApplicationStatus, ExchangeStatus, CertificateKind, EventKind, Presence, Delivery,
           EvaluationKind}
-IN_THE_API = STORED | {ApplicationDecision, ExchangeDecision}
+IN_THE_API = STORED | {ApplicationDecision, ExchangeDecision, QuestionKind}
 
 
 def _quoted(sql: str) -> list[str]:

@@ -78,6 +78,7 @@ class ApiBlueprint(Blueprint):
         returns: dict | None = None,
         query: dict[str, dict] | None = None,
         tags: Iterable[str] = (),
+        multipart_too: bool = False,
     ) -> Callable:
         """Register an API route.
 
@@ -85,7 +86,9 @@ class ApiBlueprint(Blueprint):
         Schema of the request body, checked before the view runs (422); ``responses``
         the statuses it can answer; ``returns`` the JSON Schema of a success's body;
         ``query`` the query parameters it reads, each with its schema; ``produces``
-        the media type of a success (or several, chosen by the Accept header).
+        the media type of a success (or several, chosen by the Accept header);
+        ``multipart_too``: the route also takes multipart/form-data (files), whose fields
+        the view reads and checks itself.
         """
         allowed = access if access in (PUBLIC, ANY_USER) else frozenset(access)
         check = validator(body) if body is not None and body_type == "application/json" else None
@@ -101,7 +104,7 @@ class ApiBlueprint(Blueprint):
                     if allowed != ANY_USER and not user.has_role(*allowed):
                         raise role_refusal()
                     g.api_user = user
-                if check is not None:
+                if check is not None and not (multipart_too and request.mimetype == "multipart/form-data"):
                     _check_body(check)
                 return view(*args, **kwargs)
 

@@ -42,7 +42,7 @@ def queues_of(user) -> list[Queue]:
         queues.append(Queue("applications", _("Applications to decide"), url_for("training.admin_sessions"),
                             sum(n for _s, n in waiting),
                             [(ngettext("%(t)s: %(num)s application", "%(t)s: %(num)s applications", n, t=s.title),
-                              url_for("training.applications", session_id=s.id)) for s, n in waiting[:SHOWN]]))
+                              url_for("admissions.applications", session_id=s.id)) for s, n in waiting[:SHOWN]]))
         ready = sessions_to_certify()
         queues.append(Queue("certificates", _("Sessions ready for certificates"),
                             url_for("training.admin_sessions"), len(ready),

@@ -6,7 +6,6 @@ from ..access import ANY_USER
 from ..api import ApiBlueprint, current_api_user, json_body
 from ..api.schemas import (
     COUNT,
-    COUNTRY,
     DATE,
     DATE_TIME,
     EMAIL,
@@ -24,12 +23,13 @@ from ..api.schemas import (
 )
 from ..door import YEARS
 from ..errors import BadRequest
+from ..filetypes import KINDS
 from ..spreadsheets import csv_response
 from . import services
 from .enrolment import enrol_csv
 from .exports import cohort_csv
 from .gradebook import gradebook_csv, gradebook_rows
-from .models import ApplicationDecision, ApplicationStatus
+from .models import ApplicationDecision, ApplicationStatus, QuestionKind
 from .progress import cohort_progress
 from .serializers import application_json, fellow_json, session_json
 
@@ -46,21 +46,34 @@ SESSION_SCHEMA = obj({
     "place": line(200), "description": text(20_000),
     "on_site_days": nullable({"type": "integer", "minimum": 0, "maximum": 400}),
     "attendance_required": nullable({"type": "integer", "minimum": 1, "maximum": 100}),
+    # The session's application questions; admissions checks them (institute.admissions.questions).
+    "questions": array(obj({
+        "id": line(40, 1), "label": line(500, 1), "kind": enum_of(QuestionKind),
+        "choices": array(line(200, 1), 30), "required": {"type": "boolean"},
+        "types": array({"enum": list(KINDS)}, len(KINDS)),
+        "max_megabytes": {"type": "integer", "minimum": 1, "maximum": 20},
+    }, required=["id", "label", "kind"], additional=False), 20),
 }, required=["title", "year", "starts_on", "ends_on"], additional=False)
+QUESTION = obj({"id": STRING, "label": STRING, "kind": enum_of(QuestionKind),
+                "required": {"type": "boolean"}, "choices": array(STRING), "types": array(STRING),
+                "max_megabytes": COUNT}, required=["id", "label", "kind", "required"])
 SESSION = obj({
     "id": ID, "title": STRING, "year": {"type": "integer"}, "sequence": {"enum": [1, 2]}, "starts_on": DATE,
     "ends_on": DATE, "place": STRING, "on_site_days": nullable(COUNT),
     "attendance_required": nullable(COUNT), "weeks": COUNT, "seats": COUNT,
     "seats_left": COUNT, "applications_open": nullable(DATE),
     "applications_close": DATE, "closed": {"type": "boolean"}, "courses": array(STRING),
-    "instructors": array(STRING),
+    "instructors": array(STRING), "questions": array(QUESTION),
 }, required=["id", "title", "year", "sequence", "starts_on", "ends_on", "place", "seats", "seats_left",
-             "applications_open", "applications_close", "closed", "courses", "instructors"])
+             "applications_open", "applications_close", "closed", "courses", "instructors", "questions"])
 APPLICATION = obj({
     "id": ID, "session": ID, "user": STRING,
     "status": enum_of(ApplicationStatus),
     "country": nullable(STRING), "institution": STRING, "created_at": DATE_TIME,
-}, required=["id", "session", "user", "status", "country", "institution", "created_at"])
+    "passport_name": STRING, "nationality": nullable(STRING), "answers": {"type": "object"},
+    "decision_reason": STRING,
+}, required=["id", "session", "user", "status", "country", "institution", "created_at", "passport_name",
+             "nationality", "answers", "decision_reason"])
 FELLOW = obj({
     "email": STRING, "name": STRING, "country": nullable(STRING), "institution": STRING,
     "modules_done": COUNT, "modules_total": COUNT, "quizzes_passed": COUNT, "quizzes_total": COUNT,
@@ -103,27 +116,10 @@ def get_session(session_id: int):
 
 
 @training_api.endpoint(
-    "/sessions/<int:session_id>/applications", ["POST"], access=("trainee",),
-    summary="Apply to a session with a motivation statement",
-    body=obj({"motivation": text(5000, 20), "country": nullable(COUNTRY), "institution": line(200)},
-             required=["motivation"], additional=False),
-    responses={201: "{id, status: applied}", 401: "No or bad token", 403: "Not a fellow",
-               404: "Unknown session", 409: "Applied already, outside the window or closed",
-               422: "Invalid fields"},
-    returns=APPLICATION,
-)
-def apply(session_id: int):
-    data = json_body()
-    application = services.apply(services.session_for(session_id, current_api_user()), current_api_user(),
-                                 str(data.get("motivation") or ""), data.get("country"),
-                                 str(data.get("institution") or ""))
-    return jsonify(application_json(application)), 201
-
-
-@training_api.endpoint(
     "/applications/<int:application_id>/decision", ["POST"], access=("admin",),
-    summary="Accept, waitlist or reject an application",
-    body=obj({"decision": enum_of(ApplicationDecision)}, required=["decision"], additional=False),
+    summary="Accept, waitlist or reject an application; a rejection may carry a reason the applicant reads",
+    body=obj({"decision": enum_of(ApplicationDecision), "reason": text(2000)}, required=["decision"],
+             additional=False),
     responses={200: "{status}", 401: "No or bad token", 403: "Not an admin", 404: "Unknown",
                409: "The session is full, or the application withdrawn", 422: "Unknown decision"},
     returns=APPLICATION,
@@ -131,7 +127,7 @@ def apply(session_id: int):
 def decide(application_id: int):
     data = json_body()
     application = services.decide(services.application_for(application_id, current_api_user(), "decide"),
-                                  str(data.get("decision") or ""), current_api_user())
+                                  str(data.get("decision") or ""), current_api_user(), str(data.get("reason") or ""))
     return jsonify(application_json(application))
 
 

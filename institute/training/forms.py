@@ -24,11 +24,17 @@ class SessionForm(FlaskForm):
     courses = MultiCheckboxField(_l("Courses"))
     instructors = MultiCheckboxField(_l("Instructors"))
     description = TextAreaField(_l("Description"))
+    questions = TextAreaField(_l("Application questions"), render_kw={"rows": 6, "spellcheck": "false"})
     submit = SubmitField(_l("Save session"))
 
 
 class ApplyForm(FlaskForm):
+    """The fixed fields of an application; the session's own questions are rendered from
+    its ``questions`` and read by admissions (``admissions.views.apply``)."""
+
     motivation = TextAreaField(_l("Why do you apply? What will you do with what you learn?"))
+    passport_name = StringField(_l("Name as in your passport"))
+    nationality = SelectField(_l("Nationality"), validators=[Optional()])
     country = SelectField(_l("Country"), validators=[Optional()])
     institution = StringField(_l("Your institution"))
     submit = SubmitField(_l("Apply"))

@@ -35,6 +35,15 @@ class ApplicationDecision(StrEnum):
     REJECT = "reject"
 
 
+class QuestionKind(StrEnum):
+    """The kinds of a session's own application questions (``TrainingSession.questions``;
+    institute.admissions.questions checks them). Not a column: part of the JSON."""
+
+    TEXT = "text"
+    CHOICE = "choice"
+    FILE = "file"
+
+
 class TrainingSession(CreatedMixin, BaseModel):
     __tablename__ = "training_sessions"
     __table_args__ = (

@@ -26,6 +26,7 @@ def session_json(session: TrainingSession, left: int | None = None) -> dict:
         "closed": session.closed_at is not None,
         "courses": [c.slug for c in session.courses],
         "instructors": [u.email for u in session.instructors],
+        "questions": session.questions or [],
     }
 
 
@@ -38,6 +39,10 @@ def application_json(application: Application) -> dict:
         "country": application.country,
         "institution": application.institution,
         "created_at": application.created_at.isoformat(),
+        "passport_name": application.passport_name,
+        "nationality": application.nationality,
+        "answers": application.answers or {},
+        "decision_reason": application.decision_reason,
     }
 
 

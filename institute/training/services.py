@@ -5,6 +5,7 @@ locks the session (a row lock on PostgreSQL; SQLite transactions take the
 write lock when they begin), then counts.
 """
 
+from collections.abc import Callable
 from datetime import date
 from typing import Literal
 
@@ -43,6 +44,25 @@ DECISIONS: dict[str, ApplicationStatus] = {ApplicationDecision.ACCEPT: Applicati
 
 # ----------------------------------------------------------------- sessions
 
+# A session's own application questions are admissions' rule, a domain above this one: it
+# registers here how they are checked (raw list or the form's text, the session or None →
+# clean list, or Invalid) and written as the form's text (institute/admissions/__init__.py).
+# Until then a session takes no questions.
+_questions_check: Callable[[object, TrainingSession | None], list[dict]] | None = None
+_questions_text: Callable[[list[dict]], str] | None = None
+
+
+def register_questions(check: Callable[[object, TrainingSession | None], list[dict]],
+                       as_text: Callable[[list[dict]], str]) -> None:
+    global _questions_check, _questions_text
+    _questions_check, _questions_text = check, as_text
+
+
+def questions_text(session: TrainingSession | None) -> str:
+    """A session's questions as the session form edits them."""
+    return _questions_text(session.questions or []) if session is not None and _questions_text else ""
+
+
 
 def _int(value, field: str, details: list[dict], default=None) -> int | None:
     if value in (None, ""):
@@ -54,9 +74,16 @@ def _int(value, field: str, details: list[dict], default=None) -> int | None:
         return None
 
 
-def _session_values(data: dict) -> tuple[dict, list[Course], list[tuple[User, int | None]]]:
+def _session_values(data: dict, session: TrainingSession | None = None
+                    ) -> tuple[dict, list[Course], list[tuple[User, int | None]]]:
     """Check every field of a session at once; returns clean values or raises Invalid."""
     details: list[dict] = []
+    questions = None
+    if data.get("questions") is not None and _questions_check is not None:
+        try:
+            questions = _questions_check(data["questions"], session)
+        except Invalid as exc:
+            details.extend(exc.details or [])
     title = str(data.get("title") or "").strip()
     if not title:
         details.append({"field": "title", "message": _("A title is required.")})
@@ -91,10 +118,12 @@ def _session_values(data: dict) -> tuple[dict, list[Course], list[tuple[User, in
     instructors = _instructors(data.get("instructors") or [], details, starts, ends)
     if details:
         raise Invalid(details=details)
-    values = dict(title=title[:200], year=year, sequence=sequence, seats=seats, starts_on=starts,
+    values: dict = dict(title=title[:200], year=year, sequence=sequence, seats=seats, starts_on=starts,
                   ends_on=ends, applications_open=opens, applications_close=closes,
                   place=str(data.get("place") or "").strip()[:200], on_site_days=on_site,
                   attendance_required=attendance, description=str(data.get("description") or "").strip())
+    if questions is not None:  # left out: the session keeps the questions it has
+        values["questions"] = questions
     return values, courses, instructors
 
 
@@ -187,7 +216,7 @@ def create_session(data: dict) -> TrainingSession:
 
 
 def update_session(session: TrainingSession, data: dict) -> TrainingSession:
-    values, courses, instructors = _session_values(data)
+    values, courses, instructors = _session_values(data, session)
     clash = db.session.scalar(sa.select(TrainingSession.id).where(
         TrainingSession.year == values["year"], TrainingSession.sequence == values["sequence"],
         TrainingSession.id != session.id))
@@ -378,18 +407,26 @@ def get_application(application_id: int) -> Application:
     return application
 
 
-ApplicationPurpose = Literal["withdraw", "decide"]
+ApplicationPurpose = Literal["read", "withdraw", "decide", "review"]
 
 
 def application_for(application_id: int, actor: User | None,
                     purpose: ApplicationPurpose = "withdraw") -> Application:
-    """Load an application for the actor, or refuse: the applicant and admins withdraw it,
-    admins decide it. Someone else's application is unknown to a fellow."""
-    application = get_application(application_id)
-    if purpose == "decide":
+    """Load an application for the actor, or refuse: the applicant and admins read it (its
+    answers and files) and withdraw it, admins decide and review it. Someone else's
+    application is unknown to a fellow; an instructor or a stranger is refused it."""
+    if purpose in ("decide", "review"):
         if not (actor is not None and actor.is_authenticated and actor.has_role("admin")):
+            raise role_refusal()  # before loading, as the admin routes' role check
+    application = get_application(application_id)
+    if purpose == "read":
+        if actor is None or not actor.is_authenticated:
             raise role_refusal()
-    else:
+        if actor.id != application.user_id and not actor.has_role("admin"):
+            if actor.has_role("trainee") and not actor.has_role("instructor"):
+                raise NotFound(_("No such application."))  # a fellow learns nothing of others'
+            raise role_refusal()
+    elif purpose == "withdraw":
         check_may_withdraw(actor, application)
     return application
 
@@ -428,8 +465,14 @@ def my_applications(user: User) -> list[Application]:
 
 
 def apply(session: TrainingSession, user: User, motivation: str, country: str | None = None,
-          institution: str = "", today: date | None = None) -> Application:
-    """A fellow applies once per session, inside the application window."""
+          institution: str = "", today: date | None = None, *, passport_name: str = "",
+          nationality: str | None = None, answers: dict | None = None,
+          problems: list[dict] | None = None) -> Application:
+    """A fellow applies once per session, inside the application window.
+
+    The answers to the session's own questions, the passport name and the nationality are
+    checked by admissions (``admissions.services.apply``), which passes the ``problems`` it
+    found so that every problem of the form is told at once."""
     if not user.has_role("trainee"):
         raise Forbidden(_("Only fellows apply to training sessions."))
     if session.closed_at is not None:
@@ -438,7 +481,7 @@ def apply(session: TrainingSession, user: User, motivation: str, country: str | 
         opens, closes = window(session)
         raise Conflict(_("Applications are taken from %(o)s to %(c)s.",
                          o=opens.isoformat() if opens else "—", c=closes.isoformat()))
-    details: list[dict] = []
+    details: list[dict] = list(problems or [])
     motivation = (motivation or "").strip()
     if len(motivation) < 20:
         details.append({"field": "motivation",
@@ -453,7 +496,9 @@ def apply(session: TrainingSession, user: User, motivation: str, country: str | 
         raise Conflict(_("You have already applied to this session."))
     application = Application(session_id=session.id, user_id=user.id, motivation=motivation[:5000],
                               country=country,
-                              institution=(institution or (user.partner.name if user.partner else ""))[:200])
+                              institution=(institution or (user.partner.name if user.partner else ""))[:200],
+                              passport_name=(passport_name or "").strip()[:200], nationality=nationality,
+                              answers=answers or {})
     db.session.add(application)
     try:
         with db.session.begin_nested():
@@ -466,16 +511,20 @@ def apply(session: TrainingSession, user: User, motivation: str, country: str | 
     return application
 
 
-def decide(application: Application, decision: str, admin: User) -> Application:
+def decide(application: Application, decision: str, admin: User, reason: str = "") -> Application:
     """Accept, waitlist or reject; accepting never exceeds the seat limit."""
-    return decide_many(application.session, [application.id], decision, admin)[0]
+    return decide_many(application.session, [application.id], decision, admin, reason)[0]
 
 
 def decide_many(session: TrainingSession, application_ids: list[int], decision: str,
-                admin: User) -> list[Application]:
-    """Decide several applications of one session at once, all or none."""
+                admin: User, reason: str = "") -> list[Application]:
+    """Decide several applications of one session at once, all or none. A rejection may
+    carry a ``reason`` the applicant reads (on the session page and in the email)."""
     if decision not in DECISIONS:
         raise Invalid(details=[{"field": "decision", "message": _("Decide accept, waitlist or reject.")}])
+    reason = (reason or "").strip()
+    if len(reason) > 2000:
+        raise Invalid(details=[{"field": "reason", "message": _("The reason has at most 2000 characters.")}])
     if session.closed_at is not None:
         raise Conflict(_("This session is closed."))
     _lock(session)
@@ -500,6 +549,7 @@ def decide_many(session: TrainingSession, application_ids: list[int], decision: 
         application.status = status
         application.decided_at = utcnow()
         application.decided_by_id = admin.id
+        application.decision_reason = reason if status == ApplicationStatus.REJECTED else ""
         _tell_decision(application)
     db.session.flush()
     for _seat in range(freed):
@@ -511,6 +561,7 @@ def _tell_decision(application: Application) -> None:
     session = application.session
     notify_user(application.user, f"application-{application.status}", "training/email/decision.txt",
                 _l("Your application to %(t)s", t=session.title), session=session, status=application.status,
+                reason=application.decision_reason,
                 courses=", ".join(c.published.title if c.published else c.slug for c in session.courses),
                 link=external_url("training.session", session_id=session.id),
                 sessions_link=external_url("training.sessions"))
@@ -564,7 +615,7 @@ def _tell_withdrawal(application: Application, actor: User, was: str, promoted: 
         notify_user(admin, "withdrawal", "training/email/withdrawal.txt",
                     _l("Withdrawal from %(t)s: %(name)s", t=session.title, name=application.user.name),
                     session=session, fellow=application.user, was=was, promoted=promoted,
-                    link=external_url("training.applications", session_id=session.id))
+                    link=external_url("admissions.applications", session_id=session.id))
 
 
 # ------------------------------------------------------------ who studies what

@@ -3,7 +3,7 @@
 from datetime import date
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import format_date, ngettext
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -12,11 +12,11 @@ from ..accounts.countries import country_choices
 from ..courses.services import catalogue
 from ..errors import Conflict, Invalid, NotFound, TooLarge
 from ..spreadsheets import csv_response
-from ..web import apply_errors, flash_error
+from ..web import apply_errors
 from . import services
 from .charts import progress_chart
 from .enrolment import enrol_csv
-from .exports import applications_csv, cohort_csv
+from .exports import cohort_csv
 from .forms import ApplyForm, EnrolForm, SessionForm
 from .gradebook import gradebook_csv, gradebook_rows
 from .labels import application_state, motivation_text
@@ -46,8 +46,17 @@ def _my_application(session):
 def session(session_id: int):
     session = services.session_for(session_id, current_user)
     form = ApplyForm(formdata=None, institution=current_user.partner.name if current_user.partner else "",
-                     country=current_user.country if current_user.is_authenticated else "")
+                     country=current_user.country if current_user.is_authenticated else "",
+                     nationality=current_user.country if current_user.is_authenticated else "")
+    return session_page(session, form)
+
+
+def session_page(session, form: ApplyForm, status: int = 200, answer_errors: dict | None = None,
+                 answers: dict | None = None):
+    """The session's page, with the application form (``form``, the answers given and
+    their problems by question id, when an application came back refused)."""
     form.country.choices = country_choices("—")
+    form.nationality.choices = country_choices("—")
     application = _my_application(session)
     return render_template("training/session.html", session=session, form=form, application=application,
                            may_withdraw=application is not None and services.may_withdraw(current_user, application),
@@ -55,35 +64,8 @@ def session(session_id: int):
                            window=services.window(session),
                            seats_left=services.seats_left(session),
                            teaches=services.teaches(current_user, session),
-                           takes_part=services.takes_part(current_user, session))
-
-
-@training.route("/sessions/<int:session_id>/apply", methods=["POST"])
-@roles_required("trainee")
-def apply(session_id: int):
-    session = services.session_for(session_id, current_user)
-    status = 422
-    form = ApplyForm()
-    form.country.choices = country_choices("—")
-    if form.validate_on_submit():
-        try:
-            services.apply(session, current_user, form.motivation.data or "", form.country.data or None,
-                           form.institution.data or "")
-        except Invalid as exc:
-            apply_errors(form, exc)
-        except Conflict as exc:
-            flash_error(exc)  # shown whatever the page shows in place of the form
-            status = 409
-        else:
-            flash(_("Your application is received. We will write to you when it is decided."), "success")
-            return redirect(url_for("training.session", session_id=session.id))
-    application = _my_application(session)
-    return render_template("training/session.html", session=session, form=form, application=application,
-                           may_withdraw=application is not None and services.may_withdraw(current_user, application),
-                           open=services.is_open(session),
-                           window=services.window(session),
-                           seats_left=services.seats_left(session),
-                           teaches=False), status
+                           takes_part=services.takes_part(current_user, session),
+                           answer_errors=answer_errors or {}, answers=answers or {}), status
 
 
 @training.route("/applications/<int:application_id>/withdraw", methods=["GET", "POST"])
@@ -96,7 +78,7 @@ def withdraw(application_id: int):
     application = services.withdraw(application, current_user)
     flash(_("The application is withdrawn."), "info")
     if current_user.has_role("admin") and application.user_id != current_user.id:
-        return redirect(url_for("training.applications", session_id=application.session_id))
+        return redirect(url_for("admissions.applications", session_id=application.session_id))
     return redirect(url_for("home.dashboard"))
 
 
@@ -150,10 +132,22 @@ def _session_form(obj=None) -> SessionForm:
         form.courses.data = [c.slug for c in obj.courses]
         form.instructors.data = [u.email for u in obj.instructors]
         form.sequence.data = str(obj.sequence)
+        form.questions.data = services.questions_text(obj)
     form.courses.choices = [(c.slug, r.title) for c, r in catalogue(None)]
     form.instructors.choices = [(user.email, _teacher_label(user, exchange))
                                 for user, exchange in services.teacher_candidates(obj)]
     return form
+
+
+def _session_errors(form: SessionForm, exc: Conflict | Invalid) -> None:
+    """The questions' problems (``questions[2].label``) go under the questions' field."""
+    for detail in exc.details or []:
+        where = str(detail.get("field") or "")
+        if where.startswith("questions["):
+            number = int(where[len("questions["):].split("]")[0]) + 1
+            detail["field"] = "questions"
+            detail["message"] = _("Question %(n)s: %(message)s", n=number, message=detail.get("message", ""))
+    apply_errors(form, exc)
 
 
 def _teacher_label(user, exchange) -> str:
@@ -167,7 +161,7 @@ def _teacher_label(user, exchange) -> str:
 def _form_data(form: SessionForm) -> dict:
     return {name: getattr(form, name).data for name in (
         "title", "year", "sequence", "starts_on", "ends_on", "place", "on_site_days", "attendance_required", "seats",
-        "applications_open", "applications_close", "courses", "instructors", "description")}
+        "applications_open", "applications_close", "courses", "instructors", "description", "questions")}
 
 
 @training.route("/admin/sessions/new", methods=["GET", "POST"])
@@ -178,10 +172,10 @@ def create_session():
         try:
             session = services.create_session(_form_data(form))
         except (Conflict, Invalid) as exc:
-            apply_errors(form, exc)
+            _session_errors(form, exc)
         else:
             flash(_("The session %(t)s is created.", t=session.title), "success")
-            return redirect(url_for("training.applications", session_id=session.id))
+            return redirect(url_for("admissions.applications", session_id=session.id))
     return render_template("training/session_form.html", form=form, session=None)
 
 
@@ -194,10 +188,10 @@ def edit_session(session_id: int):
         try:
             services.update_session(session, _form_data(form))
         except (Conflict, Invalid) as exc:
-            apply_errors(form, exc)
+            _session_errors(form, exc)
         else:
             flash(_("The session is saved."), "success")
-            return redirect(url_for("training.applications", session_id=session.id))
+            return redirect(url_for("admissions.applications", session_id=session.id))
     return render_template("training/session_form.html", form=form, session=session)
 
 
@@ -207,31 +201,6 @@ def close_session(session_id: int):
     services.close_session(services.session_for(session_id, current_user, "manage"))
     flash(_("The session is closed to applications and decisions."), "info")
     return redirect(url_for("training.admin_sessions"))
-
-
-@training.route("/admin/sessions/<int:session_id>/applications", methods=["GET", "POST"])
-@roles_required("admin")
-def applications(session_id: int):
-    session = services.session_for(session_id, current_user, "manage")
-    if request.method == "POST":
-        ids = [int(i) for i in request.form.getlist("application") if i.isdigit()]
-        decision = request.form.get("decision", "")
-        if not ids:
-            flash(_("Select at least one application."), "error")
-        else:
-            try:
-                services.decide_many(session, ids, decision, current_user)
-            except (Conflict, Invalid) as exc:
-                flash_error(exc)
-            else:
-                flash(ngettext("%(num)d application decided.", "%(num)d applications decided.",
-                               len(ids)), "success")
-                return redirect(url_for("training.applications", session_id=session.id))
-    elif request.args.get("format") == "csv":
-        return csv_response(applications_csv(session), f"applications-{session.code}.csv")
-    apps = services.applications_of(session)
-    return render_template("training/applications.html", session=session, applications=apps,
-                           seats_left=services.seats_left(session))
 
 
 @training.route("/admin/sessions/<int:session_id>/enrol", methods=["GET", "POST"])
@@ -250,6 +219,6 @@ def enrol(session_id: int):
         else:
             flash(_("%(n)s fellows enrolled; %(i)s new people were sent a link to set a password.",
                     n=len(result.enrolled), i=len(result.invited)), "success")
-            return redirect(url_for("training.applications", session_id=session.id))
+            return redirect(url_for("admissions.applications", session_id=session.id))
     return render_template("training/enrol.html", session=session, form=form, problems=problems), \
         422 if problems else 200

@@ -44,6 +44,7 @@ def test_enrolment_cycle(live_app, live_server, live_mail, new_page):
         page.get_by_role("button", name="Create account").click()
         page.goto(session_url)
         page.get_by_label("Why do you apply?").fill("I restore degraded rangeland and want to learn.")
+        page.get_by_label("Name as in your passport").fill(name)
         page.get_by_role("button", name="Apply").click()
         assert page.get_by_text("Your application is received.").is_visible()
         fellows.append((page, email))

@@ -165,6 +165,7 @@ def test_a_training_year(live_app, live_server, browser):
                 journey.check(page, "session-page")
                 keyboard_walk(page)
             page.get_by_label("Why do you apply?").fill("I restore degraded rangeland and want to learn more.")
+            page.get_by_label("Name as in your passport").fill(name)
             page.get_by_role("button", name="Apply").click()
             fellows[name] = (page, email)
 

@@ -15,6 +15,8 @@ from ..conftest import bearer, login
 from ..exchanges.conftest import exchange_people  # noqa: F401 - the fixture
 from .conftest import timed
 
+APPLY = {"motivation": MOTIVATION, "passport_name": "Test Fellow"}
+
 SOON = date.today() + timedelta(days=20)
 
 
@@ -36,12 +38,12 @@ def test_applying_answers_at_once_while_the_mail_server_hangs(app, client, black
     monkeypatch.setitem(app.config, "MAIL_PORT", black_hole)
     session_id = open_session(app)
     login(client, "fellow@example.org")
-    page, seconds = timed(lambda: client.post(f"/sessions/{session_id}/apply", data={"motivation": MOTIVATION}))
+    page, seconds = timed(lambda: client.post(f"/sessions/{session_id}/apply", data=APPLY))
     assert page.status_code == 302
     assert seconds < 1, seconds
     api, seconds = timed(lambda: client.post(f"/api/v1/sessions/{session_id}/applications",
                                              headers=bearer(client, "other@example.org"),
-                                             json={"motivation": MOTIVATION}))
+                                             json=APPLY))
     assert api.status_code == 201
     assert seconds < 1, seconds
     assert sorted(m.recipient for m in waiting(app)) == ["fellow@example.org", "other@example.org"]

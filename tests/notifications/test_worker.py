@@ -21,6 +21,8 @@ from ..builders import MOTIVATION, create_session, create_user
 from ..conftest import bearer, login
 from .conftest import free_port, timed
 
+APPLY = {"motivation": MOTIVATION, "passport_name": "Test Fellow"}
+
 
 @pytest.fixture
 def session_id(app):
@@ -35,7 +37,7 @@ def apply(app, client, session_id: int, email: str):
         create_user(email=email)
         db.session.commit()
     return client.post(f"/api/v1/sessions/{session_id}/applications", headers=bearer(client, email),
-                       json={"motivation": MOTIVATION})
+                       json=APPLY)
 
 
 def run_worker(app, connection, max_jobs=None):
@@ -132,7 +134,7 @@ def test_a_redis_that_fails_never_fails_the_request(app, client, session_id, smt
     login(client, "fellow@example.org")
     with caplog.at_level(logging.WARNING, logger=jobs.__name__):
         response, seconds = timed(lambda: client.post(f"/sessions/{session_id}/apply",
-                                                      data={"motivation": MOTIVATION}))
+                                                      data=APPLY))
     assert response.status_code == 302
     assert seconds < 1, seconds
     assert "Could not queue mail delivery" in caplog.text

@@ -9,6 +9,8 @@ from institute.notifications.models import OutboxMessage
 from ..builders import MOTIVATION, committed, create_course
 from ..conftest import bearer
 
+APPLY = {"motivation": MOTIVATION, "passport_name": "Test Fellow"}
+
 TODAY = date.today()
 
 
@@ -36,7 +38,7 @@ def test_full_cycle_through_the_api_with_email(app, client, make_user, smtp):
         make_user(email=f"f{i}@example.org")
         headers = bearer(client, f"f{i}@example.org")
         applied = client.post(f"/api/v1/sessions/{session['id']}/applications", headers=headers,
-                              json={"motivation": MOTIVATION})
+                              json=APPLY)
         assert applied.status_code == 201 and applied.get_json()["status"] == "applied"
         fellows.append((headers, applied.get_json()["id"]))
     with app.app_context():
@@ -79,10 +81,10 @@ def test_applying_twice_outside_window_or_closed(app, client, make_user):
         sequence=1, courses=[], applications_close=str(TODAY - timedelta(days=1)),
         applications_open=str(TODAY - timedelta(days=9)))).get_json()["id"]
     url = f"/api/v1/sessions/{open_id}/applications"
-    assert client.post(url, headers=fellow, json={"motivation": MOTIVATION}).status_code == 201
-    assert client.post(url, headers=fellow, json={"motivation": MOTIVATION}).status_code == 409
+    assert client.post(url, headers=fellow, json=APPLY).status_code == 201
+    assert client.post(url, headers=fellow, json=APPLY).status_code == 409
     late = client.post(f"/api/v1/sessions/{late_id}/applications", headers=fellow,
-                       json={"motivation": MOTIVATION})
+                       json=APPLY)
     assert late.status_code == 409
     short = client.post(f"/api/v1/sessions/{late_id}/applications", headers=fellow,
                         json={"motivation": "short"})
@@ -123,7 +125,7 @@ def test_trainee_cannot_see_a_cohort_nor_decide(app, client, make_user):
     teacher = bearer(client, "other-teacher@example.org")
     assert client.get(f"/api/v1/sessions/{session_id}/cohort", headers=teacher).status_code == 403
     application = client.post(f"/api/v1/sessions/{session_id}/applications", headers=fellow,
-                              json={"motivation": MOTIVATION}).get_json()
+                              json=APPLY).get_json()
     assert client.post(f"/api/v1/applications/{application['id']}/decision", headers=fellow,
                        json={"decision": "accept"}).status_code == 403
     make_user(email="f2@example.org")

@@ -25,7 +25,8 @@ CSV_ROUTES = {
     "training_api.gradebook": "/api/v1/sessions/{session}/gradebook",
     "training.cohort": "/sessions/{session}/cohort?format=csv",
     "training_api.cohort": "/api/v1/sessions/{session}/cohort",
-    "training.applications": "/admin/sessions/{session}/applications?format=csv",
+    "admissions.export": "/admin/sessions/{session}/applications.csv",
+    "admissions_api.list_applications": "/api/v1/sessions/{session}/applications",
 }
 # CSV routes of other packages, whose guard against formulas their own tests show
 # (tests/evaluation: no names in them, so the hostile fellows below do not apply).
@@ -122,14 +123,14 @@ def test_no_cell_starts_a_formula_and_the_values_stay_readable(app, endpoint):
         for cell in row:
             assert not cell.startswith(FORMULA_STARTS), (endpoint, cell)
     written = {cell[1:] for row in rows for cell in row if cell.startswith("'")}
-    accepted = HOSTILE[:2] if endpoint != "training.applications" else HOSTILE
+    accepted = HOSTILE[:2] if not endpoint.startswith("admissions") else HOSTILE
     assert {name for _e, name, _i in accepted} <= written
     assert HOSTILE[0][0] in written  # the email
     if "gradebook" in endpoint:
         assert f"{QUIZ_TITLE} (%)" in written  # a header, from a course's file
-    if "cohort" in endpoint or endpoint == "training.applications":
+    if "cohort" in endpoint or endpoint.startswith("admissions"):
         assert {institution for _e, _n, institution in accepted} <= written
-    if endpoint == "training.applications":
+    if endpoint.startswith("admissions"):
         assert MOTIVATION_HOSTILE in written
 
 
@@ -141,9 +142,11 @@ def test_cohort_and_applications_columns(app):
     assert len(cohort) == 3 and cohort[1][0] == "'" + HOSTILE[0][0]
     assert cohort[1][2:] == ["KG", "'+cmd", "0", "2", "0", "1", "0", "no"]
     assert cells(fetch(app, "training_api.cohort", ids)) == cohort
-    applications = cells(fetch(app, "training.applications", ids))
+    applications = cells(fetch(app, "admissions.export", ids))
     assert applications[0] == ["email", "name", "country", "institution", "status",
-                               "applied at (UTC)", "decided at (UTC)", "motivation"]
+                               "applied at (UTC)", "decided at (UTC)", "motivation", "passport name",
+                               "nationality", "decision reason", "mean score", "reviews"]
+    assert cells(fetch(app, "admissions_api.list_applications", ids)) == applications
     assert [row[4] for row in applications[1:]] == ["accepted", "accepted", "applied"]
     assert applications[3][6] == "" and applications[1][5] <= applications[1][6]
 
@@ -151,16 +154,16 @@ def test_cohort_and_applications_columns(app):
 def test_who_may_download_the_cohort_and_the_applications(app, make_user):
     ids = hostile_session(app)
     make_user(email="visitor-fellow@example.org")
-    exports = ["training.cohort", "training_api.cohort", "training.applications"]
+    exports = ["training.cohort", "training_api.cohort", "admissions.export"]
     for email in ("=2+5@example.org", "visitor-fellow@example.org", "partner@example.org",
                   "other-teacher@example.org"):
         for endpoint in exports:
             assert fetch(app, endpoint, ids, email).status_code == 403, (email, endpoint)
     assert fetch(app, "training.cohort", ids, "teacher@example.org").status_code == 200
     assert fetch(app, "training_api.cohort", ids, "teacher@example.org").status_code == 200
-    assert fetch(app, "training.applications", ids, "teacher@example.org").status_code == 403
+    assert fetch(app, "admissions.export", ids, "teacher@example.org").status_code == 403
     anonymous = app.test_client()
-    for endpoint in ("training.cohort", "training.applications"):
+    for endpoint in ("training.cohort", "admissions.export"):
         response = anonymous.get(CSV_ROUTES[endpoint].format(session=ids.session))
         assert response.status_code == 302 and "/login" in response.headers["Location"]
     assert anonymous.get(CSV_ROUTES["training_api.cohort"].format(session=ids.session),
@@ -171,7 +174,7 @@ def test_the_pages_link_to_their_csv(app):
     ids = hostile_session(app)
     admin = web_client(app, "admin@example.org")
     for page, endpoint in ((f"/sessions/{ids.session}/cohort", "training.cohort"),
-                           (f"/admin/sessions/{ids.session}/applications", "training.applications")):
+                           (f"/admin/sessions/{ids.session}/applications", "admissions.export")):
         html = admin.get(page).get_data(as_text=True)
         assert f'href="{CSV_ROUTES[endpoint].format(session=ids.session)}"' in html
         assert "Download as CSV" in html

@@ -6,6 +6,8 @@ from institute.training import services as training
 from ..builders import MOTIVATION, committed, create_course, create_session, enrol
 from ..conftest import login
 
+APPLY = {"motivation": MOTIVATION, "passport_name": "Test Fellow"}
+
 TODAY = date.today()
 
 
@@ -35,10 +37,10 @@ def test_cycle_through_the_pages(app, make_user):
         client = app.test_client()
         login(client, f"f{i}@example.org")
         applied = client.post(f"/sessions/{session_id}/apply", data={
-            "motivation": MOTIVATION, "country": "KG", "institution": "UCA"})
+            "motivation": MOTIVATION, "country": "KG", "institution": "UCA", "passport_name": "Test Fellow"})
         assert applied.status_code == 302
         fellows.append(client)
-    again = fellows[0].post(f"/sessions/{session_id}/apply", data={"motivation": MOTIVATION})
+    again = fellows[0].post(f"/sessions/{session_id}/apply", data=APPLY)
     assert again.status_code == 409 and "already applied" in again.get_data(as_text=True)
 
     with app.app_context():
