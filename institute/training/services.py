@@ -5,7 +5,7 @@ locks the session (a row lock on PostgreSQL; SQLite transactions take the
 write lock when they begin), then counts.
 """
 
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal
 
 import sqlalchemy as sa
@@ -377,17 +377,25 @@ def get_application(application_id: int) -> Application:
     return application
 
 
-ApplicationPurpose = Literal["withdraw", "decide"]
+ApplicationPurpose = Literal["withdraw", "decide", "confirm", "invitation"]
 
 
 def application_for(application_id: int, actor: User | None,
                     purpose: ApplicationPurpose = "withdraw") -> Application:
     """Load an application for the actor, or refuse: the applicant and admins withdraw it,
-    admins decide it. Someone else's application is unknown to a fellow."""
+    admins decide it; the applicant alone confirms or declines an offer ("confirm"); the
+    applicant and admins download the invitation letter ("invitation")."""
     application = get_application(application_id)
     if purpose == "decide":
         if not (actor is not None and actor.is_authenticated and actor.has_role("admin")):
             raise role_refusal()
+    elif purpose == "confirm":
+        if not (actor is not None and actor.is_authenticated and actor.id == application.user_id):
+            raise Forbidden(_("Only the applicant confirms or declines the offer of a seat."))
+    elif purpose == "invitation":
+        if not (actor is not None and actor.is_authenticated and
+                (actor.id == application.user_id or actor.has_role("admin"))):
+            raise Forbidden(_("Only the applicant and admins download the invitation letter."))
     else:
         check_may_withdraw(actor, application)
     return application
@@ -498,6 +506,8 @@ def decide_many(session: TrainingSession, application_ids: list[int], decision: 
         application.status = status
         application.decided_at = utcnow()
         application.decided_by_id = admin.id
+        if status == ApplicationStatus.ACCEPTED:
+            _offer(application)
         _tell_decision(application)
     db.session.flush()
     for _seat in range(freed):
@@ -509,9 +519,27 @@ def _tell_decision(application: Application) -> None:
     session = application.session
     notify_user(application.user, f"application-{application.status}", "training/email/decision.txt",
                 _l("Your application to %(t)s", t=session.title), session=session, status=application.status,
+                deadline=application.offer_expires_at,
                 courses=", ".join(c.published.title if c.published else c.slug for c in session.courses),
                 link=external_url("training.session", session_id=session.id),
                 sessions_link=external_url("training.sessions"))
+
+
+def offer_deadline(session: TrainingSession, offered_at: datetime) -> datetime:
+    """Until when an offer made at ``offered_at`` holds its seat unconfirmed: the session's
+    ``offer_days`` later, but never after the session starts (midnight UTC of its first
+    day), and still at least a day for an offer made later than the day before the start."""
+    starts = datetime.combine(session.starts_on, time(), tzinfo=UTC)
+    deadline = min(offered_at + timedelta(days=session.offer_days), starts)
+    return max(deadline, offered_at + timedelta(days=1)).replace(microsecond=0)
+
+
+def _offer(application: Application) -> None:
+    """An accepted application is an offer: its seat is held until the deadline, for the
+    fellow to confirm (institute.admissions.offers confirms, declines and lapses it)."""
+    application.offer_expires_at = offer_deadline(application.session, application.decided_at or utcnow())
+    application.offer_reminded_at = None
+    application.confirmed_at = None
 
 
 def _promote(session: TrainingSession) -> Application | None:
@@ -525,9 +553,11 @@ def _promote(session: TrainingSession) -> Application | None:
         return None
     oldest.status = ApplicationStatus.ACCEPTED
     oldest.decided_at = utcnow()
+    _offer(oldest)
     db.session.flush()
     notify_user(oldest.user, "application-promoted", "training/email/promoted.txt",
                 _l("A seat is free for you: %(t)s", t=session.title), session=session,
+                deadline=oldest.offer_expires_at,
                 link=external_url("training.session", session_id=session.id))
     return oldest
 
