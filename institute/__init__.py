@@ -101,6 +101,8 @@ def register_blueprints(app: Flask) -> None:
     from .accounts.api import accounts_api
     from .accounts.views import accounts
     from .admissions.api import admissions_api
+    from .admissions.offer_api import offers_api
+    from .admissions.offer_views import offer_pages
     from .admissions.views import admissions
     from .announcements.api import announcements_api
     from .announcements.views import announcements
@@ -125,9 +127,10 @@ def register_blueprints(app: Flask) -> None:
     from .training.views import training
 
     api_blueprints = (accounts_api, courses_api, training_api, admissions_api, quizzes_api, exchanges_api,
-                      certificates_api, schedule_api, announcements_api, discussion_api, evaluation_api, openapi_api)
+                      certificates_api, schedule_api, announcements_api, discussion_api, evaluation_api, offers_api,
+                      openapi_api)
     for blueprint in (home, accounts, accounts_admin, courses, training, admissions, quizzes, exchanges, certificates,
-                      notifications, schedule, announcements, discussion, evaluation,
+                      notifications, schedule, announcements, discussion, evaluation, offer_pages,
                       *api_blueprints):
         app.register_blueprint(blueprint)
     for blueprint in api_blueprints:
@@ -143,6 +146,7 @@ def register_errorhandlers(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from .accounts.cli import users_cli
+    from .admissions.cli import admissions_cli
     from .certificates.cli import certificates_cli
     from .courses.cli import courses_cli
     from .demo import demo_command
@@ -158,6 +162,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(certificates_cli)
     app.cli.add_command(discussion_cli)
     app.cli.add_command(translations_cli)
+    app.cli.add_command(admissions_cli)
     app.cli.add_command(demo_command)
 
 

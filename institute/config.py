@@ -78,6 +78,16 @@ class Defaults:
     # The logo printed on certificates: the path of an SVG, PNG or JPEG image; None for the
     # institute's mark shipped with the code (institute/certificates/assets/logo.svg).
     CERTIFICATE_LOGO: str | None = None
+    # Offers of seats (institute.admissions.offers): ``flask admissions remind-offers``
+    # reminds a fellow this many days before the deadline to confirm.
+    OFFER_REMINDER_DAYS = 3
+    # Who signs invitation letters ({"name", "title", "signature"?}); None: the first of
+    # CERTIFICATE_SIGNATORIES.
+    INVITATION_SIGNATORY: dict | None = None
+    # Which costs the institute covers, as the letter says them: {"en": "…", "zh": "…"} or
+    # one text for every language; None: international travel, accommodation, meals and
+    # training fees (institute.admissions.invitations.DEFAULT_COSTS).
+    INVITATION_COSTS: dict | str | None = None
     # Compress responses (static_files.py); set COMPRESS_REGISTER=0 where a proxy compresses.
     COMPRESS_REGISTER = True
     COMPRESS_ALGORITHM = ["br", "gzip"]
@@ -103,6 +113,9 @@ ENVIRONMENT: dict[str, Callable[[str], object]] = {
     "COMPRESS_REGISTER": lambda v: v.lower() in ("1", "true", "yes"),
     "CERTIFICATE_SIGNATORIES": json.loads,
     "CERTIFICATE_LOGO": str,
+    "OFFER_REMINDER_DAYS": int,
+    "INVITATION_SIGNATORY": json.loads,
+    "INVITATION_COSTS": json.loads,
 }
 
 

@@ -139,6 +139,37 @@ def load_training(courses: list[str]) -> None:
     })
 
 
+# Who has a pending offer of a seat in 2027 (to confirm or decline, as a fellow would).
+OFFERED = "nurlan.abenov@fellows.example"
+
+
+def load_offers() -> None:
+    """Passport names and nationalities of the 2026 cohort (their invitation letters can
+    be downloaded, in every script the cohort writes), and one pending offer in 2027."""
+    session = db.session.scalar(sa.select(TrainingSession).where(TrainingSession.year == 2026,
+                                                                 TrainingSession.sequence == 1))
+    if session is None:
+        return
+    for application in db.session.scalars(sa.select(Application).where(
+            Application.session_id == session.id, Application.status == "accepted",
+            Application.passport_name == "")):
+        application.passport_name = application.user.name
+        application.nationality = application.nationality or application.user.country
+    later = db.session.scalar(sa.select(TrainingSession).where(TrainingSession.year == 2027,
+                                                               TrainingSession.sequence == 1))
+    fellow, admin = accounts.user_by_email(OFFERED), accounts.user_by_email("admin@gdi.example")
+    if later is None or fellow is None or admin is None or db.session.scalar(sa.select(Application.id).where(
+            Application.session_id == later.id, Application.user_id == fellow.id)):
+        return
+    application = Application(session_id=later.id, user=fellow, country=fellow.country,
+                              motivation="I map dune movement in Kazakhstan and want to learn "
+                                         "the Kubuqi methods of sand fixation.")
+    db.session.add(application)
+    db.session.flush()
+    training.decide(application, "accept", admin)  # an offer: confirm within the session's days
+    application.passport_name, application.nationality = "Nurlan Äbenov", fellow.country
+
+
 def load_attempts(fellows, outlines) -> None:
     """Quiz attempts at every stage: passed, failed, essays waiting, one in progress."""
     instructor = accounts.user_by_email("instructor@gdi.example")
@@ -424,6 +455,7 @@ def demo_command():
         # Sessions teach the originals; fellows may study them in any translation.
         taught = [slug for slug in slugs if get_course(slug).translation_of_id is None]
         load_training(taught)
+        load_offers()
         load_exchanges(taught)
         load_schedule()
         load_announcements()

@@ -21,6 +21,7 @@ import sqlalchemy as sa
 
 from institute.accounts import services as accounts
 from institute.accounts.models import User, UserRole
+from institute.admissions import offers
 from institute.admissions import services as admissions
 from institute.certificates import services as certificates
 from institute.courses.bundle import Bundle
@@ -248,8 +249,12 @@ def free_year_and_sequence() -> dict:
     return {"year": year, "sequence": sequence}
 
 
-APPLICATION_PATHS = {"applied": [], "accepted": ["accept"], "waitlisted": ["waitlist"],
-                     "rejected": ["reject"], "withdrawn": ["withdraw"]}
+# "accepted" is a confirmed seat (a member of the cohort); "offered" an accepted
+# application whose offer is not confirmed yet; "declined" and "lapsed" offers turned
+# down or left unconfirmed past the deadline.
+APPLICATION_PATHS = {"applied": [], "accepted": ["accept", "confirm"], "offered": ["accept"],
+                     "waitlisted": ["waitlist"], "rejected": ["reject"], "withdrawn": ["withdraw"],
+                     "declined": ["accept", "decline"], "lapsed": ["accept", "lapse"]}
 
 
 def pdf_bytes(text: str = "Curriculum vitae") -> bytes:
@@ -276,10 +281,11 @@ def create_application(session=None, fellow=None, status: str = "applied", admin
                        motivation: str = MOTIVATION, answers: dict | None = None,
                        files: dict | None = None, **apply_kwargs):
     """An application in any state: applied through the training service, then decided
-    by an admin (or withdrawn by the fellow). ``apply_kwargs``: country, institution, today,
-    passport_name, nationality. With ``answers`` ({question id: text}) or ``files``
-    ({question id: (name, bytes)}) it applies through admissions, which checks them
-    against the session's questions (the passport name then defaults to the fellow's name)."""
+    by an admin (an accepted one confirmed by the fellow; "offered": not yet), or withdrawn.
+    ``apply_kwargs``: country, institution, today, passport_name, nationality. With
+    ``answers`` ({question id: text}) or ``files`` ({question id: (name, bytes)}) it applies
+    through admissions, which checks them against the session's questions (the passport
+    name then defaults to the fellow's name)."""
     session = session or create_session()
     fellow = fellow or create_user()
     if answers is not None or files is not None:
@@ -292,13 +298,21 @@ def create_application(session=None, fellow=None, status: str = "applied", admin
     for step in APPLICATION_PATHS[status]:
         if step == "withdraw":
             training.withdraw(application, application.user)
+        elif step == "confirm":
+            offers.confirm(application, application.user)
+        elif step == "decline":
+            offers.decline(application, application.user)
+        elif step == "lapse":
+            application.offer_expires_at = utcnow() - timedelta(seconds=1)
+            db.session.flush()
+            offers.lapse_if_expired(application)
         else:
             training.decide(application, step, admin or _an_admin())
     return application
 
 
 def enrol(session, fellow=None, admin=None, **user_kwargs):
-    """A fellow of the session's cohort (applied and accepted); made from ``user_kwargs``
+    """A fellow of the session's cohort (applied, accepted and the seat confirmed); made from ``user_kwargs``
     unless given. Returns the fellow."""
     fellow = fellow or create_user(**user_kwargs)
     create_application(session, fellow, "accepted", admin)

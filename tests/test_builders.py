@@ -67,10 +67,14 @@ def test_sessions_with_courses_instructors_and_a_guest_teacher(ctx):
 
 
 def test_applications_in_each_state(ctx):
-    assert set(APPLICATION_PATHS) == set(APPLICATION_STATES)
+    assert set(APPLICATION_PATHS) == set(APPLICATION_STATES) | {"offered"}
     session = create_session()
     for status in APPLICATION_STATES:
         assert create_application(session, status=status).status == status
+    assert create_application(session).confirmed_at is None
+    assert create_application(session, status="accepted").confirmed_at is not None
+    offered = create_application(session, status="offered")
+    assert offered.status == "accepted" and offered.confirmed_at is None and offered.offer_expires_at
 
 
 def test_a_cohort_and_fellows_of_a_course(ctx):

@@ -6,7 +6,7 @@ write lock when they begin), then counts.
 """
 
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal
 
 import sqlalchemy as sa
@@ -407,14 +407,16 @@ def get_application(application_id: int) -> Application:
     return application
 
 
-ApplicationPurpose = Literal["read", "withdraw", "decide", "review"]
+ApplicationPurpose = Literal["read", "withdraw", "decide", "review", "confirm", "invitation"]
 
 
 def application_for(application_id: int, actor: User | None,
                     purpose: ApplicationPurpose = "withdraw") -> Application:
     """Load an application for the actor, or refuse: the applicant and admins read it (its
-    answers and files) and withdraw it, admins decide and review it. Someone else's
-    application is unknown to a fellow; an instructor or a stranger is refused it."""
+    answers and files) and withdraw it, admins decide and review it; the applicant alone
+    confirms or declines an offer ("confirm"); the applicant and admins download the
+    invitation letter ("invitation"). Someone else's application is unknown to a fellow; an
+    instructor or a stranger is refused it."""
     if purpose in ("decide", "review"):
         if not (actor is not None and actor.is_authenticated and actor.has_role("admin")):
             raise role_refusal()  # before loading, as the admin routes' role check
@@ -426,6 +428,13 @@ def application_for(application_id: int, actor: User | None,
             if actor.has_role("trainee") and not actor.has_role("instructor"):
                 raise NotFound(_("No such application."))  # a fellow learns nothing of others'
             raise role_refusal()
+    elif purpose == "confirm":
+        if not (actor is not None and actor.is_authenticated and actor.id == application.user_id):
+            raise Forbidden(_("Only the applicant confirms or declines the offer of a seat."))
+    elif purpose == "invitation":
+        if not (actor is not None and actor.is_authenticated and
+                (actor.id == application.user_id or actor.has_role("admin"))):
+            raise Forbidden(_("Only the applicant and admins download the invitation letter."))
     elif purpose == "withdraw":
         check_may_withdraw(actor, application)
     return application
@@ -550,6 +559,8 @@ def decide_many(session: TrainingSession, application_ids: list[int], decision: 
         application.decided_at = utcnow()
         application.decided_by_id = admin.id
         application.decision_reason = reason if status == ApplicationStatus.REJECTED else ""
+        if status == ApplicationStatus.ACCEPTED:
+            _offer(application)
         _tell_decision(application)
     db.session.flush()
     for _seat in range(freed):
@@ -562,9 +573,27 @@ def _tell_decision(application: Application) -> None:
     notify_user(application.user, f"application-{application.status}", "training/email/decision.txt",
                 _l("Your application to %(t)s", t=session.title), session=session, status=application.status,
                 reason=application.decision_reason,
+                deadline=application.offer_expires_at,
                 courses=", ".join(c.published.title if c.published else c.slug for c in session.courses),
                 link=external_url("training.session", session_id=session.id),
                 sessions_link=external_url("training.sessions"))
+
+
+def offer_deadline(session: TrainingSession, offered_at: datetime) -> datetime:
+    """Until when an offer made at ``offered_at`` holds its seat unconfirmed: the session's
+    ``offer_days`` later, but never after the session starts (midnight UTC of its first
+    day), and still at least a day for an offer made later than the day before the start."""
+    starts = datetime.combine(session.starts_on, time(), tzinfo=UTC)
+    deadline = min(offered_at + timedelta(days=session.offer_days), starts)
+    return max(deadline, offered_at + timedelta(days=1)).replace(microsecond=0)
+
+
+def _offer(application: Application) -> None:
+    """An accepted application is an offer: its seat is held until the deadline, for the
+    fellow to confirm (institute.admissions.offers confirms, declines and lapses it)."""
+    application.offer_expires_at = offer_deadline(application.session, application.decided_at or utcnow())
+    application.offer_reminded_at = None
+    application.confirmed_at = None
 
 
 def _promote(session: TrainingSession) -> Application | None:
@@ -578,9 +607,11 @@ def _promote(session: TrainingSession) -> Application | None:
         return None
     oldest.status = ApplicationStatus.ACCEPTED
     oldest.decided_at = utcnow()
+    _offer(oldest)
     db.session.flush()
     notify_user(oldest.user, "application-promoted", "training/email/promoted.txt",
                 _l("A seat is free for you: %(t)s", t=session.title), session=session,
+                deadline=oldest.offer_expires_at,
                 link=external_url("training.session", session_id=session.id))
     return oldest
 
