@@ -143,7 +143,7 @@ def _tell_admins(application: Application, kind: str, template: str, subject, pr
     for admin in admins:
         notify_user(admin, kind, template, subject, session=application.session, fellow=application.user,
                     promoted=promoted,
-                    link=external_url("training.applications", session_id=application.session_id))
+                    link=external_url("admissions.applications", session_id=application.session_id))
 
 
 def _when(moment: datetime | None) -> str:
