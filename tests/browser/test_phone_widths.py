@@ -131,20 +131,25 @@ def _pages(world) -> dict[str, list[tuple[str, str]]]:
     }
 
 
-def test_no_page_of_the_journey_scrolls_sideways_on_a_phone(world, live_server, browser):
+@pytest.mark.parametrize("language", ["en-GB", "ar"])
+def test_no_page_of_the_journey_scrolls_sideways_on_a_phone(world, live_server, browser, language):
+    """In English, and in Arabic (the browser's language: every page right to left)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     too_wide = {}
+    suffix = "" if language == "en-GB" else f"-{language}"
     for who, pages in _pages(world).items():
-        context = browser.new_context(locale="en-GB", viewport={"width": WIDTH, "height": HEIGHT},
+        context = browser.new_context(locale=language, viewport={"width": WIDTH, "height": HEIGHT},
                                       is_mobile=True, has_touch=True)
         page = context.new_page()
         try:
             if who:
-                log_in(page, live_server, who, builders.PASSWORD)
+                _log_in(page, live_server, who)
             for name, path in pages:
                 response = page.goto(live_server + path)
                 assert response is not None and response.status == 200, (name, path)
-                page.screenshot(path=str(SCREENSHOTS / f"phone-{name}.png"), full_page=True)
+                if language == "ar":
+                    assert page.evaluate("document.documentElement.dir") == "rtl", (name, path)
+                page.screenshot(path=str(SCREENSHOTS / f"phone-{name}{suffix}.png"), full_page=True)
                 width = page.evaluate("document.documentElement.scrollWidth")
                 if width > WIDTH + 1:
                     too_wide[name] = (path, width, page.evaluate(_WIDEST))
@@ -153,9 +158,17 @@ def test_no_page_of_the_journey_scrolls_sideways_on_a_phone(world, live_server, 
     assert not too_wide, too_wide
 
 
-# The elements that stick out past the screen's right edge, to say what to fix.
+def _log_in(page, server: str, email: str) -> None:
+    """Through the form, found by its fields' names: its labels are in the browser's language."""
+    page.goto(server + "/login")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", builders.PASSWORD)
+    page.locator("main form input[type=submit], main form button[type=submit]").first.click()
+
+
+# The elements that stick out past either edge of the screen, to say what to fix.
 _WIDEST = f"""() => [...document.querySelectorAll('body *')]
-    .filter(e => e.getBoundingClientRect().right > {WIDTH + 1})
+    .filter(e => e.getBoundingClientRect().right > {WIDTH + 1} || e.getBoundingClientRect().left < -1)
     .slice(0, 5).map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : '')
                            + ' ' + Math.round(e.getBoundingClientRect().right))"""
 
