@@ -88,7 +88,8 @@ def bdi(value) -> Markup:
     sentence, and neither moves the punctuation around it. Where the two directions
     cannot meet (a left-to-right page, a value without a right-to-left letter) the value
     is only escaped, so those pages are as they were. Escaped like any value."""
-    if _RIGHT_TO_LEFT.search(str(value)) or get_locale().text_direction == "rtl":
+    locale = get_locale()
+    if _RIGHT_TO_LEFT.search(str(value)) or (locale is not None and locale.text_direction == "rtl"):
         return Markup("<bdi>{}</bdi>").format(value)
     return escape(value)
 
