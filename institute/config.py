@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
-LANGUAGES = ("en", "es", "fr", "zh", "ru")
+LANGUAGES = ("en", "ar", "es", "fr", "ru", "zh")  # the six of the UN system
 LOCAL_BASE_URL = "http://127.0.0.1:5000"  # BASE_URL in debug and tests: `make run` serves here
 
 

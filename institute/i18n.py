@@ -38,6 +38,16 @@ def text_direction(locale: str) -> str:
     return Locale.parse(locale).text_direction
 
 
+def direction_of(language: str | None) -> str:
+    """The direction of a text in ``language`` as a course or a bundle names it ("ar",
+    "en-GB", "zh_Hans"…): 'rtl' or 'ltr', and 'auto' (the browser decides from the
+    text itself) for a language Babel does not know or none."""
+    try:
+        return Locale.parse((language or "").replace("-", "_")).text_direction
+    except (ValueError, TypeError, LookupError):
+        return "auto"
+
+
 def language_choices() -> list[tuple[str, str]]:
     """The supported languages, each named in itself."""
     return [(code, LANGUAGE_NAMES.get(code, code)) for code in current_app.config["LANGUAGES"]]

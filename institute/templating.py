@@ -11,10 +11,10 @@ from flask import Flask, request, session
 from flask_babel import format_date, format_datetime, format_time, get_locale, get_timezone, to_user_timezone
 from flask_babel import gettext as _
 from flask_login import current_user
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .accounts.countries import country_name
-from .i18n import language_choices, text_direction
+from .i18n import direction_of, language_choices, text_direction
 
 
 def navigation(user) -> list[tuple[str, str]]:
@@ -50,6 +50,8 @@ def init_templating(app: Flask) -> None:
             "zone_name": lambda: str(get_timezone()),
         }
 
+    app.jinja_env.filters["bdi"] = bdi
+    app.jinja_env.filters["direction_of"] = direction_of
     app.jinja_env.filters["country_name"] = lambda code: country_name(code, str(get_locale()))
     app.jinja_env.filters["date"] = day
     app.jinja_env.filters["datetime"] = moment
@@ -73,6 +75,23 @@ def init_templating(app: Flask) -> None:
 _MARK = secrets.token_hex(8)
 _NAME = re.compile(r"[\w-]+")
 _HOLE = re.compile("\ue000" + _MARK + r":([\w-]+)\ue001")
+
+
+# Letters of the scripts written right to left (Hebrew, Arabic, Syriac, Thaana, N'Ko…).
+_RIGHT_TO_LEFT = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
+
+
+def bdi(value) -> Markup:
+    """The network's own words — a person's name, a title, an email, a code — isolated
+    from the sentence they are put in (``_("Welcome, %(name)s.", name=user.name|bdi)``):
+    a Latin name keeps its order in an Arabic sentence, an Arabic one in an English
+    sentence, and neither moves the punctuation around it. Where the two directions
+    cannot meet (a left-to-right page, a value without a right-to-left letter) the value
+    is only escaped, so those pages are as they were. Escaped like any value."""
+    locale = get_locale()
+    if _RIGHT_TO_LEFT.search(str(value)) or (locale is not None and locale.text_direction == "rtl"):
+        return Markup("<bdi>{}</bdi>").format(value)
+    return escape(value)
 
 
 def day(value) -> str:

@@ -48,8 +48,8 @@ IMAGE_TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg
 IMAGE_MAX_BYTES = 2 * 1024 * 1024
 MM = 72 / 25.4  # PDF points per millimetre
 PAGE_MM = (297, 210)  # A4 landscape, as in pdf.css
-# The QR code's square, in mm from the page's right and bottom edges: pdf.css keeps
-# it free, above the serial and the verification address.
+# The QR code's square, in mm from the page's right (left, right to left) and bottom
+# edges: pdf.css keeps it free, above the serial and the verification address.
 QR_RIGHT_MM, QR_BOTTOM_MM, QR_SIZE_MM = 29, 33, 34
 FRAMES_KEPT = 8  # frames of recent issuings, per process
 ATTACHMENT = "credential.json"
@@ -60,6 +60,7 @@ class CertificatePage(NamedTuple):
 
     frame: str
     holder: str
+    direction: str = "ltr"  # "rtl": laid out right to left, the QR code's square on the left
 
 
 class NothingFromOutside(URLFetcher):
@@ -130,7 +131,9 @@ def render(page: CertificatePage, credential_json: bytes | None = None,
     with pikepdf.open(io.BytesIO(frame)) as shared:
         sheet.add_underlay(shared.pages[0], None)  # None: the whole page (pikepdf's stub omits the default)
     if qr_url is not None:
-        right, bottom = PAGE_MM[0] - QR_RIGHT_MM, QR_BOTTOM_MM
+        # Right to left, pdf.css keeps the square as far from the left edge.
+        right = QR_RIGHT_MM + QR_SIZE_MM if page.direction == "rtl" else PAGE_MM[0] - QR_RIGHT_MM
+        bottom = QR_BOTTOM_MM
         qr = qr_pdf(qr_url)  # kept open until drawn: a page does not keep its document alive
         sheet.add_overlay(qr.pages[0], pikepdf.Rectangle(
             (right - QR_SIZE_MM) * MM, bottom * MM, right * MM, (bottom + QR_SIZE_MM) * MM))

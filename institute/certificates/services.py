@@ -14,10 +14,12 @@ import logging
 import secrets
 import zipfile
 from dataclasses import dataclass, field
+from datetime import datetime
 from urllib.parse import quote, urlencode
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import format_date, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -26,8 +28,9 @@ from ..database import lock_row, utcnow
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..exchanges.models import Exchange, ExchangeStatus
 from ..extensions import db
+from ..i18n import text_direction
 from ..links import external_url
-from ..notifications.services import notify_user
+from ..notifications.services import in_language_of, notify_user
 from ..training.models import TrainingSession
 from ..training.progress import FellowProgress, Missing, cohort_progress
 from . import credential as credentials
@@ -74,36 +77,53 @@ def _facts(serial: str, number: int, holder: User, title: str, starts, ends, hou
             "subject_id": credentials.subject_id(private_key(), holder.id)}
 
 
-def _html(facts: dict, kind: str) -> CertificatePage:
+def _html(facts: dict, kind: str, holder: User | None = None) -> CertificatePage:
+    """The certificate's two pages in the holder's language (English without one), laid
+    out right to left for a language written so (Arabic)."""
+    with in_language_of(holder):
+        return _pages(facts, kind)
+
+
+def _pages(facts: dict, kind: str) -> CertificatePage:
     verify_url = _verify_url(facts)
+    locale = str(get_locale() or "en")
     if kind == CertificateKind.SESSION:
-        heading, lead = "Certificate of Completion", "This certifies that"
-        statement = "has completed the training session of the Global Desert Institute"
+        heading, lead = _("Certificate of Completion"), _("This certifies that")
+        statement = _("has completed the training session of the Global Desert Institute")
     else:
-        heading, lead = "Certificate of Teaching", "This certifies that"
-        statement = "has taught in the teacher exchange programme of the Global Desert Institute"
+        heading, lead = _("Certificate of Teaching"), _("This certifies that")
+        statement = _("has taught in the teacher exchange programme of the Global Desert Institute")
+    direction = text_direction(locale)
     page = {**facts, "heading": heading, "lead": lead, "statement": statement,
-            "period": f"{facts['starts_on']:%d %B %Y} – {facts['ends_on']:%d %B %Y}",
+            "institute": _("Kubuqi Global Desert Institute"), "lang": locale, "dir": direction,
+            "period": f"{_long_date(facts['starts_on'])} – {_long_date(facts['ends_on'])}",
             "length_text": length_text(facts["starts_on"], facts["ends_on"], facts.get("on_site_days"),
                                        facts.get("hours")),
-            "issued_on": f"{facts['issued_at']:%d %B %Y}", "verify_url": verify_url,
+            "issued": _("Issued %(d)s", d=_long_date(facts["issued_at"])), "verify_url": verify_url,
             "signatories": signatories(), "logo": _image(current_app.config.get("CERTIFICATE_LOGO") or LOGO)}
     # Straight from the Jinja environment: a certificate needs none of the page globals,
     # and is rendered from the command line and from workers too.
     templates = current_app.jinja_env
     return CertificatePage(templates.get_template("certificates/pdf_frame.html").render(c=page),
-                           templates.get_template("certificates/pdf_holder.html").render(c=page))
+                           templates.get_template("certificates/pdf_holder.html").render(c=page),
+                           direction)
+
+
+def _long_date(value) -> str:
+    """"02 December 2026", in the language being written (the month's name spelt out); a
+    moment by its UTC day, as the credential dates it."""
+    return format_date(value.date() if isinstance(value, datetime) else value, "dd MMMM y")
 
 
 def length_text(starts, ends, on_site_days: int | None, hours: float | None) -> str:
-    """The programme's real length as the PDF prints it (in English, as the whole
-    certificate): "8 weeks · 12 days on site · 40 study hours"."""
+    """The programme's real length as the PDF prints it, in the language being written:
+    "8 weeks · 12 days on site · 40 study hours"."""
     weeks = weeks_between(starts, ends)
-    parts = [f"{weeks} week{'s' if weeks != 1 else ''}"]
+    parts = [ngettext("%(num)s week", "%(num)s weeks", weeks)]
     if on_site_days is not None:
-        parts.append(f"{on_site_days} day{'s' if on_site_days != 1 else ''} on site")
+        parts.append(ngettext("%(num)s day on site", "%(num)s days on site", on_site_days))
     if hours:
-        parts.append(f"{hours:g} study hours")
+        parts.append(_("%(h)s study hours", h=f"{hours:g}"))
     return " · ".join(parts)
 
 
@@ -136,12 +156,12 @@ def _verify_url(facts: dict) -> str:
     return external_url("certificates.verify_page", code=facts["code"])
 
 
-def _prepare(facts: dict, kind: str) -> tuple[dict, CertificatePage, bytes]:
+def _prepare(facts: dict, kind: str, holder: User) -> tuple[dict, CertificatePage, bytes]:
     """The signed credential, the page's HTML (its QR code drawn at rendering) and the JSON."""
     signed = credentials.sign(credentials.build(facts, base_url()), private_key(), base_url(),
                               facts["issued_at"])
     document = json.dumps(signed, ensure_ascii=False, indent=2).encode()
-    return signed, _html(facts, kind), document
+    return signed, _html(facts, kind, holder), document
 
 
 def issue_session(session: TrainingSession, admin: User | None, processes: int | None = None,
@@ -174,8 +194,8 @@ def issue_session(session: TrainingSession, admin: User | None, processes: int |
     signed_credentials = []
 
     def jobs():  # prepared here while the workers render the ones before
-        for _user, facts in facts_list:
-            signed, page, document = _prepare(facts, CertificateKind.SESSION)
+        for holder, facts in facts_list:
+            signed, page, document = _prepare(facts, CertificateKind.SESSION, holder)
             signed_credentials.append(signed)
             yield page, document, _verify_url(facts)
 
@@ -208,7 +228,7 @@ def issue_teaching(exchange: Exchange, admin: User | None) -> Certificate:
                    exchange.ends_on, None, courses, f"exchanges/{exchange.id}",
                    f"Teaching at {exchange.host.name} in the teacher exchange programme.",
                    "An approved exchange completed with the teacher's report.", status_list.allocate(1)[0])
-    signed, html, document = _prepare(facts, CertificateKind.TEACHING)
+    signed, html, document = _prepare(facts, CertificateKind.TEACHING, exchange.teacher)
     certificate = _store(facts, CertificateKind.TEACHING, exchange.teacher, signed,
                          render(html, document, _verify_url(facts)), admin, exchange_id=exchange.id)
     _flush_or_conflict()
@@ -363,7 +383,7 @@ def rerender(certificate: Certificate, admin: User) -> Certificate:
              "hours": certificate.hours, "on_site_days": certificate.on_site_days, "courses": certificate.courses,
              "issued_at": certificate.issued_at}
     document = json.dumps(certificate.credential, ensure_ascii=False, indent=2).encode()
-    pdf = render(_html(facts, certificate.kind), document, _verify_url(facts))
+    pdf = render(_html(facts, certificate.kind, certificate.holder), document, _verify_url(facts))
     certificate.pdf, certificate.pdf_sha256 = pdf, hashlib.sha256(pdf).hexdigest()
     db.session.flush()
     return certificate

@@ -174,6 +174,7 @@ class RevisionContent:
     modules: dict[str, ModuleView]
     outline: tuple[tuple[str, str], ...]  # (slug, title) in order
     quizzes_after: dict[str, tuple[tuple[int, str], ...]]  # module slug → (quiz id, title)
+    language: str = ""  # the course's (course.md): its text keeps its own direction on any page
 
 
 _CONTENT_CACHE: OrderedDict[tuple[int, str, str], RevisionContent] = OrderedDict()
@@ -188,8 +189,9 @@ def _revision_content(revision_id: int, slug: str, content_hash: str) -> Revisio
     if cached is not None:
         _CONTENT_CACHE.move_to_end(key)
         return cached
-    number, title = db.session.execute(sa.select(CourseRevision.number, CourseRevision.title)
-                                       .where(CourseRevision.id == revision_id)).one()
+    number, title, language = db.session.execute(
+        sa.select(CourseRevision.number, CourseRevision.title, CourseRevision.language)
+        .where(CourseRevision.id == revision_id)).one()
     rows = db.session.execute(
         sa.select(Module.slug, Module.title, Module.minutes, Module.html, Module.toc_html)
         .where(Module.revision_id == revision_id).order_by(Module.position)).all()
@@ -202,7 +204,7 @@ def _revision_content(revision_id: int, slug: str, content_hash: str) -> Revisio
         revision_id, number, title,
         {row.slug: ModuleView(*row) for row in rows},
         tuple((row.slug, row.title) for row in rows),
-        {after: tuple(titles) for after, titles in quizzes.items()},
+        {after: tuple(titles) for after, titles in quizzes.items()}, language,
     )
     _CONTENT_CACHE[key] = content
     if len(_CONTENT_CACHE) > _CONTENT_CACHE_SIZE:

@@ -138,12 +138,13 @@ _LINK = re.compile(r"https?://[^\s<>\"]+")
 
 
 def html_of(text: str) -> str:
-    """The HTML part of an email, from its text: paragraphs, line breaks and links, escaped."""
+    """The HTML part of an email, from its text: paragraphs, line breaks and links, escaped;
+    each paragraph in the direction of its own words (an Arabic email reads right to left)."""
     paragraphs = []
     for block in re.split(r"\n\s*\n", text.strip()):
         escaped = html.escape(block)
         linked = _LINK.sub(lambda m: f'<a href="{m.group(0)}">{m.group(0)}</a>', escaped)
-        paragraphs.append("<p>" + linked.replace("\n", "<br>\n") + "</p>")
+        paragraphs.append('<p dir="auto">' + linked.replace("\n", "<br>\n") + "</p>")
     return ("<!doctype html><html><body style=\"font-family:sans-serif;line-height:1.5;max-width:40em\">"
             + "\n".join(paragraphs) + "</body></html>")
 

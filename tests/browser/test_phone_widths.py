@@ -131,9 +131,9 @@ def _pages(world) -> dict[str, list[tuple[str, str]]]:
     }
 
 
-# Russian words run longer than English ones (Посещаемость, Пользователи): the
-# journey again in Russian, the users' language following their browser's.
-@pytest.mark.parametrize("language", ["en-GB", "ru-RU"])
+# In English, in Arabic (the browser's language: every page right to left) and in
+# Russian, whose words run longer than English ones (Посещаемость, Пользователи).
+@pytest.mark.parametrize("language", ["en-GB", "ar", "ru-RU"])
 def test_no_page_of_the_journey_scrolls_sideways_on_a_phone(world, live_server, browser, language):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     too_wide = {}
@@ -148,6 +148,8 @@ def test_no_page_of_the_journey_scrolls_sideways_on_a_phone(world, live_server, 
             for name, path in pages:
                 response = page.goto(live_server + path)
                 assert response is not None and response.status == 200, (name, path)
+                if language == "ar":
+                    assert page.evaluate("document.documentElement.dir") == "rtl", (name, path)
                 page.screenshot(path=str(SCREENSHOTS / f"phone-{name}{suffix}.png"), full_page=True)
                 width = page.evaluate("document.documentElement.scrollWidth")
                 if width > WIDTH + 1:
@@ -166,9 +168,9 @@ def _log_in(page, server: str, email: str) -> None:
     page.wait_for_url(lambda url: "/login" not in url)
 
 
-# The elements that stick out past the screen's right edge, to say what to fix.
+# The elements that stick out past either edge of the screen, to say what to fix.
 _WIDEST = f"""() => [...document.querySelectorAll('body *')]
-    .filter(e => e.getBoundingClientRect().right > {WIDTH + 1})
+    .filter(e => e.getBoundingClientRect().right > {WIDTH + 1} || e.getBoundingClientRect().left < -1)
     .slice(0, 5).map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : '')
                            + ' ' + Math.round(e.getBoundingClientRect().right))"""
 
