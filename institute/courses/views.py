@@ -244,7 +244,8 @@ def publish(slug: str):
     return redirect(url_for("courses.course", slug=slug))
 
 
-@courses.route(urls.COURSE + "/offline.<any(zip, epub):format>")
+@courses.route(urls.COURSE + "/offline.zip", defaults={"format": "zip"})
+@courses.route(urls.COURSE + "/offline.epub", defaults={"format": "epub"})
 @login_required  # who may: services.revision_for(..., "offline")
 def offline_pack(slug: str, format: str):
     """The published revision to read without a connection, built once and stored."""
