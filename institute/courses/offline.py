@@ -29,7 +29,7 @@ from urllib.parse import quote, unquote, urlsplit
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import force_locale
+from flask_babel import force_locale, format_decimal
 from flask_babel import gettext as _
 from lxml import etree
 from lxml import html as lxml_html
@@ -405,5 +405,5 @@ def _package(book: _Book, documents: list[tuple[str, str]], images: dict[str, by
 def human_size(size: int) -> str:
     """1.2 MB, 340 KB: how a reader weighs a download (decimal units, as phones show)."""
     if size >= 1_000_000:
-        return _("%(n)s MB", n=f"{size / 1_000_000:.1f}")
-    return _("%(n)s KB", n=max(1, round(size / 1000)))
+        return _("%(n)s MB", n=format_decimal(round(size / 1_000_000, 1), format="#,##0.0"))
+    return _("%(n)s KB", n=format_decimal(max(1, round(size / 1000))))

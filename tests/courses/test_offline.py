@@ -242,3 +242,13 @@ def test_epubcheck_accepts_every_shipped_course(ctx, tmp_path):
     for name, run in runs.items():
         output, _ = run.communicate(timeout=300)
         assert run.returncode == 0 and "No errors or warnings detected" in output, f"{name}:\n{output}"
+
+
+def test_rendering_a_revision_again_drops_its_packs(ctx):
+    from institute.courses.importing import rerender_revision
+
+    revision = create_course().revision
+    offline.pack(revision, "zip")
+    revision.modules[0].html = "<p>Rendered by an older renderer.</p>"
+    assert rerender_revision(revision).changed
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(OfflinePack)) == 0
