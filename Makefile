@@ -6,9 +6,10 @@ PY := $(VENV)/bin/python
 # BASE_URL: required outside debug; a laptop serves on 127.0.0.1:5000.
 FLASK := BASE_URL=$${BASE_URL:-http://127.0.0.1:5000} $(VENV)/bin/flask --app institute
 # Debian packages: Chromium for the browser tests, fonts for every script the
-# network writes (certificates), HarfBuzz's subsetter for fast font subsetting.
+# network writes (certificates), HarfBuzz's subsetter for fast font subsetting,
+# epubcheck (Java) to check the offline packs' EPUBs.
 SYSTEM_PACKAGES := chromium fonts-noto-core fonts-noto-cjk fonts-dejavu-core libharfbuzz-subset0 \
-	libpango-1.0-0 libpangoft2-1.0-0 poppler-utils zbar-tools postgresql-client
+	libpango-1.0-0 libpangoft2-1.0-0 poppler-utils zbar-tools postgresql-client epubcheck
 # axe-core, from the npm registry, checks the browser journey's pages for accessibility.
 AXE := .cache/axe/node_modules/axe-core/axe.min.js
 AXE_VERSION := 4.11.1
@@ -83,8 +84,9 @@ run: system demo
 	$(FLASK) run --debug --host 127.0.0.1 --port 5000
 
 # REQUIRE_VC_VERIFIER: without node or the verifier stack the independent-verifier tests fail, never skip.
+# REQUIRE_EPUBCHECK: likewise for epubcheck on the shipped courses' EPUBs.
 test: system $(VENV)/.installed translations $(AXE) $(MARKDOWN_SPEC) $(VC_VERIFIER)/.installed
-	REQUIRE_VC_VERIFIER=1 $(PY) -m pytest $(PYTEST_ARGS)
+	REQUIRE_VC_VERIFIER=1 REQUIRE_EPUBCHECK=1 $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check institute tests migrations bench

@@ -30,7 +30,7 @@ from . import translations
 from .bundle import Bundle
 from .front_matter import read_front_matter
 from .links import resolve
-from .models import Course, CourseBlob, CourseRevision, Module, Quiz, RevisionFile
+from .models import Course, CourseBlob, CourseRevision, Module, OfflinePack, Quiz, RevisionFile
 from .urls import course_path, file_path, module_path
 from .validation import ParsedBundle, slug_problem, validate
 
@@ -387,6 +387,8 @@ def rerender_revision(revision: CourseRevision) -> Rerendered:
         put(quiz, "questions", [render_question(copy.deepcopy(q)) for q in quiz.questions])
     if not broken:
         put(revision, "search_text", rendering.search_text)
+    if changes:  # the offline packs were made of the HTML before: the next request builds them again
+        db.session.execute(sa.delete(OfflinePack).where(OfflinePack.revision_id == revision.id))
     kept = sorted(broken & ({"course.md"} | {m.path for m in revision.modules}))
     return Rerendered(bool(changes), kept)
 

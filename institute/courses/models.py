@@ -221,3 +221,19 @@ class ModuleCompletion(BaseModel):
                                            index=True)
     module_slug: Mapped[str] = mapped_column(sa.String(100))
     completed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class OfflinePack(CreatedMixin, BaseModel):
+    """A published revision made into a file to read without a connection: a zip of HTML
+    pages (``zip``) or an EPUB (``epub``). Built once per revision and format, on first
+    need (``offline.pack``); a revision never changes, so neither does its pack."""
+
+    __tablename__ = "offline_packs"
+
+    revision_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("course_revisions.id", ondelete="CASCADE"), primary_key=True
+    )
+    format: Mapped[str] = mapped_column(sa.String(8), primary_key=True)
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    size: Mapped[int]
+    data: Mapped[bytes] = mapped_column(sa.LargeBinary, deferred=True)  # read only to send it

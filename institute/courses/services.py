@@ -45,6 +45,13 @@ def may_read(user: User | None, revision: CourseRevision) -> bool:
     return revision.published_at is not None or sees_drafts(user, revision.course)
 
 
+def may_take_offline(user: "User | Institute | None", revision: CourseRevision) -> bool:
+    """Who downloads a revision to read offline: a signed-in reader of it (``may_read``),
+    of a published revision (a draft may yet change or go)."""
+    return user is not None and user.is_authenticated and revision.published_at is not None \
+        and may_read(user, revision)  # type: ignore[arg-type]
+
+
 def may_edit(user: User | None, course: Course) -> bool:
     if user is None or not user.is_authenticated:
         return False
@@ -92,7 +99,7 @@ class Institute:
 
 
 INSTITUTE = Institute()
-REVISION_PURPOSES = ("read", "review", "export", "request-changes", "discard", "archive")
+REVISION_PURPOSES = ("read", "review", "export", "request-changes", "discard", "archive", "offline")
 
 
 # ------------------------------------------------------------------ reading
@@ -125,8 +132,8 @@ def revision_for(slug: str, actor: "User | Institute | None", purpose: str = "re
                  number: int | None = None) -> CourseRevision:
     """The course's revision ``number`` (else the newest that ``actor`` may see), loaded for
     ``actor`` (None: a visitor) to ``read``, ``review`` (its diff), ``export`` (as a bundle),
-    ``request-changes`` (send a draft back), ``discard`` (a draft of one's institution) or
-    ``archive`` (the course: archive or restore it).
+    ``request-changes`` (send a draft back), ``discard`` (a draft of one's institution),
+    ``archive`` (the course: archive or restore it) or ``offline`` (its offline packs).
 
     Drafts are for reviewers and the owning institution: to anyone else a draft does not
     exist (NotFound, as for an unknown course). Each other purpose is refused (Forbidden)
@@ -144,7 +151,12 @@ def revision_for(slug: str, actor: "User | Institute | None", purpose: str = "re
         raise Forbidden(_("Only the staff of the course's institution discard its drafts."))
     if purpose == "archive" and not may_archive(actor):
         raise Forbidden(_("Only admins archive and restore courses."))
-    return visible_revision(course, actor, number)
+    if purpose == "offline" and (actor is None or not actor.is_authenticated):
+        raise Forbidden(_("Sign in to download a course to read offline."))
+    revision = visible_revision(course, actor, number)
+    if purpose == "offline" and not may_take_offline(actor, revision):
+        raise NotFound(_("Offline packs are made of published revisions only."))
+    return revision
 
 
 def revisions_of(course: Course) -> list[CourseRevision]:

@@ -12,7 +12,7 @@ from ..access import login_required, public, roles_required
 from ..door import query_int
 from ..errors import Conflict, Invalid, NotFound, TooLarge
 from ..web import apply_errors, error_messages, flash_error
-from . import reading, services, translations, urls
+from . import offline, reading, services, translations, urls
 from .forms import AdaptForm, UploadForm
 
 courses = Blueprint("courses", __name__, template_folder="templates")
@@ -90,6 +90,8 @@ def course(slug: str):
         reviews=services.reviews_of(course) if services.sees_drafts(viewer, course) else [],
         state=services.revision_state(revision),
         also_in=translations.other_versions(course),
+        offline_sizes=offline.sizes(revision) if services.may_take_offline(viewer, revision) else None,
+        human_size=offline.human_size,
     )
 
 
@@ -243,6 +245,21 @@ def publish(slug: str):
         return redirect(url_for("courses.diff", slug=slug, number=course.latest.number))
     flash(_("Revision %(n)s of %(slug)s is published.", n=revision.number, slug=slug), "success")
     return redirect(url_for("courses.course", slug=slug))
+
+
+@courses.route(urls.COURSE + "/offline.zip", defaults={"format": "zip"})
+@courses.route(urls.COURSE + "/offline.epub", defaults={"format": "epub"})
+@login_required  # who may: services.revision_for(..., "offline")
+def offline_pack(slug: str, format: str):
+    """The published revision to read without a connection, built once and stored."""
+    revision = services.revision_for(slug, current_user, "offline", query_int("revision", low=1))
+    pack = offline.pack(revision, format)
+    response = Response(pack.data, mimetype=offline.MEDIA_TYPES[format], headers={
+        "Content-Disposition": f'attachment; filename="{offline.filename(revision, format)}"'})
+    # The address serves the next revision once it is published: kept an hour, then asked again.
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    response.set_etag(pack.sha256)
+    return response.make_conditional(request)
 
 
 @courses.route(urls.COURSE + "/bundle")
