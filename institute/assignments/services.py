@@ -134,7 +134,8 @@ def submit(assignment: Assignment, user: User, text: str | None, upload: Upload 
     if submission is not None and submission.graded:
         raise Conflict(_("This submission is graded: it can no longer be changed."))
     if submission is None:
-        submission = Submission(assignment_key=assignment_key(assignment), user=user, times=0)
+        submission = Submission(assignment_key=assignment_key(assignment), user=user, times=0,
+                                assignment=assignment, session=session, submitted_at=utcnow())
         db.session.add(submission)
     submission.assignment = assignment
     submission.session = session
@@ -242,7 +243,8 @@ def queue(session: TrainingSession) -> list[tuple[Assignment, list[Submission]]]
     rows = list(db.session.scalars(
         sa.select(Submission).options(sa.orm.joinedload(Submission.user))
         .where(Submission.session_id == session.id, Submission.assignment_key.in_(keys))
-        .order_by(Submission.graded_at.is_not(None), Submission.submitted_at, Submission.id))) if keys else []
+        .order_by(Submission.graded_at.is_not(None), Submission.submitted_at, Submission.id)).unique()) \
+        if keys else []
     return [(a, [s for s in rows if s.assignment_key == key]) for a, key, _t in assignments]
 
 
@@ -257,7 +259,7 @@ def submissions_for_grader(assignment: Assignment, actor: User | None, session_i
             .order_by(Submission.submitted_at, Submission.id))
     if session_id is not None:
         stmt = stmt.where(Submission.session_id == session_id)
-    return [s for s in db.session.scalars(stmt) if may_grade(actor, s)]
+    return [s for s in db.session.scalars(stmt).unique() if may_grade(actor, s)]
 
 
 # ------------------------------------------------------------------ what training reads

@@ -528,7 +528,7 @@ def _check_assignment(index: int, entry, parsed: ParsedBundle, modules: dict,
     if not _is_whole(megabytes, 1, MAX_MEGABYTES):
         problem(f"'max_megabytes' must be a whole number from 1 to {MAX_MEGABYTES}", "max_megabytes")
         megabytes = DEFAULT_MEGABYTES
-    rubric = _check_rubric(entry.get("rubric"), problem)
+    rubric, whole = _check_rubric(entry.get("rubric"), problem)
     total = sum(row["points"] for row in rubric)
     pass_mark = entry.get("pass_mark")
     if pass_mark is None:
@@ -537,21 +537,22 @@ def _check_assignment(index: int, entry, parsed: ParsedBundle, modules: dict,
     elif not (_is_number(pass_mark) and 0 <= pass_mark):
         problem(f"'pass_mark' must be a number of points, not {_said(pass_mark)}", "pass_mark")
         pass_mark = 0
-    elif rubric and pass_mark > total:
+    elif whole and pass_mark > total:
         problem(f"'pass_mark' {_said(pass_mark)} is more than the rubric's {total} points", "pass_mark")
     return AssignmentSource(file, str(title or file).strip(), after_slug, float(pass_mark), megabytes, rubric)
 
 
-def _check_rubric(rows, problem) -> list[dict]:
+def _check_rubric(rows, problem) -> tuple[list[dict], bool]:
+    """The criteria kept, and whether every one was (only then is the pass mark compared)."""
     if rows is None:
         problem("'rubric' is required: a list of {criterion, points}", "rubric")
-        return []
+        return [], False
     if not isinstance(rows, list) or not rows:
         problem("'rubric' must be a list of {criterion, points}", "rubric")
-        return []
+        return [], False
     if len(rows) > MAX_CRITERIA:
         problem(f"'rubric' has more than {MAX_CRITERIA} criteria", "rubric")
-        return []
+        return [], False
     kept, seen = [], set()
     for number, row in enumerate(rows):
         if not isinstance(row, dict):
@@ -579,7 +580,7 @@ def _check_rubric(rows, problem) -> list[dict]:
             continue
         seen.add(criterion)
         kept.append({"criterion": criterion, "points": points})
-    return kept
+    return kept, len(kept) == len(rows)
 
 
 def _check_links(bundle: Bundle, parsed: ParsedBundle) -> None:
