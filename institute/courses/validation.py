@@ -482,7 +482,8 @@ def _check_assignments(bundle: Bundle, parsed: ParsedBundle) -> None:
             parsed.problem(assignment.file, front.line(key), f"unknown key '{key}' (an assignment's "
                                                              "settings are given in course.md)")
         parsed.problems += markdown_problems(assignment.file, front.body, front.body_line)
-        assignment.body, assignment.body_line = front.body, front.body_line
+        # A leading '# ' heading repeats the title the page shows: taken off, as a module's is.
+        assignment.body, assignment.body_line, _heading = _leading_heading(front.body, front.body_line)
         parsed.assignments.append(assignment)
 
 
