@@ -6,6 +6,7 @@ from flask import jsonify, request
 from ..access import ANY_USER
 from ..api import ApiBlueprint, current_api_user, json_body
 from ..api.schemas import COUNT, DATE_TIME, EMAIL, ID, STRING, array, nullable, obj, query_number, text
+from ..door import query_int
 from ..filetypes import KINDS
 from . import services
 from .downloads import file_response
@@ -83,7 +84,7 @@ def submit(assignment_id: int):
 )
 def list_submissions(assignment_id: int):
     assignment = services.assignment_for(assignment_id, current_api_user())
-    session = request.args.get("session", type=int)
+    session = query_int("session", low=1)
     rows = services.submissions_for_grader(assignment, current_api_user(), session)
     return jsonify({"assignment": assignment.id, "submissions": [submission_json(s) for s in rows]})
 

@@ -4,8 +4,16 @@ assignment tests share."""
 import io
 import zipfile
 
-from ..builders import committed, course_files, create_course, create_session, create_user, enrol, \
-    free_year_and_sequence, pdf_bytes
+from ..builders import (
+    committed,
+    course_files,
+    create_course,
+    create_session,
+    create_user,
+    enrol,
+    free_year_and_sequence,
+    pdf_bytes,
+)
 
 ASSIGNMENT_FRONT = """assignments:
   - file: report.md

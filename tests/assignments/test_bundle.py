@@ -38,7 +38,8 @@ FIRST = 16  # the line of "assignments:"
 @pytest.mark.parametrize(("front", "expected"), [
     ("assignments: nope\n", [f"course.md:{FIRST}: 'assignments' must be a list"]),
     ("assignments:\n  - just text\n",
-     [f"course.md:{FIRST + 1}: assignment 1: each assignment is a mapping with 'file', 'title', 'pass_mark' and 'rubric'"]),
+     [f"course.md:{FIRST + 1}: assignment 1: each assignment is a mapping with 'file', 'title', "
+      "'pass_mark' and 'rubric'"]),
     (ASSIGNMENT_FRONT.replace("file: report.md", "file: report.txt"),
      [f"course.md:{FIRST + 1}: assignment 1: 'file' must name the .md file holding the instructions"]),
     (ASSIGNMENT_FRONT.replace("file: report.md", "file: missing.md"),
@@ -50,7 +51,8 @@ FIRST = 16  # the line of "assignments:"
     (ASSIGNMENT_FRONT.replace("pass_mark: 6", "pass_mark: 11"),
      [f"course.md:{FIRST + 4}: assignment 1: 'pass_mark' 11 is more than the rubric's 10 points"]),
     (ASSIGNMENT_FRONT.replace("    pass_mark: 6\n", ""),
-     [f"course.md:{FIRST + 1}: assignment 1: 'pass_mark' is required: the points of the rubric's total needed to pass"]),
+     [f"course.md:{FIRST + 1}: assignment 1: 'pass_mark' is required: the points of the rubric's "
+      "total needed to pass"]),
     (ASSIGNMENT_FRONT.replace("max_megabytes: 1", "max_megabytes: 500"),
      [f"course.md:{FIRST + 5}: assignment 1: 'max_megabytes' must be a whole number from 1 to 50"]),
     (ASSIGNMENT_FRONT.replace("points: 5\n      - criterion: Plan", "points: -1\n      - criterion: Plan"),

@@ -149,7 +149,8 @@ def test_an_instructor_of_another_session_is_refused(app, client):
     assert client.get(f"/api/v1/submissions/{submission_id}", headers=other).status_code == 403
     listed = client.get(f"/api/v1/assignments/{ids['assignment']}/submissions", headers=other)
     assert listed.status_code == 200 and listed.get_json()["submissions"] == []
-    own = client.get(f"/api/v1/assignments/{ids['assignment']}/submissions", headers=bearer(client, "a-teacher@example.org"))
+    own = client.get(f"/api/v1/assignments/{ids['assignment']}/submissions",
+                     headers=bearer(client, "a-teacher@example.org"))
     assert [s["id"] for s in own.get_json()["submissions"]] == [submission_id]
     admin = client.get(f"/api/v1/assignments/{ids['assignment']}/submissions?session={ids['b']}",
                        headers=bearer(client, "admin@example.org"))

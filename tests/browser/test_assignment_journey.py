@@ -24,7 +24,8 @@ def _shot(page, name: str) -> None:
 
 def test_fellow_submits_instructor_grades_fellow_reads_feedback(live_app, live_server, new_page, tmp_path):
     with live_app.app_context(), transaction():
-        course = create_course("assigned-journey", files=assignment_files(slug_title="Sand fixation in the field")).course
+        files = assignment_files(slug_title="Sand fixation in the field")
+        course = create_course("assigned-journey", files=files).course
         teacher = create_user(email="asg-teacher@example.org", name="Li Wei", roles="instructor", password=PASSWORD)
         session = create_session(title="Assignment journey session", courses=[course], instructors=[teacher],
                                  **free_year_and_sequence())
