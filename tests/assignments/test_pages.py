@@ -21,6 +21,9 @@ def test_a_fellow_submits_on_the_page_and_sees_the_grade(app, client):
     assert "Site" in page and "Send your work" in page
     course = client.get("/courses/assigned").get_data(as_text=True)
     assert url in course
+    module = client.get("/courses/assigned/modules/module-1").get_data(as_text=True)  # the module it comes after
+    assert "Assignment after this module:" in module and url in module
+    assert url not in client.get("/courses/assigned/modules/module-2").get_data(as_text=True)
     wrong = client.post(url, data={"text": "", "file": (io.BytesIO(b"MZ\x90 exe"), "report.pdf")},
                         content_type="multipart/form-data")
     assert wrong.status_code == 200 and "not one of the accepted kinds" in wrong.get_data(as_text=True)
