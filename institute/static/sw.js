@@ -28,7 +28,8 @@ function file(url, response) {
       (response.headers.get("Content-Type") || "").indexOf("text/html") === 0) {
     return keep(address(url), response);
   }
-  if ([401, 403, 404, 410].indexOf(response.status) >= 0 || response.redirected) {
+  if ([401, 403, 404, 410].indexOf(response.status) >= 0 || response.redirected ||
+      response.type === "opaqueredirect") {  // e.g. to the login page: no longer the reader's
     return caches.open(CACHE).then(function (cache) { return cache.delete(address(url)); });
   }
   return Promise.resolve();

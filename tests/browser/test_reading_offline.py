@@ -106,3 +106,23 @@ def test_the_online_event_sends_a_mark_without_a_new_page(live_app, live_server,
     page.context.set_offline(False)
     expect(page.get_by_text("Sent: the module is marked as done.")).to_be_visible()
     _wait(lambda: _marked(live_app, fellow_id) == {"module-2"})
+
+
+def test_without_javascript_the_mark_is_posted_as_before(live_app, live_server, browser):
+    from playwright.sync_api import expect
+
+    with live_app.app_context(), transaction():
+        builders.create_course(slug="read-no-script", modules=2, quiz=False)
+        fellow = builders.create_user(email="no-script-reader@example.org")
+        fellow_id = fellow.id
+
+    context = browser.new_context(locale="en-GB", java_script_enabled=False)
+    page = context.new_page()
+    try:
+        log_in(page, live_server, "no-script-reader@example.org", builders.PASSWORD)
+        page.goto(f"{live_server}/courses/read-no-script/modules/module-1")
+        page.get_by_role("button", name="Mark as done and continue").click()
+        expect(page).to_have_url(f"{live_server}/courses/read-no-script/modules/module-2")
+        assert _marked(live_app, fellow_id) == {"module-1"}
+    finally:
+        context.close()
