@@ -32,6 +32,8 @@ REASON = "We look for field experience in drylands this year."
 def snap(page, name: str, size: dict) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.set_viewport_size(size)
+    # two frames after the resize, so that the page is laid out and painted at its new width
+    page.evaluate("new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
     page.screenshot(path=str(SHOTS / f"{name}-{size['width']}.png"), full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= size["width"], name
 
