@@ -157,6 +157,10 @@ def test_page_and_api_downloads_and_refusals(app, client, make_user, tmp_path):
                       headers=bearer(client, "other@example.org")).status_code == 403
     assert client.get(f"/api/v1/applications/{ids[0]}/invitation?lang=fr",
                       headers=bearer(client, "fellow@example.org")).status_code == 422
+    with committed(app):
+        db.session.scalar(sa.select(User).where(User.email == "fellow@example.org")).locale = "ar"
+    in_arabic = client.get(f"/api/v1/applications/{ids[0]}/invitation", headers=bearer(client, "admin@example.org"))
+    assert in_arabic.headers["Content-Disposition"].endswith('-ar.pdf"')  # the fellow's language, not the admin's
     refused = client.get(f"/api/v1/applications/{ids[1]}/invitation", headers=bearer(client, offered_email))
     assert refused.status_code == 409 and "confirmed" in refused.get_json()["error"]["message"]
     assert client.get("/api/v1/applications/999999/invitation",

@@ -152,3 +152,10 @@ def test_the_whole_admission_from_questions_to_the_invitation_letter(live_app, l
         assert PASSPORT in text and words in " ".join(text.split())
         subprocess.run(["pdftoppm", "-png", "-r", "60", "-singlefile", str(letter),  # noqa: S603,S607
                         str(SHOTS / f"11-letter-{language}")], check=True)
+
+    # In the Arabic interface the page runs right to left, and the letter links keep their languages.
+    fellow.get_by_label("Language").select_option("ar")
+    fellow.locator("footer").get_by_role("button").click()
+    assert fellow.locator("html").get_attribute("dir") == "rtl"
+    assert fellow.get_by_role("link", name="العربية").get_attribute("hreflang") == "ar"
+    both(fellow, "12-confirmed-arabic")
