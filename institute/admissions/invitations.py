@@ -196,7 +196,9 @@ def _letter_html(application: Application, language: str, today: date | None) ->
              "costs": _costs(language)}
     # In the sentences, the fellow's, the session's and the place's names are isolated:
     # a Latin or Cyrillic name in an Arabic sentence keeps its own order (and the other way).
-    isolated = {**facts, **{key: _isolated(facts[key]) for key in ("name", "title", "place")}}
+    # A date is not broken over two lines ("21 | فبراير 2027").
+    isolated = {**facts, **{key: _isolated(facts[key]) for key in ("name", "title", "place")},
+                **{key: Markup('<span class="date">{}</span>').format(facts[key]) for key in ("starts", "ends")}}
     return current_app.jinja_env.get_template("admissions/invitation_pdf.html").render(
         w=words, f=facts, lang=language, dir=text_direction(language), reference=reference(application),
         issued=_date(today or date.today(), language), signatory=signatory(), logo=_logo(),
