@@ -1,6 +1,6 @@
 """Web pages of accounts: log in and out, register, profile, password, API tokens."""
 
-from flask import Blueprint, flash, g, redirect, render_template, session, url_for
+from flask import Blueprint, after_this_request, flash, g, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
@@ -47,6 +47,15 @@ def _log_in(user, remember: bool = False) -> None:
     session.pop("csrf_token", None)
     g.pop("csrf_token", None)
     login_user(SessionUser.of(user, session_id), remember=remember)
+    after_this_request(forget_site_storage)
+
+
+def forget_site_storage(response):
+    """Ask the browser to drop what the reading service worker kept (pages, queued marks,
+    the worker itself): at login and at logout, nobody reads offline what another person
+    opened on a shared computer (README, "Reading offline in the browser")."""
+    response.headers["Clear-Site-Data"] = '"storage"'
+    return response
 
 
 @accounts.route("/login", methods=["GET", "POST"])
@@ -75,6 +84,7 @@ def logout():
     if form.validate_on_submit():
         logins.end_login(current_user.get_id())
         logout_user()
+        after_this_request(forget_site_storage)
         flash(_("You are logged out."), "info")
     return redirect(url_for("home.index"))
 

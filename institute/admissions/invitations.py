@@ -1,14 +1,16 @@
 """Invitation letters for the visa: a confirmed fellow's letter to the embassy or
 consulate of the People's Republic of China, as a PDF made with WeasyPrint.
 
-The letter is written in English or in Chinese (``LETTERS``; not the interface's
+The letter is written in English, Chinese or Arabic (``LETTERS``; not the interface's
 catalogues: its words are the institute's, fixed, whatever language the reader browses
 in), on the institute's letterhead (CERTIFICATE_LOGO), signed by INVITATION_SIGNATORY
-(else the first of CERTIFICATE_SIGNATORIES), saying who pays (INVITATION_COSTS). Each
-language names its text direction, which the template and stylesheet follow (logical
-properties only), so that a right-to-left letter needs only its words. Fonts come from
-the system (Noto Sans, Noto Sans Arabic, Noto Sans CJK) and nothing is fetched from the
-network, as for certificates.
+(else the first of CERTIFICATE_SIGNATORIES), saying who pays (INVITATION_COSTS). It is
+rendered inside its language (force_locale: dates and country names in it), and laid out
+in that language's text direction (``text_direction``: Arabic right to left, with Noto
+Naskh Arabic first), as certificates are; the fellow's name, the session's title and
+place and the reference keep their own direction inside the sentences (<bdi>). Fonts come
+from the system (Noto Sans, Noto Naskh Arabic, Noto Sans CJK) and nothing is fetched
+from the network, as for certificates.
 """
 
 from dataclasses import dataclass
@@ -17,7 +19,9 @@ from pathlib import Path
 
 from babel.dates import format_date
 from flask import current_app
+from flask_babel import force_locale
 from flask_babel import gettext as _
+from markupsafe import Markup
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
@@ -26,22 +30,24 @@ from ..accounts.models import User
 from ..certificates.pdf import LOGO, NothingFromOutside, image_data_url
 from ..certificates.services import signatories
 from ..errors import Conflict, Invalid
+from ..i18n import text_direction
 from ..training import services as training
 from ..training.models import Application
 from .offers import is_confirmed
 
 STYLESHEET = Path(__file__).with_name("invitation.css")
-LANGUAGES = ("en", "zh")
+LANGUAGES = ("en", "zh", "ar")
 
 # Who pays, when INVITATION_COSTS does not say: a text per language (or one text for all).
 DEFAULT_COSTS = {
     "en": "international travel, accommodation, meals and training fees",
     "zh": "国际往返旅费、住宿费、餐费和培训费",
+    "ar": "تكاليف السفر الدولي والإقامة والوجبات ورسوم التدريب",
 }
 
+# The letter's words per language; its direction is the language's (text_direction).
 LETTERS: dict[str, dict[str, str]] = {
     "en": {
-        "dir": "ltr",
         "institute": "Kubuqi Global Desert Institute",
         "address": "Kubuqi Desert, Ordos, Inner Mongolia, People's Republic of China",
         "heading": "Letter of invitation",
@@ -63,7 +69,6 @@ LETTERS: dict[str, dict[str, str]] = {
         "closing": "Yours faithfully,",
     },
     "zh": {
-        "dir": "ltr",
         "institute": "库布其全球沙漠学院",
         "address": "中华人民共和国内蒙古自治区鄂尔多斯市库布其沙漠",
         "heading": "邀请函",
@@ -82,6 +87,27 @@ LETTERS: dict[str, dict[str, str]] = {
         "request": "恳请贵馆为其办理签证。如需更多信息，请与本院联系。",
         "closing": "此致\n敬礼",
     },
+    "ar": {
+        "institute": "معهد كوبوتشي العالمي للصحراء",
+        "address": "صحراء كوبوتشي، أوردوس، منغوليا الداخلية، جمهورية الصين الشعبية",
+        "heading": "رسالة دعوة",
+        "to": "إلى سفارة جمهورية الصين الشعبية أو قنصليتها العامة",
+        "reference": "الرقم المرجعي",
+        "date": "التاريخ",
+        "salutation": "السادة المحترمون،",
+        "invite": "يسرّ معهد كوبوتشي العالمي للصحراء أن يدعو {name}، من مواطني {country}، "
+                  "للمشاركة في دورته التدريبية «{title}» التي تُعقد في {place}، "
+                  "جمهورية الصين الشعبية، من {starts} إلى {ends}.",
+        "costs": "يتحمّل المعهد {costs} طوال مدة الدورة.",
+        "passport": "الاسم كما في جواز السفر",
+        "nationality": "الجنسية",
+        "session": "الدورة التدريبية",
+        "dates": "التواريخ",
+        "place": "المكان",
+        "request": "نرجو التكرّم بمنح تأشيرة لهذه الزيارة. وإن احتجتم إلى أي معلومات إضافية، "
+                   "فلا تترددوا في التواصل مع المعهد.",
+        "closing": "وتفضّلوا بقبول فائق الاحترام والتقدير،",
+    },
 }
 
 
@@ -92,14 +118,14 @@ class Letter:
 
 
 def letter_language(requested: str | None, user: User | None) -> str:
-    """The language asked for (en or zh); else the reader's interface language when it
-    is Chinese; else English. Another language asked for is refused."""
+    """The language asked for (en, zh or ar); else the reader's interface language when
+    it is one of the letter's; else English. Another language asked for is refused."""
     if requested in LANGUAGES:
         return str(requested)
     if requested:
-        raise Invalid(details=[{"field": "lang", "message": _("The letter is written in en or zh.")}])
-    locale = str(getattr(user, "locale", "") or "")
-    return "zh" if locale.startswith("zh") else "en"
+        raise Invalid(details=[{"field": "lang", "message": _("The letter is written in en, zh or ar.")}])
+    locale = str(getattr(user, "locale", "") or "").replace("-", "_").split("_")[0]
+    return locale if locale in LANGUAGES else "en"
 
 
 def invitation_for(application_id: int, actor: User | None) -> Application:
@@ -150,6 +176,16 @@ def _date(day: date, language: str) -> str:
 
 
 def letter_html(application: Application, language: str, today: date | None = None) -> str:
+    """The letter's page, rendered inside its language and laid out in its direction."""
+    with force_locale(language):
+        return _letter_html(application, language, today)
+
+
+def _isolated(value: str) -> Markup:
+    return Markup("<bdi>{}</bdi>").format(value)
+
+
+def _letter_html(application: Application, language: str, today: date | None) -> str:
     words = LETTERS[language]
     session = application.session
     name = application.passport_name.strip() or application.user.name
@@ -158,10 +194,16 @@ def letter_html(application: Application, language: str, today: date | None = No
     facts = {"name": name, "country": country, "title": session.title, "place": session.place or "Kubuqi",
              "starts": _date(session.starts_on, language), "ends": _date(session.ends_on, language),
              "costs": _costs(language)}
+    # In the sentences, the fellow's, the session's and the place's names are isolated:
+    # a Latin or Cyrillic name in an Arabic sentence keeps its own order (and the other way).
+    # A date is not broken over two lines ("21 | فبراير 2027").
+    isolated = {**facts, **{key: _isolated(facts[key]) for key in ("name", "title", "place")},
+                **{key: Markup('<span class="date">{}</span>').format(facts[key]) for key in ("starts", "ends")}}
     return current_app.jinja_env.get_template("admissions/invitation_pdf.html").render(
-        w=words, f=facts, lang=language, dir=words["dir"], reference=reference(application),
+        w=words, f=facts, lang=language, dir=text_direction(language), reference=reference(application),
         issued=_date(today or date.today(), language), signatory=signatory(), logo=_logo(),
-        invite=words["invite"].format(**facts), costs=words["costs"].format(**facts))
+        invite=Markup.escape(words["invite"]).format(**isolated),
+        costs=Markup.escape(words["costs"]).format(**facts))
 
 
 def render_letter(application: Application, language: str, today: date | None = None) -> Letter:

@@ -51,7 +51,7 @@ def decline(application_id: int):
 
 @offers_api.endpoint(
     "/applications/<int:application_id>/invitation", ["GET"], access=("trainee", "admin"),
-    summary="The invitation letter for the visa, PDF (lang=en|zh), of a confirmed seat",
+    summary="The invitation letter for the visa, PDF (lang=en|zh|ar), of a confirmed seat",
     responses={200: "The PDF", 401: "No or bad token", 403: "Not the applicant or an admin",
                404: "Unknown", 409: "The seat is not confirmed", 422: "A language other than en or zh"},
     produces="application/pdf", query={"lang": {"enum": ["en", "zh", ""]}},

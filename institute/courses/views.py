@@ -3,7 +3,7 @@
 import mimetypes
 from pathlib import PurePosixPath
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -11,7 +11,7 @@ from flask_login import current_user
 from ..access import login_required, public, roles_required
 from ..door import query_int
 from ..errors import Conflict, Invalid, NotFound, TooLarge
-from ..web import apply_errors, error_messages, flash_error
+from ..web import apply_errors, error_messages, flash_error, wants_json
 from . import offline, reading, services, translations, urls
 from .forms import AdaptForm, UploadForm
 
@@ -107,6 +107,8 @@ def module(slug: str, module: str):
 @roles_required("trainee")
 def complete(slug: str, module: str):
     services.mark_done(current_user, services.get_course(slug), module)
+    if wants_json():  # a mark queued offline, sent by static/offline.js once back online
+        return jsonify({"course": slug, "module": module, "done": True})
     page = services.module_page(slug, module, current_user)
     if page.next:
         return redirect(url_for("courses.module", slug=slug, module=page.next[0]))

@@ -2,7 +2,8 @@
 
 from datetime import date
 
-from flask import Blueprint, render_template, request, session, url_for
+from flask import Blueprint, jsonify, render_template, request, send_from_directory, session, url_for
+from flask_babel import get_locale
 from flask_login import current_user
 
 from ..access import login_required, public
@@ -16,6 +17,7 @@ from ..schedule.services import upcoming
 from ..training.progress import completions
 from ..training.services import list_sessions, my_applications, open_calls, taught_session_ids
 from ..web import redirect_next
+from . import reading_app
 from .queues import queues_of
 
 home = Blueprint("home", __name__, template_folder="templates")
@@ -54,3 +56,34 @@ def language():
         else:
             session["locale"] = code
     return redirect_next(url_for("home.index"))
+
+
+@home.route("/manifest.webmanifest")
+@public
+def manifest():
+    response = jsonify(reading_app.manifest())
+    response.mimetype = reading_app.MANIFEST_TYPE
+    response.headers["Cache-Control"] = "private, no-cache"  # in the reader's language
+    response.vary.add("Cookie")
+    response.vary.add("Accept-Language")
+    return response
+
+
+@home.route("/sw.js")
+@public
+def service_worker():
+    """The reading service worker, from the root so that its scope is every page; always
+    revalidated, so that a new version reaches readers at once."""
+    response = send_from_directory(reading_app.worker_folder(), reading_app.WORKER_FILE,
+                                   mimetype="text/javascript", max_age=0)
+    response.headers["Cache-Control"] = "no-cache"
+    response.headers["Service-Worker-Allowed"] = "/"
+    return response
+
+
+@home.route("/offline")
+@public
+def offline():
+    """What the service worker shows for a page it has not kept, in the reader's language."""
+    response = render_template("home/offline.html")
+    return response, 200, {"Content-Language": str(get_locale())}
