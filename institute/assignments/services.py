@@ -12,6 +12,7 @@ from typing import Literal
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
 
 from ..accounts.models import User
 from ..courses.models import Assignment, CourseRevision
@@ -136,7 +137,12 @@ def submit(assignment: Assignment, user: User, text: str | None, upload: Upload 
     if submission is None:
         submission = Submission(assignment_key=assignment_key(assignment), user=user, times=0,
                                 assignment=assignment, session=session, submitted_at=utcnow())
-        db.session.add(submission)
+        try:
+            with db.session.begin_nested():  # two first sends at once: one row, the other is told
+                db.session.add(submission)
+        except IntegrityError:
+            raise Conflict(_("Your work was just sent from elsewhere: reload the page and send it again.")) \
+                from None
     submission.assignment = assignment
     submission.session = session
     submission.text = text
