@@ -85,6 +85,7 @@ def _import_models() -> None:
     from .accounts import models  # noqa: F401
     from .admissions import models as admission_models  # noqa: F401
     from .announcements import models as announcement_models  # noqa: F401
+    from .assignments import models as assignment_models  # noqa: F401
     from .certificates import models as certificate_models  # noqa: F401
     from .courses import models as course_models  # noqa: F401
     from .discussion import models as discussion_models  # noqa: F401
@@ -107,6 +108,8 @@ def register_blueprints(app: Flask) -> None:
     from .announcements.api import announcements_api
     from .announcements.views import announcements
     from .api.openapi import openapi_api
+    from .assignments.api import assignments_api
+    from .assignments.views import assignments
     from .certificates.api import certificates_api
     from .certificates.views import certificates
     from .courses.api import courses_api
@@ -128,10 +131,10 @@ def register_blueprints(app: Flask) -> None:
 
     api_blueprints = (accounts_api, courses_api, training_api, admissions_api, quizzes_api, exchanges_api,
                       certificates_api, schedule_api, announcements_api, discussion_api, evaluation_api, offers_api,
-                      openapi_api)
+                      assignments_api, openapi_api)
     for blueprint in (home, accounts, accounts_admin, courses, training, admissions, quizzes, exchanges, certificates,
                       notifications, schedule, announcements, discussion, evaluation, offer_pages,
-                      *api_blueprints):
+                      assignments, *api_blueprints):
         app.register_blueprint(blueprint)
     for blueprint in api_blueprints:
         csrf.exempt(blueprint)  # the API authenticates by token, never by cookie

@@ -17,6 +17,7 @@ from .accounts import services as accounts
 from .admissions import reviews as admission_reviews
 from .admissions.models import ApplicationFile
 from .announcements import services as announcements
+from .assignments import services as assignments
 from .courses.bundle import find_bundles, read_path
 from .courses.importing import import_bundle, translates
 from .courses.services import get_course, mark_done
@@ -131,6 +132,7 @@ def load_training(courses: list[str]) -> None:
         for course, module in modules[: round(share * len(modules))]:
             mark_done(fellow, course, module)
     load_attempts([accounts.user_by_email(email) for email, *_rest in fellows], outlines)
+    load_submissions([accounts.user_by_email(email) for email, *_rest in fellows], outlines)
     training.create_session({
         "title": "Combating desertification: the Kubuqi training 2027", "year": 2027, "sequence": 1,
         "starts_on": date(2027, 4, 6), "ends_on": date(2027, 7, 10), "place": "Kubuqi, Inner Mongolia",
@@ -193,6 +195,31 @@ def load_attempts(fellows, outlines) -> None:
                     for i, q in enumerate(quiz.questions):
                         if type_of(q).graded_by_hand:
                             quiz_attempts.grade(attempt, i, 1.0, "A clear, practical plan.", instructor)
+
+
+DEMO_REPORT = ("The site is a belt of barchan dunes two kilometres long, moving south-east onto the canal "
+               "in spring. I would lay 1 × 1 m straw checkerboards on the windward slopes, then plant "
+               "Caragana and Haloxylon behind them with water-jet planting after the first rain.")
+
+
+def load_submissions(fellows, outlines) -> None:
+    """Field reports at every stage: graded and passed (the fellows who complete), graded
+    below the pass mark, one waiting in the instructor's queue; the demo login has none yet."""
+    instructor = accounts.user_by_email("instructor@gdi.example")
+    assert instructor is not None  # made by load_accounts
+    for course, _modules in outlines:
+        for assignment in course.published.assignments:
+            for index, fellow in enumerate(fellows[1:5], start=1):
+                upload = None
+                if index == 1:
+                    upload = assignments.Upload("field-report.pdf", _demo_cv(fellow.name, DEMO_REPORT))
+                submission = assignments.submit(assignment, fellow, DEMO_REPORT, upload)
+                if index <= 3:
+                    passing = index <= 2
+                    scores = {row["criterion"]: row["points"] if passing else row["points"] // 2
+                              for row in assignment.rubric}
+                    assignments.grade(submission, instructor, scores, "A clear site description; say more "
+                                      "about the water budget." if passing else "Add the planting plan and costs.")
 
 
 # Teachers of the network and the exchanges they are on, one in each state.

@@ -46,6 +46,7 @@ def demo_values(app, token: str) -> list[dict]:
     """Sets of URL arguments that belong together (a session with one of its fellows and
     that fellow's attempt…), from the demo's rows."""
     from institute.accounts.models import Partner, User
+    from institute.assignments.models import Submission
     from institute.certificates.models import Certificate
     from institute.courses.models import Course, RevisionFile
     from institute.discussion.models import Post
@@ -76,6 +77,8 @@ def demo_values(app, token: str) -> list[dict]:
             contexts.append({"serial": certificate.serial, "code": certificate.code})
         contexts += [{"thread_id": t, "post_id": p} for p, t in db.session.execute(
             sa.select(Post.id, Post.thread_id).order_by(Post.id).limit(4))]
+        contexts += [{"assignment_id": a, "submission_id": s} for s, a in db.session.execute(
+            sa.select(Submission.id, Submission.assignment_id).order_by(Submission.id).limit(3))]
         contexts += [{"event_id": e} for e in db.session.scalars(sa.select(Event.id).order_by(Event.id).limit(3))]
         contexts += [{"partner_id": p} for p in db.session.scalars(sa.select(Partner.id).order_by(Partner.id))]
         contexts += [{"user_id": u} for u in db.session.scalars(sa.select(User.id).order_by(User.id))]

@@ -59,8 +59,9 @@ def check_command(path: Path):
             click.echo(f"{bundle_path.name}/{warning.where}: warning: {warning.message}", err=True)
         problems += len(parsed.problems)
         if not parsed.problems:
+            assignments = f", {len(parsed.assignments)} assignments" if parsed.assignments else ""
             click.echo(f"{bundle_path.name}: ok ({len(parsed.modules)} modules, "
-                       f"{len(parsed.quizzes)} quizzes)")
+                       f"{len(parsed.quizzes)} quizzes{assignments})")
     if problems:
         click.echo(f"{problems} problem(s) found.", err=True)
         raise SystemExit(1)

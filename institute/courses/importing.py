@@ -30,7 +30,7 @@ from . import translations
 from .bundle import Bundle
 from .front_matter import read_front_matter
 from .links import resolve
-from .models import Course, CourseBlob, CourseRevision, Module, OfflinePack, Quiz, RevisionFile
+from .models import Assignment, Course, CourseBlob, CourseRevision, Module, OfflinePack, Quiz, RevisionFile
 from .urls import course_path, file_path, module_path
 from .validation import ParsedBundle, slug_problem, validate
 
@@ -300,6 +300,7 @@ class _Rendering:
     overview_html: str
     modules: dict[str, Rendered]  # by path
     search_text: str
+    assignments: dict[str, Rendered] = dataclasses.field(default_factory=dict)  # by file
 
 
 def _rendering(revision: CourseRevision, bundle: Bundle, parsed: ParsedBundle) -> _Rendering:
@@ -310,7 +311,8 @@ def _rendering(revision: CourseRevision, bundle: Bundle, parsed: ParsedBundle) -
     for source in parsed.modules:
         rendered[source.path] = render(source.body, _rewriter(bundle, source.path, modules))
         texts += [source.title, rendered[source.path].text]
-    return _Rendering(overview.html, rendered, plain_text(" ".join(texts)).lower())
+    assignments = {a.file: render(a.body, _rewriter(bundle, a.file, modules)) for a in parsed.assignments}
+    return _Rendering(overview.html, rendered, plain_text(" ".join(texts)).lower(), assignments)
 
 
 def _with_points(question: dict, points: dict[str, float]) -> dict:
@@ -339,6 +341,11 @@ def _render(revision: CourseRevision, bundle: Bundle, parsed: ParsedBundle) -> N
             questions=[_with_points(render_question(dataclasses.asdict(q)), quiz.points) for q in quiz.questions],
             question_count=sum(1 for q in quiz.questions if type_of(q.kind).answerable),
         ))
+    for assignment in parsed.assignments:
+        revision.assignments.append(Assignment(
+            file=assignment.file, title=assignment.title, after_module=assignment.after,
+            pass_mark=assignment.pass_mark, max_megabytes=assignment.max_megabytes,
+            rubric=assignment.rubric, html=rendering.assignments[assignment.file].html))
     revision.search_text = rendering.search_text
 
 
@@ -383,6 +390,9 @@ def rerender_revision(revision: CourseRevision) -> Rerendered:
             put(module, "html", rendered.html)
             put(module, "toc_html", rendered.toc_html)
             put(module, "words", len(rendered.text.split()))
+    for assignment in revision.assignments:
+        if assignment.file in rendering.assignments and assignment.file not in broken:
+            put(assignment, "html", rendering.assignments[assignment.file].html)
     for quiz in revision.quizzes:
         put(quiz, "questions", [render_question(copy.deepcopy(q)) for q in quiz.questions])
     if not broken:

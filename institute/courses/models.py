@@ -123,6 +123,9 @@ class CourseRevision(CreatedMixin, BaseModel):
     quizzes: Mapped[list["Quiz"]] = relationship(
         order_by="Quiz.id", cascade="all, delete-orphan", back_populates="revision"
     )
+    assignments: Mapped[list["Assignment"]] = relationship(
+        order_by="Assignment.id", cascade="all, delete-orphan", back_populates="revision"
+    )
     files: Mapped[list["RevisionFile"]] = relationship(
         order_by="RevisionFile.path", cascade="all, delete-orphan"
     )
@@ -207,6 +210,33 @@ class Quiz(BaseModel):
     question_count: Mapped[int]
 
     revision: Mapped[CourseRevision] = relationship(back_populates="quizzes")
+
+
+class Assignment(BaseModel):
+    """An assignment of a revision (DESIGN §10 "Assessment beyond quizzes"): its settings
+    from course.md and its instructions, rendered and sanitised at import. Kept with the
+    course content like quizzes; the assignments domain (submissions, grading) builds on it.
+    """
+
+    __tablename__ = "assignments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    revision_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("course_revisions.id", ondelete="CASCADE"), index=True
+    )
+    file: Mapped[str] = mapped_column(sa.String(200))
+    title: Mapped[str] = mapped_column(sa.String(300))
+    after_module: Mapped[str | None] = mapped_column(sa.String(100))
+    pass_mark: Mapped[float]  # points of the rubric's total
+    max_megabytes: Mapped[int]
+    rubric: Mapped[list] = mapped_column(sa.JSON)  # [{criterion, points}] in order
+    html: Mapped[str] = mapped_column(sa.Text, default="")
+
+    revision: Mapped[CourseRevision] = relationship(back_populates="assignments")
+
+    @property
+    def max_points(self) -> int:
+        return sum(int(row["points"]) for row in self.rubric)
 
 
 class ModuleCompletion(BaseModel):

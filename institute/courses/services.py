@@ -3,7 +3,7 @@
 import json
 import re
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
@@ -21,7 +21,17 @@ from . import translations
 from .bundle import MAX_TOTAL_BYTES, Bundle, read_zip, write_zip
 from .diffing import FileDiff, diff_files
 from .importing import ImportResult, import_bundle, publish_revision, revision_files, slug_from_title
-from .models import Course, CourseBlob, CourseRevision, Module, ModuleCompletion, Quiz, RevisionFile, RevisionReview
+from .models import (
+    Assignment,
+    Course,
+    CourseBlob,
+    CourseRevision,
+    Module,
+    ModuleCompletion,
+    Quiz,
+    RevisionFile,
+    RevisionReview,
+)
 from .validation import COURSE_TEXT_LIMITS, slug_problem
 
 if TYPE_CHECKING:
@@ -187,6 +197,8 @@ class RevisionContent:
     outline: tuple[tuple[str, str], ...]  # (slug, title) in order
     quizzes_after: dict[str, tuple[tuple[int, str], ...]]  # module slug → (quiz id, title)
     language: str = ""  # the course's (course.md): its text keeps its own direction on any page
+    # module slug → (assignment id, title), as quizzes_after
+    assignments_after: dict[str, tuple[tuple[int, str], ...]] = field(default_factory=dict)
 
 
 _CONTENT_CACHE: OrderedDict[tuple[int, str, str], RevisionContent] = OrderedDict()
@@ -212,11 +224,17 @@ def _revision_content(revision_id: int, slug: str, content_hash: str) -> Revisio
             sa.select(Quiz.after_module, Quiz.id, Quiz.title).where(Quiz.revision_id == revision_id)
             .order_by(Quiz.id)):
         quizzes.setdefault(after, []).append((quiz_id, quiz_title))
+    assignments: dict[str, list[tuple[int, str]]] = {}
+    for after, assignment_id, assignment_title in db.session.execute(
+            sa.select(Assignment.after_module, Assignment.id, Assignment.title)
+            .where(Assignment.revision_id == revision_id).order_by(Assignment.id)):
+        assignments.setdefault(after, []).append((assignment_id, assignment_title))
     content = RevisionContent(
         revision_id, number, title,
         {row.slug: ModuleView(*row) for row in rows},
         tuple((row.slug, row.title) for row in rows),
         {after: tuple(titles) for after, titles in quizzes.items()}, language,
+        {after: tuple(titles) for after, titles in assignments.items()},
     )
     _CONTENT_CACHE[key] = content
     if len(_CONTENT_CACHE) > _CONTENT_CACHE_SIZE:
@@ -265,6 +283,10 @@ class ModulePage:
     @property
     def quizzes_after(self) -> tuple[tuple[int, str], ...]:
         return self.content.quizzes_after.get(self.module.slug, ())
+
+    @property
+    def assignments_after(self) -> tuple[tuple[int, str], ...]:
+        return self.content.assignments_after.get(self.module.slug, ())
 
 
 def module_page(slug: str, module_slug: str, user: User | None,

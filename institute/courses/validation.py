@@ -23,10 +23,12 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 RESERVED_SLUGS = {"review", "upload", "new"}  # pages of the library itself
 MODULE_FILE = re.compile(r"^(\d+)-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
 COURSE_KEYS = {"slug", "title", "partner", "language", "license", "authors", "version", "summary",
-               "topics", "hours", "quizzes", "translation_of"}
+               "topics", "hours", "quizzes", "assignments", "translation_of"}
 REQUIRED_COURSE_KEYS = ("title", "partner", "language", "license")
 QUIZ_KEYS = {"file", "title", "after", "pass_mark", "max_attempts", "time_limit_minutes",
              "shuffle", "points"}
+ASSIGNMENT_KEYS = {"file", "title", "after", "pass_mark", "max_megabytes", "rubric"}
+RUBRIC_KEYS = {"criterion", "points"}
 MODULE_KEYS = {"title", "minutes"}
 # Sane ranges, which also keep every value inside the column that stores it.
 MAX_HOURS = 1000
@@ -37,6 +39,10 @@ MAX_TIME_LIMIT = 1440  # minutes: a day
 MAX_POINTS = 1000  # of one question
 COURSE_TEXT_LIMITS = {"title": 200, "language": 35, "license": 100, "version": 50}
 MODULE_TITLE_LIMIT = 300
+MAX_MEGABYTES = 50  # of one submitted file; a request carries at most 60 MB
+DEFAULT_MEGABYTES = 10
+MAX_CRITERIA = 20
+CRITERION_LIMIT = 200
 
 
 @dataclass
@@ -64,6 +70,18 @@ class QuizSource:
 
 
 @dataclass
+class AssignmentSource:
+    file: str  # the Markdown file holding the instructions
+    title: str
+    after: str | None  # module slug
+    pass_mark: float  # points of the rubric's total
+    max_megabytes: int
+    rubric: list[dict]  # [{criterion, points}]
+    body: str = ""
+    body_line: int = 1
+
+
+@dataclass
 class ParsedBundle:
     slug: str
     meta: dict = field(default_factory=dict)
@@ -71,6 +89,7 @@ class ParsedBundle:
     overview_line: int = 1
     modules: list[ModuleSource] = field(default_factory=list)
     quizzes: list[QuizSource] = field(default_factory=list)
+    assignments: list[AssignmentSource] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     # What imports, but likely not as meant (a GIFT '[Bonus] …' that Moodle keeps as text).
     warnings: list[Problem] = field(default_factory=list)
@@ -115,6 +134,7 @@ def validate(bundle: Bundle, partner_exists: Callable[[str], bool]) -> ParsedBun
     _check_course(bundle, parsed, partner_exists)
     _check_modules(bundle, parsed)
     _check_quizzes(bundle, parsed)
+    _check_assignments(bundle, parsed)
     _check_links(bundle, parsed)
     for path, data in bundle.files.items():
         if path.lower().endswith(".svg"):
@@ -231,8 +251,9 @@ def _check_course(bundle: Bundle, parsed: ParsedBundle, partner_exists) -> None:
 def _check_modules(bundle: Bundle, parsed: ParsedBundle) -> None:
     seen_slugs: dict[str, str] = {}
     seen_positions: dict[int, str] = {}
+    instructions = assignment_files(parsed.meta)
     for path in sorted(bundle.files):
-        if not path.endswith(".md") or path == "course.md":
+        if not path.endswith(".md") or path == "course.md" or path in instructions:
             continue
         if "/" in path:
             parsed.problem(path, None, "modules belong at the top of the bundle, not in a folder")
@@ -425,6 +446,142 @@ def _parse_quiz_file(bundle: Bundle, file: str, parsed: ParsedBundle) -> list[Qu
     if not result.questions and not result.errors:
         parsed.problem(file, None, "the quiz has no questions")
     return result.questions
+
+
+def assignment_files(meta: dict) -> set[str]:
+    """The Markdown files course.md names as assignments' instructions: not modules."""
+    entries = meta.get("assignments")
+    if not isinstance(entries, list):
+        return set()
+    return {e["file"] for e in entries if isinstance(e, dict) and isinstance(e.get("file"), str)
+            and e["file"].endswith(".md") and e["file"] != "course.md"}
+
+
+def _check_assignments(bundle: Bundle, parsed: ParsedBundle) -> None:
+    entries = parsed.meta.get("assignments")
+    if entries is None:
+        return
+    assert parsed.front is not None  # meta is only read from course.md's front matter
+    if not isinstance(entries, list):
+        parsed.problem("course.md", parsed.front.line("assignments"), "'assignments' must be a list")
+        return
+    modules = {**{m.slug: m for m in parsed.modules}, **{m.path[:-3]: m for m in parsed.modules}}
+    files_seen: set[str] = set()
+    for index, entry in enumerate(entries):
+        assignment = _check_assignment(index, entry, parsed, modules, files_seen)
+        if assignment is None:
+            continue
+        if assignment.file not in bundle.files:
+            parsed.problem(assignment.file, None, "the assignment file listed in course.md is missing")
+            continue
+        text = _text(bundle, assignment.file, parsed)
+        if text is None:
+            continue
+        front = _front_matter(text, assignment.file, parsed)
+        for key in sorted(set(front.meta or {})):
+            parsed.problem(assignment.file, front.line(key), f"unknown key '{key}' (an assignment's "
+                                                             "settings are given in course.md)")
+        parsed.problems += markdown_problems(assignment.file, front.body, front.body_line)
+        # A leading '# ' heading repeats the title the page shows: taken off, as a module's is.
+        assignment.body, assignment.body_line, _heading = _leading_heading(front.body, front.body_line)
+        parsed.assignments.append(assignment)
+
+
+def _check_assignment(index: int, entry, parsed: ParsedBundle, modules: dict,
+                      files_seen: set) -> AssignmentSource | None:
+    """One entry of course.md's ``assignments``, each problem on the line of its key."""
+    where = f"assignment {index + 1}"
+
+    def problem(message: str, *key) -> None:
+        assert parsed.front is not None  # assignments are only read from course.md's front matter
+        parsed.problem("course.md", parsed.front.line("assignments", index, *key), f"{where}: {message}")
+
+    if not isinstance(entry, dict):
+        problem("each assignment is a mapping with 'file', 'title', 'pass_mark' and 'rubric'")
+        return None
+    for key in sorted(set(entry) - ASSIGNMENT_KEYS):
+        problem(f"unknown key '{key}'", key)
+    file = entry.get("file")
+    if not isinstance(file, str) or not file.endswith(".md") or file == "course.md" or len(file) > 200:
+        problem("'file' must name the .md file holding the instructions", "file")
+        return None
+    if file in files_seen:
+        problem(f"{file} is listed twice", "file")
+    files_seen.add(file)
+    title = entry.get("title")
+    if title is None or isinstance(title, str) and not title.strip():
+        problem("'title' is required", "title")
+    elif not isinstance(title, str):
+        problem(f"'title' must be text, not {kind(title)}", "title")
+    elif len(title) > MODULE_TITLE_LIMIT:
+        problem(f"'title' is longer than {MODULE_TITLE_LIMIT} characters", "title")
+    after = entry.get("after")
+    after_slug = None
+    if after is not None and not isinstance(after, str) and not _is_whole(after, 0, 10**9):
+        problem(f"'after' must name a module, not {kind(after)}", "after")
+    elif after is not None:
+        module = modules.get(str(after))
+        if module is None:
+            problem(f"'after' names no module: {after}", "after")
+        else:
+            after_slug = module.slug
+    megabytes = entry.get("max_megabytes", DEFAULT_MEGABYTES)
+    if not _is_whole(megabytes, 1, MAX_MEGABYTES):
+        problem(f"'max_megabytes' must be a whole number from 1 to {MAX_MEGABYTES}", "max_megabytes")
+        megabytes = DEFAULT_MEGABYTES
+    rubric, whole = _check_rubric(entry.get("rubric"), problem)
+    total = sum(row["points"] for row in rubric)
+    pass_mark = entry.get("pass_mark")
+    if pass_mark is None:
+        problem("'pass_mark' is required: the points of the rubric's total needed to pass", "pass_mark")
+        pass_mark = 0
+    elif not (_is_number(pass_mark) and 0 <= pass_mark):
+        problem(f"'pass_mark' must be a number of points, not {_said(pass_mark)}", "pass_mark")
+        pass_mark = 0
+    elif whole and pass_mark > total:
+        problem(f"'pass_mark' {_said(pass_mark)} is more than the rubric's {total} points", "pass_mark")
+    return AssignmentSource(file, str(title or file).strip(), after_slug, float(pass_mark), megabytes, rubric)
+
+
+def _check_rubric(rows, problem) -> tuple[list[dict], bool]:
+    """The criteria kept, and whether every one was (only then is the pass mark compared)."""
+    if rows is None:
+        problem("'rubric' is required: a list of {criterion, points}", "rubric")
+        return [], False
+    if not isinstance(rows, list) or not rows:
+        problem("'rubric' must be a list of {criterion, points}", "rubric")
+        return [], False
+    if len(rows) > MAX_CRITERIA:
+        problem(f"'rubric' has more than {MAX_CRITERIA} criteria", "rubric")
+        return [], False
+    kept, seen = [], set()
+    for number, row in enumerate(rows):
+        if not isinstance(row, dict):
+            problem(f"rubric {number + 1}: each criterion is a mapping with 'criterion' and 'points'",
+                    "rubric", number)
+            continue
+        for key in sorted(set(row) - RUBRIC_KEYS):
+            problem(f"rubric {number + 1}: unknown key '{key}'", "rubric", number, key)
+        criterion, points = row.get("criterion"), row.get("points")
+        if not isinstance(criterion, str) or not criterion.strip():
+            problem(f"rubric {number + 1}: 'criterion' must be text naming what is graded",
+                    "rubric", number, "criterion")
+            continue
+        criterion = criterion.strip()
+        if len(criterion) > CRITERION_LIMIT:
+            problem(f"rubric {number + 1}: 'criterion' is longer than {CRITERION_LIMIT} characters",
+                    "rubric", number, "criterion")
+            continue
+        if criterion in seen:
+            problem(f"rubric {number + 1}: criterion '{criterion}' is given twice", "rubric", number, "criterion")
+            continue
+        if not _is_whole(points, 1, MAX_POINTS):
+            problem(f"rubric {number + 1}: 'points' must be a whole number from 1 to {MAX_POINTS}, "
+                    f"not {_said(points)}", "rubric", number, "points")
+            continue
+        seen.add(criterion)
+        kept.append({"criterion": criterion, "points": points})
+    return kept, len(kept) == len(rows)
 
 
 def _check_links(bundle: Bundle, parsed: ParsedBundle) -> None:

@@ -1,8 +1,47 @@
-"""A session's gradebook: its fellows × the quizzes of its courses, best attempts."""
+"""A session's gradebook: its fellows × the quizzes of its courses, best attempts, and the
+columns that higher domains add (assignments) through ``register_columns``."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
 
 from ..quizzes.gradebook import best_attempts
 from ..spreadsheets import csv_text
 from .progress import cohort_progress
+
+
+@dataclass
+class Column:
+    """A column another domain adds to the gradebook: its heading (and page), and a cell
+    per fellow (by user id) who has something in it."""
+
+    @dataclass
+    class Cell:
+        text: str
+        url: str | None = None
+        state: str = ""  # passed | failing | pending
+        value: float | None = None  # what the CSV shows
+
+    title: str
+    url: str | None = None
+    cells: dict[int, "Column.Cell"] = field(default_factory=dict)
+    csv_title: str = ""
+
+
+# Columns higher domains add (assignments): each a function (session, user ids) → [Column],
+# registered when its domain is imported, as progress.register_requirement is; each answers
+# in a fixed number of statements.
+ColumnSource = Callable[[Any, list[int]], list[Column]]
+_COLUMNS: list[ColumnSource] = []
+
+
+def register_columns(source: ColumnSource) -> None:
+    if source not in _COLUMNS:
+        _COLUMNS.append(source)
+
+
+def extra_columns(session, user_ids: list[int]) -> list[Column]:
+    return [column for source in _COLUMNS for column in source(session, user_ids)]
 
 
 def gradebook_rows(session):
@@ -16,8 +55,17 @@ def gradebook_rows(session):
 
 def gradebook_csv(session) -> str:
     quizzes, rows = gradebook_rows(session)
+    columns = extra_columns(session, [fellow.user.id for fellow, _cells in rows])
+
+    def extra(fellow) -> list:
+        found = [column.cells.get(fellow.user.id) for column in columns]
+        return [None if cell is None else cell.value if cell.value is not None else cell.text
+                for cell in found]
+
     return csv_text(
-        ["email", "name", "country", *[f"{q.title} (%)" for q in quizzes], "completed"],
+        ["email", "name", "country", *[f"{q.title} (%)" for q in quizzes],
+         *[c.csv_title or c.title for c in columns], "completed"],
         ([fellow.user.email, fellow.user.name, fellow.application.country,
-          *[None if c is None else c.percent for c in cells], "yes" if fellow.completed else "no"]
+          *[None if c is None else c.percent for c in cells], *extra(fellow),
+          "yes" if fellow.completed else "no"]
          for fellow, cells in rows))

@@ -59,6 +59,14 @@ def missing_text(missing: Missing) -> str:
             return _("Attendance: none taken yet (%(r)s required)", r=_percent(missing.pass_mark or 0))
         return _("Attendance %(a)s, below the %(r)s required", a=_percent(missing.best),
                  r=_percent(missing.pass_mark or 0))
+    if missing.kind == MissingKind.ASSIGNMENT_PENDING:
+        return _("Assignment “%(a)s” of “%(c)s”: waiting for grading", a=missing.title, c=missing.course)
+    if missing.kind == MissingKind.ASSIGNMENT:
+        if missing.best is None:
+            return _("Assignment “%(a)s” of “%(c)s” not submitted yet (pass mark %(p)s points)",
+                     a=missing.title, c=missing.course, p=f"{missing.pass_mark or 0:g}")
+        return _("Assignment “%(a)s” of “%(c)s” not passed (%(b)s points, pass mark %(p)s)",
+                 a=missing.title, c=missing.course, b=f"{missing.best:g}", p=f"{missing.pass_mark or 0:g}")
     return _("The session has no course.")
 
 

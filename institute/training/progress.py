@@ -28,6 +28,8 @@ class MissingKind(StrEnum):
     ESSAY = "essay"  # a quiz whose essays wait for a grade
     NO_COURSE = "no-course"  # the session has no course
     ATTENDANCE = "attendance"  # below the session's required attendance (best: the share, pass_mark: required)
+    ASSIGNMENT = "assignment"  # an assignment not passed (best: its points, pass_mark: the points needed)
+    ASSIGNMENT_PENDING = "assignment-pending"  # an assignment submitted, waiting for a grade
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,8 @@ class Standing:
     value: float | None
     required: float
     met: bool
+    title: str = ""  # what the requirement is about (an assignment's title), if one of several
+    course: str = ""  # its course's title
 
 
 @dataclass
@@ -126,7 +130,8 @@ class FellowProgress:
                 kind = MissingKind.ESSAY if quiz_id in course.pending else MissingKind.QUIZ
                 reasons.append(Missing(kind, course.title, title, course.best.get(quiz_id),
                                        course.pass_marks.get(quiz_id)))
-        reasons += [Missing(r.kind, best=r.value, pass_mark=r.required) for r in self.requirements if not r.met]
+        reasons += [Missing(r.kind, r.course, r.title, best=r.value, pass_mark=r.required)
+                    for r in self.requirements if not r.met]
         return reasons
 
 

@@ -18,7 +18,7 @@ from .charts import progress_chart
 from .enrolment import enrol_csv
 from .exports import cohort_csv
 from .forms import ApplyForm, EnrolForm, SessionForm
-from .gradebook import gradebook_csv, gradebook_rows
+from .gradebook import extra_columns, gradebook_csv, gradebook_rows
 from .labels import application_state, motivation_text
 from .progress import cohort_progress
 
@@ -100,7 +100,9 @@ def gradebook(session_id: int):
     if request.args.get("format") == "csv":
         return csv_response(gradebook_csv(session), f"gradebook-{session.code}.csv")
     quizzes, rows = gradebook_rows(session)
-    return render_template("training/gradebook.html", session=session, quizzes=quizzes, rows=rows)
+    columns = extra_columns(session, [fellow.user.id for fellow, _cells in rows])
+    return render_template("training/gradebook.html", session=session, quizzes=quizzes, rows=rows,
+                           columns=columns)
 
 
 @training.route("/sessions/<int:session_id>/fellows/<int:user_id>")

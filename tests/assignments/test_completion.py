@@ -1,0 +1,96 @@
+"""A passed assignment counts for completion like a quiz: the progress, the certificates'
+eligibility and its reasons, the gradebook page and CSV see it, in a fixed number of
+statements."""
+
+import sqlalchemy as sa
+
+from institute.assignments import services
+from institute.certificates.services import eligibility
+from institute.extensions import db
+from institute.training.labels import missing_texts
+from institute.training.models import Application
+from institute.training.progress import completion
+
+from ..builders import committed, complete_modules, create_course, create_session, create_user, enrol
+from ..conftest import login
+from .helpers import assignment_files
+
+
+def _world():
+    course = create_course("assigned", files=assignment_files(quiz=False)).course
+    teacher = create_user(email="teacher@example.org", roles="instructor")
+    session = create_session(courses=[course], instructors=[teacher])
+    fellow = enrol(session, create_user(email="fellow@example.org", name="Fellow One"))
+    complete_modules(fellow, course)
+    return course.published.assignments[0], session, fellow, teacher
+
+
+def test_a_passed_assignment_completes_and_a_failed_or_pending_one_does_not(ctx):
+    assignment, session, fellow, teacher = _world()
+    assert not completion(session, fellow).completed
+    assert missing_texts(completion(session, fellow).missing) == [
+        "Assignment “Field report” of “Test Course” not submitted yet (pass mark 6 points)"]
+    submission = services.submit(assignment, fellow, "My report", None)
+    assert missing_texts(completion(session, fellow).missing) == [
+        "Assignment “Field report” of “Test Course”: waiting for grading"]
+    services.grade(submission, teacher, {"Site": 3, "Plan": 2}, "")
+    assert missing_texts(completion(session, fellow).missing) == [
+        "Assignment “Field report” of “Test Course” not passed (5 points, pass mark 6)"]
+    eligible, ineligible = eligibility(session)
+    assert eligible == [] and ineligible[0][0].id == fellow.id
+    services.grade(submission, teacher, {"Site": 3, "Plan": 3}, "")
+    assert completion(session, fellow).completed and completion(session, fellow).missing == []
+    eligible, ineligible = eligibility(session)
+    assert [f.user.id for f in eligible] == [fellow.id] and ineligible == []
+
+
+def test_a_submission_on_an_earlier_revision_still_counts(ctx):
+    from institute.courses.bundle import Bundle
+    from institute.courses.importing import import_bundle
+
+    assignment, session, fellow, teacher = _world()
+    services.grade(services.submit(assignment, fellow, "Report", None), teacher, {"Site": 5, "Plan": 5}, "")
+    files = assignment_files(quiz=False)
+    files["report.md"] += b"\nA new paragraph.\n"
+    import_bundle(Bundle(slug="assigned", files=files), None, publish=True)
+    db.session.expire_all()
+    assert completion(session, fellow).completed
+
+
+def test_the_requirement_runs_in_a_fixed_number_of_statements(ctx):
+    assignment, session, fellow, teacher = _world()
+    seen: list[str] = []
+
+    def count(conn, cursor, statement, *args):
+        seen.append(statement)
+
+    applications = list(db.session.scalars(sa.select(Application).where(Application.session_id == session.id)))
+    sa.event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        services.assignment_requirement([session], applications)
+        few = len(seen)
+        for n in range(5):
+            enrol(session, create_user(email=f"more{n}@example.org"))
+        applications = list(db.session.scalars(sa.select(Application).where(Application.session_id == session.id)))
+        seen.clear()
+        services.assignment_requirement([session], applications)
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", count)
+    assert len(seen) <= few
+
+
+def test_the_gradebook_shows_the_assignment(app, client):
+    with committed(app):
+        assignment, session, fellow, teacher = _world()
+        other = enrol(session, create_user(email="other@example.org", name="Fellow Two"))
+        services.grade(services.submit(assignment, fellow, "Report", None), teacher, {"Site": 4, "Plan": 3}, "")
+        services.submit(assignment, other, "Mine", None)
+        session_id = session.id
+    login(client, "teacher@example.org")
+    page = client.get(f"/sessions/{session_id}/gradebook").get_data(as_text=True)
+    assert "Field report" in page and "7/10" in page and "to grade" in page
+    assert f"/sessions/{session_id}/assignments" in page
+    csv = client.get(f"/sessions/{session_id}/gradebook?format=csv").get_data(as_text=True)
+    header, *rows = csv.strip().splitlines()
+    assert "Field report (points)" in header
+    assert any("fellow@example.org" in row and ",7" in row for row in rows)
