@@ -8,7 +8,9 @@ Two formats, built from the HTML stored at import (sanitised already):
 - ``epub``: an EPUB 3 book (package document, nav document, XHTML content documents)
   that epubcheck accepts without errors or warnings.
 
-Quizzes are not in a pack: a note says each is taken on the site. Links to the site's own
+Quizzes are not in a pack: a note says each is taken on the site. An assignment's
+instructions and rubric are, on the page of the module it follows (fellows write field
+reports away from a connection), with a note that the work is sent on the site. Links to the site's own
 pages become links inside the pack, or plain text where the pack has no such page.
 
 A pack is built once per revision and format and stored (``OfflinePack``); two
@@ -109,6 +111,16 @@ class _Page:
     name: str  # the file's name, without its extension
     html: str
     quizzes: list[str]
+    assignments: list["_Assignment"]
+
+
+@dataclass
+class _Assignment:
+    title: str
+    html: str
+    rubric: list[tuple[str, int]]
+    pass_mark: str
+    total: int
 
 
 @dataclass
@@ -146,13 +158,21 @@ def _book(revision: CourseRevision) -> _Book:
     quizzes: dict[str | None, list[str]] = {}
     for quiz in revision.quizzes:
         quizzes.setdefault(quiz.after_module, []).append(quiz.title)
-    pages = [_Page(m.slug, m.title, m.minutes, f"{m.position:02d}-{m.slug}", m.html, quizzes.get(m.slug, []))
-             for m in revision.modules]
-    # Quizzes after no module (or one not found) are named at the end of the last page.
+    assignments: dict[str | None, list[_Assignment]] = {}
+    for assignment in revision.assignments:
+        assignments.setdefault(assignment.after_module, []).append(_Assignment(
+            assignment.title, assignment.html,
+            [(str(row["criterion"]), int(row["points"])) for row in assignment.rubric],
+            f"{assignment.pass_mark:g}", assignment.max_points))  # not the reader's locale: one pack for all
+    pages = [_Page(m.slug, m.title, m.minutes, f"{m.position:02d}-{m.slug}", m.html, quizzes.get(m.slug, []),
+                   assignments.get(m.slug, [])) for m in revision.modules]
+    # Quizzes and assignments after no module (or one not found) end the last page.
     known = {m.slug for m in revision.modules}
     if pages:
         pages[-1].quizzes += [t for after, titles in quizzes.items() if after not in known for t in titles]
+        pages[-1].assignments += [a for after, rows in assignments.items() if after not in known for a in rows]
     referred = {path for page in pages for path in _file_paths(page.html, slug)}
+    referred |= {path for page in pages for a in page.assignments for path in _file_paths(a.html, slug)}
     referred |= _file_paths(revision.overview_html, slug)
     rows = db.session.execute(
         sa.select(RevisionFile.path, CourseBlob.data)
@@ -307,6 +327,7 @@ def _zip(book: _Book) -> bytes:
             following = book.pages[i + 1] if i + 1 < len(book.pages) else None
             _write(archive, f"{folder}{page.name}.html", _render(
                 "courses/offline/page.html", page=page, body=_content(page.html, links, False),
+                instructions=[_content(a.html, links, False) for a in page.assignments],
                 previous=(previous.name + ".html", previous.title) if previous else None,
                 next=(following.name + ".html", following.title) if following else None,
                 contents="index.html", position=i + 1, **context), book.modified)
@@ -332,6 +353,7 @@ def _epub(book: _Book) -> bytes:
     for i, page in enumerate(book.pages):
         documents.append((page.name + ".xhtml", _render(
             "courses/offline/page.html", page=page, body=_content(page.html, links, True),
+            instructions=[_content(a.html, links, True) for a in page.assignments],
             previous=None, next=None, contents=None, position=i + 1, **context)))
     nav = _render("courses/offline/nav.xhtml", contents=[(p.name + ".xhtml", p) for p in book.pages],
                           **context)

@@ -130,6 +130,21 @@ def test_shipped_courses_make_self_contained_zips(ctx, course):
     assert len([n for n in pages if n.endswith(".html")]) == len(revision.modules) + 1
 
 
+def test_an_assignment_is_read_offline_on_the_page_of_the_module_it_follows(ctx):
+    revision = import_bundle(read_path(COURSES / "sand-fixation-revegetation"), None, publish=True).revision
+    pages = zip_pages(offline.build(revision, "zip"))
+    assert_self_contained(pages)
+    page = pages["sand-fixation-revegetation/02-mechanical-sand-fixation.html"].decode()
+    assert "Assignment: Field report: a sand fixation site" in page
+    assert "Planting plan and water budget" in page and "Pass mark: 12 of 20 points" in page
+    assert "site when you are connected." in page
+    assert revision.assignments[0].html and all("Field report" not in text.decode()
+                                                for name, text in pages.items() if "01-" in name)
+    with zipfile.ZipFile(io.BytesIO(offline.build(revision, "epub"))) as book:
+        chapter = book.read("EPUB/02-mechanical-sand-fixation.xhtml").decode()
+    assert "Planting plan and water budget" in chapter  # (epubcheck reads the whole book below)
+
+
 # ------------------------------------------------------------------ who, and once
 
 
