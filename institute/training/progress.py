@@ -16,7 +16,7 @@ from ..accounts.models import User
 from ..courses.models import CourseRevision, Module, Quiz
 from ..courses.translations import done_marks
 from ..extensions import db
-from ..quizzes.results import best_percents, passed_quizzes, pending_quizzes
+from ..quizzes.results import quiz_results
 from .models import Application, ApplicationStatus, TrainingSession
 
 
@@ -172,21 +172,22 @@ def _progress(sessions: list[TrainingSession], applications: list[Application]) 
     # Done marks by (fellow, course), made in the course or in any of its translations.
     done = done_marks(fellow_ids, {c.id: c for outline in outlines.values() for c, *_ in outline}.values())
     quiz_ids = sorted({q for outline in outlines.values() for *_, quizzes in outline for q, _t, _p in quizzes})
-    passed = passed_quizzes(fellow_ids, quiz_ids)
-    pending = pending_quizzes(fellow_ids, quiz_ids)
-    best = best_percents(fellow_ids, quiz_ids)
+    passed, pending, best = quiz_results(fellow_ids, quiz_ids)
+    # What every fellow of a session shares, built once per session, not once per fellow.
+    shared = {session_id: [(course, title, modules, [(q, t) for q, t, _p in quizzes], [q for q, _t, _p in quizzes],
+                            {q: p for q, _t, p in quizzes}) for course, title, modules, quizzes in outline]
+              for session_id, outline in outlines.items()}
     result: dict[int, list[FellowProgress]] = {session.id: [] for session in sessions}
     for application in applications:
         fellow = FellowProgress(application.user, application)
-        for course, title, modules, quizzes in outlines[application.session_id]:
-            user_id = application.user_id
+        user_id = application.user_id
+        for course, title, modules, pairs, ids, pass_marks in shared[application.session_id]:
             fellow.courses.append(CourseProgress(
-                course.slug, title, modules,
-                done.get((user_id, course.id), set()), [(q, t) for q, t, _p in quizzes],
-                {q for q, _t, _p in quizzes if (user_id, q) in passed},
-                {q for q, _t, _p in quizzes if (user_id, q) in pending},
-                {q: p for q, _t, p in quizzes},
-                {q: best[user_id, q] for q, _t, _p in quizzes if (user_id, q) in best}))
+                course.slug, title, modules, done.get((user_id, course.id), set()), list(pairs),
+                {q for q in ids if (user_id, q) in passed},
+                {q for q in ids if (user_id, q) in pending},
+                dict(pass_marks),
+                {q: best[user_id, q] for q in ids if (user_id, q) in best}))
         result[application.session_id].append(fellow)
     for requirement in _REQUIREMENTS:
         standings = requirement(sessions, applications) if applications else {}
