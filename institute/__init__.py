@@ -12,6 +12,19 @@ from .extensions import babel, csrf, db, limiter, login_manager, migrate
 MIGRATIONS = str(Path(__file__).resolve().parent.parent / "migrations")
 
 
+def after_fork() -> None:
+    """What a worker forked from the process that built the app must open anew (gunicorn's
+    ``post_fork`` with ``preload_app``): database connections and the limiter's Redis
+    connections, which must never be shared between processes."""
+    from .database import after_fork as forget_database_connections
+
+    forget_database_connections()
+    client = getattr(getattr(limiter, "_storage", None), "storage", None)  # limits' Redis storage
+    pool = getattr(client, "connection_pool", None)
+    if pool is not None:
+        pool.reset()
+
+
 def create_app(test_config: dict | None = None, instance_path: str | None = None) -> Flask:
     """Build the app: defaults, then ``instance/config.py``, then the environment, then tests."""
     app = Flask(__name__, instance_relative_config=True, instance_path=instance_path)
