@@ -74,7 +74,9 @@ def options(parser):
     parser.add_argument("--per-round", type=int, default=15, help="requests per page per round (default 15)")
     parser.add_argument("--warmup", type=int, default=10, help="warm-up requests per page")
     parser.add_argument("--show-queries", metavar="PAGE", help="print the statements of this page")
-    parser.add_argument("--profile", metavar="PAGE", help="print a cProfile of 100 requests of this page")
+    parser.add_argument("--profile", metavar="PAGE",
+                        help="print a cProfile of 100 requests of this page ('quiz api', 'quiz pages': "
+                             "of the takers' attempts)")
 
 
 def complete_session(user, courses, grader) -> None:
@@ -254,13 +256,22 @@ def main() -> None:
         teacher_token = token_of(teacher, TEACHER)
 
         if args.profile:
-            client, url = pages[args.profile]
-            timed(client, url, 10)
             profile = cProfile.Profile()
-            profile.enable()
-            timed(client, url, 100)
-            profile.disable()
-            pstats.Stats(profile).sort_stats("cumulative").print_stats(40)
+            if args.profile in ("quiz api", "quiz pages"):  # the takers' attempts
+                flow = QuizFlow(app, data)
+                take = flow.api if args.profile == "quiz api" else flow.pages
+                take(flow.takers[0])
+                profile.enable()
+                for email in flow.takers[1:]:
+                    take(email)
+                profile.disable()
+            else:
+                client, url = pages[args.profile]
+                timed(client, url, 10)
+                profile.enable()
+                timed(client, url, 100)
+                profile.disable()
+            pstats.Stats(profile).sort_stats("cumulative").print_stats("institute", 60)
             pstats.Stats(profile).sort_stats("tottime").print_stats(25)
             return
 
