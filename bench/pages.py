@@ -255,6 +255,15 @@ def main() -> None:
         }
         teacher_token = token_of(teacher, TEACHER)
 
+        class Api:  # the gradebook API needs its token on every request
+            def __init__(self, client, headers):
+                self.client, self.headers = client, headers
+
+            def get(self, url):
+                return self.client.get(url, headers=self.headers)
+
+        pages["gradebook api"] = (Api(teacher, teacher_token), pages["gradebook api"][1])
+
         if args.profile:
             profile = cProfile.Profile()
             if args.profile in ("quiz api", "quiz pages"):  # the takers' attempts
@@ -275,14 +284,6 @@ def main() -> None:
             pstats.Stats(profile).sort_stats("tottime").print_stats(25)
             return
 
-        class Api:  # the gradebook API needs its token on every request
-            def __init__(self, client, headers):
-                self.client, self.headers = client, headers
-
-            def get(self, url):
-                return self.client.get(url, headers=self.headers)
-
-        pages["gradebook api"] = (Api(teacher, teacher_token), pages["gradebook api"][1])
         times: dict[str, list[float]] = {name: [] for name in pages}
         for client, url in pages.values():
             timed(client, url, args.warmup)
