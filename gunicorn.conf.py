@@ -10,7 +10,9 @@ The app is built once, in the master, before the workers are forked
 by the workers' memory instead of copied into each. What must belong to one
 process is opened after the fork: ``post_fork`` makes each worker forget the
 master's database connections and Redis connections (``institute.after_fork``),
-so each opens its own.
+so each opens its own. Before the fork, ``when_ready`` compiles the templates once for
+all workers and freezes the master's objects out of the garbage collector's reach
+(``institute.before_fork``), so the workers keep sharing those pages.
 
 gunicorn's control socket (``gunicornc``, gunicorn 25.1 and later) lives in the
 instance folder, named after the addresses the server listens on, so two servers
@@ -55,6 +57,17 @@ def on_starting(server):
     # socket starts after the workers, so it takes the name set here.
     os.makedirs(INSTANCE, exist_ok=True)
     server.cfg.set("control_socket", control_socket_for(server.cfg.bind))
+
+
+def when_ready(server):
+    # The app is built (preload_app): compile its templates and freeze what the workers share.
+    if not server.cfg.preload_app:
+        return
+    from institute import before_fork
+
+    app = server.app.wsgi()
+    if hasattr(app, "jinja_env"):  # the Flask app itself (not another WSGI app run with this file)
+        before_fork(app)
 
 
 def post_fork(server, worker):

@@ -1,6 +1,7 @@
 """The gunicorn configuration: the app built once before the fork, each worker's connections
 its own, and a control socket no two servers share."""
 
+import gc
 import runpy
 from pathlib import Path
 from types import SimpleNamespace
@@ -62,3 +63,19 @@ def test_the_control_socket_is_in_the_instance_folder_and_per_address(monkeypatc
 
 def test_the_control_socket_can_be_switched_off(monkeypatch):
     assert settings(monkeypatch, GUNICORN_CONTROL_SOCKET="off")["control_socket_disable"] is True
+
+
+def test_before_the_fork_templates_are_compiled_once_and_shared_objects_frozen(monkeypatch, app):
+    seen = []
+    monkeypatch.setattr(institute, "before_fork", lambda flask_app: seen.append(flask_app))
+    server = SimpleNamespace(cfg=SimpleNamespace(preload_app=True), app=SimpleNamespace(wsgi=lambda: app))
+    settings(monkeypatch)["when_ready"](server)
+    assert seen == [app]
+    monkeypatch.undo()
+    try:
+        institute.before_fork(app)
+        assert gc.get_freeze_count() > 0
+        cached = {name for _loader, name in app.jinja_env.cache.keys()} if app.jinja_env.cache else set()
+        assert {"base.html", "training/gradebook.html", "courses/course.html"} <= cached
+    finally:
+        gc.unfreeze()
