@@ -197,10 +197,15 @@ def _progress(sessions: list[TrainingSession], applications: list[Application]) 
     return result
 
 
+# Each fellow with their user row (and institution), without the user's roles: joined,
+# they multiply the rows a cohort reads, and no progress page asks for a fellow's roles.
+_FELLOWS = sa.orm.joinedload(Application.user).lazyload(User.role_rows)
+
+
 def cohort_progress(session: TrainingSession, user_ids: list[int] | None = None) -> list[FellowProgress]:
     """Every accepted fellow (or those of ``user_ids``) with progress in each course."""
     # Joined, not selectin: selectin loads users 500 at a time, so its query count grows.
-    stmt = (sa.select(Application).options(sa.orm.joinedload(Application.user))
+    stmt = (sa.select(Application).options(_FELLOWS)
             .where(Application.session_id == session.id, Application.status == ApplicationStatus.ACCEPTED)
             .order_by(Application.created_at, Application.id))
     if user_ids is not None:
@@ -227,7 +232,7 @@ def sessions_progress(sessions: list[TrainingSession]) -> dict[int, list[FellowP
     statements however many sessions: for reports over the years."""
     ids = [s.id for s in sessions]
     applications = list(db.session.scalars(
-        sa.select(Application).options(sa.orm.joinedload(Application.user))
+        sa.select(Application).options(_FELLOWS)
         .where(Application.session_id.in_(ids), Application.status == ApplicationStatus.ACCEPTED)
         .order_by(Application.created_at, Application.id)).unique()) if ids else []
     return _progress(sessions, applications)
