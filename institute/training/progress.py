@@ -174,20 +174,32 @@ def _progress(sessions: list[TrainingSession], applications: list[Application]) 
     quiz_ids = sorted({q for outline in outlines.values() for *_, quizzes in outline for q, _t, _p in quizzes})
     passed, pending, best = quiz_results(fellow_ids, quiz_ids)
     # What every fellow of a session shares, built once per session, not once per fellow.
-    shared = {session_id: [(course, title, modules, [(q, t) for q, t, _p in quizzes], [q for q, _t, _p in quizzes],
-                            {q: p for q, _t, p in quizzes}) for course, title, modules, quizzes in outline]
+    shared = {session_id: [(course, title, modules, [(q, t) for q, t, _p in quizzes],
+                            frozenset(q for q, _t, _p in quizzes), {q: p for q, _t, p in quizzes})
+                           for course, title, modules, quizzes in outline]
               for session_id, outline in outlines.items()}
+    # Each fellow's results by quiz, so that each course takes its share with a set operation.
+    passed_by: dict[int, set[int]] = {}
+    for user_id, quiz_id in passed:
+        passed_by.setdefault(user_id, set()).add(quiz_id)
+    pending_by: dict[int, set[int]] = {}
+    for user_id, quiz_id in pending:
+        pending_by.setdefault(user_id, set()).add(quiz_id)
+    best_by: dict[int, dict[int, float]] = {}
+    for (user_id, quiz_id), percent in best.items():
+        best_by.setdefault(user_id, {})[quiz_id] = percent
+    nothing: frozenset[int] = frozenset()
     result: dict[int, list[FellowProgress]] = {session.id: [] for session in sessions}
     for application in applications:
         fellow = FellowProgress(application.user, application)
         user_id = application.user_id
+        my_passed, my_pending = passed_by.get(user_id, nothing), pending_by.get(user_id, nothing)
+        my_best = best_by.get(user_id, {})
         for course, title, modules, pairs, ids, pass_marks in shared[application.session_id]:
             fellow.courses.append(CourseProgress(
                 course.slug, title, modules, done.get((user_id, course.id), set()), list(pairs),
-                {q for q in ids if (user_id, q) in passed},
-                {q for q in ids if (user_id, q) in pending},
-                dict(pass_marks),
-                {q: best[user_id, q] for q in ids if (user_id, q) in best}))
+                set(ids & my_passed), set(ids & my_pending), dict(pass_marks),
+                {q: p for q, p in my_best.items() if q in ids}))
         result[application.session_id].append(fellow)
     for requirement in _REQUIREMENTS:
         standings = requirement(sessions, applications) if applications else {}
