@@ -20,8 +20,17 @@ def before_fork(app: Flask) -> None:
     write to, and so copy, the pages they share with the master."""
     import gc
 
+    from babel import Locale
+    from flask import g
+    from flask_babel import get_translations
+
     for name in app.jinja_env.list_templates(extensions=("html", "txt", "xml", "svg", "ics")):
         app.jinja_env.get_template(name)
+    for language in app.config["LANGUAGES"]:  # each catalogue read once, for all workers
+        with app.test_request_context():
+            get_translations()  # makes g._flask_babel
+            g._flask_babel.babel_locale = Locale.parse(language)
+            get_translations()
     gc.freeze()
 
 
