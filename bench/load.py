@@ -57,7 +57,7 @@ from pathlib import Path
 
 import redis
 import sqlalchemy as sa
-from _common import ROOT, backend_label, bench_app, drop_database, machine_label, scratch_database
+from _common import ROOT, backend_label, bench_app, drop_database, machine_label, scratch_database, verdict
 from quiz_load import FAST_HASH, GUNICORN, PASSWORD, Gunicorn, answer, get_tokens, percentiles_ms, server_env
 
 from institute.accounts.models import User as UserModel
@@ -77,6 +77,8 @@ from institute.training import services as training
 
 SERVER = "postgresql://postgres@127.0.0.1:5432/postgres"
 REDIS = "redis://127.0.0.1:6379/14"
+GRADEBOOK_P95_MS = 100  # issue 21
+PSS_TARGET_MB = 250  # the workers together, issue 21
 MOTIVATION = "I restore degraded rangeland in my district and want to learn more."
 PURPOSE = "Teach the course to the host's students and build a joint field practical."
 # The mix of 300 users; --users scales it.
@@ -646,6 +648,7 @@ def run(args, url: str, scratch: str | None, store: redis.Redis) -> int:
             client_cpu = (time.process_time() - cpu) / wall
             check = check_database(app, users)
             check["deadlocks"] -= deadlocks_before
+            pss_mb, pss_workers = server.workers_pss_mb()  # after the load, before anything else
             probe = rate_limit_probe(server.port, data["fellows"][-1])
             redis_keys = store.dbsize()
             gunicorn_version = subprocess.run([str(GUNICORN), "--version"],  # noqa: S603
@@ -706,6 +709,12 @@ def run(args, url: str, scratch: str | None, store: redis.Redis) -> int:
     print(f"  throughput   {len(requests):,} requests in {wall:.1f} s: {len(requests) / wall:.0f} requests/s "
           f"(per 20 s: {per_window(users, args.seconds)}); on average {in_flight:.1f} requests in flight "
           f"for {args.workers} workers; {reconnects} connections reopened after a keep-alive close")
+    gradebook_p95 = percentiles_ms([s for route, _b, s, _st in requests if route == R_GRADEBOOK] or [0.0])[1]
+    print(f"  gradebook    p95 {gradebook_p95:.0f} ms ({R_GRADEBOOK.split()[1]})   target < {GRADEBOOK_P95_MS} ms -> "
+          f"{verdict(gradebook_p95, GRADEBOOK_P95_MS - 0.001)}")
+    print(f"  memory       the {pss_workers} workers' PSS together after the load: {pss_mb:.0f} MB "
+          f"(Pss of /proc/<pid>/smaps_rollup, shared pages split between the processes sharing them)   "
+          f"target ≤ {PSS_TARGET_MB} MB -> {verdict(pss_mb, PSS_TARGET_MB)}")
     print(f"  work         attempts started {check['started']} ({check['in_progress']} left in progress at the "
           f"end), answers saved {check['sent']:,}, submitted {check['submits']}, essays graded {check['grades']} "
           f"({waiting} still waiting), modules marked done {check['marked']:,}")

@@ -66,6 +66,7 @@ PASSWORD = "bench-fellow-password"  # noqa: S105 - the bench accounts' password
 SERVER = "postgresql://postgres@127.0.0.1:5432/postgres"
 GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
 P95_TARGET_MS = 300
+CPU_TARGET_MS = 20  # server CPU of one attempt through the API (issue 21)
 MOTIVATION = "I restore degraded rangeland in my district and want to learn more."
 FLOOR_START_FILE = "QUIZ_LOAD_FLOOR_START"  # environment: where the floor finds its start bytes
 FLOOR_RESULT = {"score": 9.5, "max_score": 20.0, "percent": 47.5, "passed": None,
@@ -338,6 +339,45 @@ class Gunicorn:
             return False
         finally:
             conn.close()
+
+    def worker_pids(self) -> list[int]:
+        """The workers: the processes whose parent is gunicorn's master."""
+        pids = []
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                except OSError:
+                    continue
+                if int(fields[1]) == self.process.pid:
+                    pids.append(int(entry.name))
+        return sorted(pids)
+
+    def cpu_seconds(self) -> float:
+        """User and system CPU the master and its workers have used so far (Linux /proc)."""
+        tick = os.sysconf("SC_CLK_TCK")
+        total = 0
+        for pid in [self.process.pid, *self.worker_pids()]:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+        return total / tick
+
+    def workers_pss_mb(self) -> tuple[float, int]:
+        """The workers' proportional set size together (shared pages split between the
+        processes that share them), from /proc/<pid>/smaps_rollup; and how many workers."""
+        pids = self.worker_pids()
+        kilobytes = 0
+        for pid in pids:
+            try:
+                for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                    if line.startswith("Pss:"):
+                        kilobytes += int(line.split()[1])
+            except OSError:
+                continue
+        return kilobytes / 1024, len(pids)
 
     def tail(self, lines: int = 40) -> str:
         return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
@@ -629,14 +669,18 @@ def run(args, url: str, scratch: str | None) -> int:
             if None in tokens:
                 print(f"Token phase failed: statuses {dict(token_statuses)}\n{server.tail()}")
                 return 1
+            cpu_before = server.cpu_seconds()
             results, wall = load(server.port, quiz_id, tokens[:args.fellows], args.saves,
                                  args.think, args.seed, args.ramp)
+            load_cpu = server.cpu_seconds() - cpu_before
             check = check_database(app, results)
             check["deadlocks"] = (check["deadlocks"] or 0) - deadlocks_before
             # Then a few more fellows, one at a time: what a request costs without a queue.
+            cpu_before = server.cpu_seconds()
             alone = [take_quiz(server.port, quiz_id, token, args.saves, 0, args.seed + 1 + i,
                                threading.Barrier(1))
                      for i, token in enumerate(tokens[args.fellows:])]
+            alone_cpu = server.cpu_seconds() - cpu_before
             gunicorn_version = subprocess.run([str(GUNICORN), "--version"],  # noqa: S603
                                               capture_output=True, text=True).stdout.strip()
         problems = server.problems()
@@ -703,6 +747,12 @@ def run(args, url: str, scratch: str | None) -> int:
               + (f"; {alone_errors} errors" if alone_errors else ""))
         for kind, count in error_summary(alone).most_common(5):
             print(f"    {count:5} x {kind}")
+    per_attempt = 1000 * load_cpu / n
+    print(f"  server CPU   {per_attempt:.1f} ms per attempt under the load (start + {args.saves} saves + "
+          f"submit; user + system CPU of gunicorn's master and workers from /proc, "
+          f"{load_cpu:.1f} s for {n} attempts)"
+          + (f"; {1000 * alone_cpu / len(alone):.1f} ms per attempt alone" if alone else "")
+          + f"   target ≤ {CPU_TARGET_MS} ms -> {verdict(per_attempt, CPU_TARGET_MS)}")
     print(f"  errors       {errors}" + (f" (+{not_sent} requests not sent after a failed start)"
                                           if not_sent else ""))
     for kind, count in error_summary(results).most_common(10):

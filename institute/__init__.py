@@ -12,6 +12,41 @@ from .extensions import babel, csrf, db, limiter, login_manager, migrate
 MIGRATIONS = str(Path(__file__).resolve().parent.parent / "migrations")
 
 
+def before_fork(app: Flask) -> None:
+    """In the process that built the app, before it forks its workers (gunicorn's
+    ``preload_app``): compile every template once, so the workers share the compiled code
+    instead of each compiling its own, then move every object made so far out of the
+    garbage collector's reach (``gc.freeze``), so that collections in the workers do not
+    write to, and so copy, the pages they share with the master."""
+    import gc
+
+    from babel import Locale
+    from flask import g
+    from flask_babel import get_translations
+
+    for name in app.jinja_env.list_templates(extensions=("html", "txt", "xml", "svg", "ics")):
+        app.jinja_env.get_template(name)
+    for language in app.config["LANGUAGES"]:  # each catalogue read once, for all workers
+        with app.test_request_context():
+            get_translations()  # makes g._flask_babel
+            g._flask_babel.babel_locale = Locale.parse(language)
+            get_translations()
+    gc.freeze()
+
+
+def after_fork() -> None:
+    """What a worker forked from the process that built the app must open anew (gunicorn's
+    ``post_fork`` with ``preload_app``): database connections and the limiter's Redis
+    connections, which must never be shared between processes."""
+    from .database import after_fork as forget_database_connections
+
+    forget_database_connections()
+    client = getattr(getattr(limiter, "_storage", None), "storage", None)  # limits' Redis storage
+    pool = getattr(client, "connection_pool", None)
+    if pool is not None:
+        pool.reset()
+
+
 def create_app(test_config: dict | None = None, instance_path: str | None = None) -> Flask:
     """Build the app: defaults, then ``instance/config.py``, then the environment, then tests."""
     app = Flask(__name__, instance_relative_config=True, instance_path=instance_path)

@@ -1,6 +1,7 @@
 """Shared column types and mixins, engine tuning, and the one place a request commits."""
 
 import re
+import weakref
 from collections.abc import Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -153,10 +154,23 @@ def _compiled(dialect, statement) -> tuple[str, tuple[str, ...], dict]:
     return compiled
 
 
+# Every engine of every app built in this process, for ``after_fork``.
+_ENGINES: "weakref.WeakSet[Engine]" = weakref.WeakSet()
+
+
+def after_fork() -> None:
+    """In a worker forked from a process that built the app (gunicorn's ``preload_app``):
+    forget the connections the parent's pools hold, without closing them (they are the
+    parent's), so that each worker opens its own on first use."""
+    for engine in list(_ENGINES):
+        engine.dispose(close=False)
+
+
 def init_database(app: Flask) -> None:
     """Tune engines and commit each request's work at its end, or roll it back."""
     with app.app_context():
         for engine in db.engines.values():
+            _ENGINES.add(engine)
             if engine.dialect.name == "sqlite":
                 _tune_sqlite(engine)
 

@@ -189,9 +189,55 @@ class Discussion(World):
         discussion.mark_read(thread, user_by_email("fellow@example.org"))
 
 
+class Modules(World):
+    """A published course whose modules grow (a new revision each time), in the session of
+    the dashboard's fellow, who has done the first modules."""
+
+    def setup(self):
+        create_course(slug="big", quiz=True, modules=2)
+        session = create_session(courses=["base", "big"], seats=10, instructors=["teacher@example.org"])
+        self.session_id = session.id
+        db.session.add(Application(session_id=session.id, user=user_by_email("fellow@example.org"),
+                                   status="accepted", motivation="m"))
+        db.session.flush()
+
+    def grow(self, n: int) -> None:
+        with self.app.app_context():
+            create_course(slug="big", quiz=True, modules=n + 2)
+            for i in range(self.n, n):
+                mark_done(user_by_email("fellow@example.org"), get_course("big"), f"module-{i + 1}")
+            db.session.commit()
+        self.n = n
+
+
+class Attempts(World):
+    """The fellow's submitted attempts at the quiz (unlimited), and other fellows' attempts."""
+
+    def setup(self):
+        session = create_session(courses=["base"], seats=100, instructors=["teacher@example.org"])
+        self.session_id = session.id
+        db.session.add(Application(session_id=session.id, user=user_by_email("fellow@example.org"),
+                                   status="accepted", motivation="m"))
+        db.session.flush()
+        self.quiz_id = get_course("base").published.quizzes[0].id
+
+    def add(self, i):
+        session = get_session(self.session_id)
+        other = create_user(email=f"a{i}@example.org")
+        db.session.add(Application(session_id=session.id, user=other, status="accepted", motivation="m"))
+        db.session.flush()
+        quiz = get_course("base").published.quizzes[0]
+        for user in (user_by_email("fellow@example.org"), other):
+            attempt, _new = attempts.start(quiz, user)
+            attempts.save(attempt, user, {"0": 0, "2": "Straw checkerboards hold the sand in place."})
+            attempts.submit(attempt, user)
+
+
 # Large columns a list never reads: each is read only to be downloaded.
 PDF, CREDENTIAL = r"certificates\.pdf\b", r"certificates\.credential\b"
 FILE_BYTES, SEARCH_TEXT = r"exchange_files\.data\b", r"course_revisions\.search_text\b"
+# What lists of modules and quizzes never read: a module's HTML and outline, a quiz's questions.
+MODULE_HTML, QUESTIONS = r"modules\.(toc_)?html\b", r"quizzes\.questions\b"
 
 
 @dataclass
@@ -241,6 +287,23 @@ CASES = {
                                    api=True),
     "discussion thread api": Case(Discussion, "fellow@example.org", "/api/v1/threads/{thread}", api=True),
     "dashboard with discussion news": Case(Discussion, "fellow@example.org", "/dashboard"),
+    "admin dashboard": Case(Cohort, "admin@example.org", "/dashboard"),
+    "partner dashboard": Case(Cohort, "staff@uca.example", "/dashboard"),
+    "teacher dashboard of a cohort": Case(Cohort, "teacher@example.org", "/dashboard"),
+    "session page (fellow)": Case(Attempts, "fellow@example.org", "/sessions/{session}"),
+    "course page": Case(Modules, "fellow@example.org", "/courses/big", never=(MODULE_HTML, QUESTIONS)),
+    "course api": Case(Modules, "fellow@example.org", "/api/v1/courses/big", api=True,
+                       never=(MODULE_HTML, QUESTIONS)),
+    "dashboard of a growing course": Case(Modules, "fellow@example.org", "/dashboard",
+                                          never=(MODULE_HTML, QUESTIONS)),
+    "cohort of a growing course": Case(Modules, "teacher@example.org", "/sessions/{session}/cohort",
+                                       never=(MODULE_HTML, QUESTIONS)),
+    "gradebook of a growing course": Case(Modules, "teacher@example.org", "/sessions/{session}/gradebook",
+                                          never=(MODULE_HTML, QUESTIONS)),
+    "gradebook with attempts": Case(Attempts, "teacher@example.org", "/sessions/{session}/gradebook",
+                                    never=(QUESTIONS,)),
+    "quiz page with attempts": Case(Attempts, "fellow@example.org", "/quizzes/{quiz}"),
+    "dashboard with attempts": Case(Attempts, "fellow@example.org", "/dashboard"),
 }
 
 
@@ -254,7 +317,8 @@ def test_statements_do_not_grow_with_rows(app, name):
         headers = bearer(client, case.who)
     else:
         login(client, case.who)
-    url = case.url.format(session=getattr(world, "session_id", None), thread=getattr(world, "thread_id", None))
+    url = case.url.format(session=getattr(world, "session_id", None), thread=getattr(world, "thread_id", None),
+                          quiz=getattr(world, "quiz_id", None))
 
     def statements(n):
         world.grow(n)
@@ -268,3 +332,50 @@ def test_statements_do_not_grow_with_rows(app, name):
     assert len(many) == len(few), "\n".join(many)
     for pattern in case.never:
         assert not [s for s in many if re.search(pattern, s)], pattern
+
+
+def test_quiz_attempt_statements_do_not_grow_with_attempts(app):
+    """Start, autosave, submit and the result, through the pages and the API, run as many
+    statements after 20 attempts (the fellow's and others') as after 2."""
+    world = Attempts(app)
+    client = app.test_client()
+    headers = bearer(client, "fellow@example.org")
+    login(client, "fellow@example.org")
+
+    def flow(n):
+        world.grow(n)
+        counts = []
+        for _ in range(2):  # the first warms the caches
+            counts = []
+            with counted(app) as seen:
+                started = client.post(f"/api/v1/quizzes/{world.quiz_id}/attempts", headers=headers)
+            assert started.status_code == 201
+            counts.append(len(seen))
+            attempt = started.get_json()["id"]
+            for answers in ({"0": 0}, {"0": 1, "2": "Straw checkerboards."}):
+                with counted(app) as seen:
+                    assert client.put(f"/api/v1/attempts/{attempt}/answers", json={"answers": answers},
+                                      headers=headers).status_code == 200
+                counts.append(len(seen))
+            with counted(app) as seen:
+                assert client.post(f"/api/v1/attempts/{attempt}/submit", headers=headers).status_code == 200
+            counts.append(len(seen))
+            with counted(app) as seen:
+                page = client.post(f"/quizzes/{world.quiz_id}/start")
+            assert page.status_code == 302
+            counts.append(len(seen))
+            page_attempt = int(page.headers["Location"].rsplit("/", 1)[-1])
+            with counted(app) as seen:
+                assert client.post(f"/attempts/{page_attempt}/save", data={"q-0": "0"},
+                                   headers={"Accept": "application/json"}).status_code == 200
+            counts.append(len(seen))
+            with counted(app) as seen:
+                assert client.post(f"/attempts/{page_attempt}/submit", data={"confirmed": "1"}).status_code == 302
+            counts.append(len(seen))
+            with counted(app) as seen:
+                assert client.get(f"/attempts/{page_attempt}").status_code == 200
+            counts.append(len(seen))
+        return counts
+
+    assert flow(MANY) == flow(MANY + 18) == flow(MANY + 36)
+

@@ -413,7 +413,9 @@ def user_for_token(raw: str) -> User | None:
     """The active user a usable token belongs to, or None."""
     if not raw:
         return None
-    token = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == _digest(raw)))
+    # The token with its user (and the user's roles and partner, joined): one statement.
+    token = db.session.scalar(sa.select(ApiToken).options(sa.orm.joinedload(ApiToken.user))
+                              .where(ApiToken.token_hash == _digest(raw)))
     if token is None or not token.usable or not token.user.active:
         return None
     return token.user

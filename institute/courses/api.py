@@ -84,7 +84,8 @@ def upload_course():
     query=REVISION_QUERY, returns=COURSE,
 )
 def get_course(slug: str):
-    revision = services.revision_for(slug, current_api_user(), "read", query_int("revision", low=1))
+    revision = services.with_outline(services.revision_for(slug, current_api_user(), "read",
+                                                           query_int("revision", low=1)))
     return jsonify(course_json(revision.course, revision))
 
 

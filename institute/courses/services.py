@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, load_only
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..accounts.models import Partner, Role, User, UserRole
 from ..database import read, utcnow
@@ -113,6 +114,29 @@ REVISION_PURPOSES = ("read", "review", "export", "request-changes", "discard", "
 
 
 # ------------------------------------------------------------------ reading
+
+
+# What a list of a revision's modules and quizzes shows: never a module's HTML and outline
+# nor a quiz's parsed questions, which only the module page and the attempt read.
+_LISTED_MODULE = load_only(Module.id, Module.revision_id, Module.position, Module.slug, Module.title,
+                           Module.minutes, Module.path, Module.words)
+_LISTED_QUIZ = load_only(Quiz.id, Quiz.revision_id, Quiz.file, Quiz.title, Quiz.after_module, Quiz.pass_mark,
+                         Quiz.max_attempts, Quiz.time_limit_minutes, Quiz.shuffle, Quiz.question_count)
+
+
+def with_outline(revision: CourseRevision) -> CourseRevision:
+    """The revision with its ``modules`` and ``quizzes`` loaded for listing (titles, minutes,
+    settings; the rest is read on first use), in the two statements the lazy loads would
+    run. Collections already loaded stay as they are."""
+    loaded = sa.inspect(revision).dict
+    if "modules" not in loaded:
+        set_committed_value(revision, "modules", list(db.session.scalars(
+            sa.select(Module).options(_LISTED_MODULE).where(Module.revision_id == revision.id)
+            .order_by(Module.position))))
+    if "quizzes" not in loaded:
+        set_committed_value(revision, "quizzes", list(db.session.scalars(
+            sa.select(Quiz).options(_LISTED_QUIZ).where(Quiz.revision_id == revision.id).order_by(Quiz.id))))
+    return revision
 
 
 def get_course(slug: str) -> Course:

@@ -74,7 +74,7 @@ def upload():
 @public
 def course(slug: str):
     viewer = _viewer()
-    revision = services.revision_for(slug, viewer, "read", query_int("revision", low=1))
+    revision = services.with_outline(services.revision_for(slug, viewer, "read", query_int("revision", low=1)))
     course = revision.course
     return render_template(
         "courses/course.html",

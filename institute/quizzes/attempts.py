@@ -9,6 +9,7 @@ their own questions.
 
 import random
 from datetime import datetime, timedelta
+from typing import cast
 
 import sqlalchemy as sa
 from flask_babel import format_datetime
@@ -16,10 +17,11 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..accounts.models import User
 from ..courses.models import CourseRevision, Quiz
-from ..database import keep_writes, lock_row, utcnow
+from ..database import keep_writes, utcnow
 from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
 from ..links import external_url
@@ -28,7 +30,7 @@ from ..questions import type_of, verdict
 from . import roster
 from .access import check_grades, check_may_take, check_owner, course_of
 from .models import Attempt, AttemptAnswer, quiz_key
-from .overrides import allowed_attempts, time_limit_for
+from .overrides import allowance
 
 GRACE = timedelta(minutes=1)
 
@@ -84,13 +86,14 @@ def start(quiz: Quiz, user: User, now: datetime | None = None) -> tuple[Attempt,
             if expire_if_due(attempt, now):
                 continue
             return attempt, False
-    allowed = allowed_attempts(user, quiz)  # the quiz's, and the fellow's overrides
+    grant = allowance(user, quiz)  # the quiz's attempts and time limit, and the fellow's overrides
+    allowed = grant.attempts
     if allowed is not None and len(previous) >= allowed:
         raise Conflict(_("You have used all %(n)s attempts at this quiz.", n=allowed))
     closes = roster.closes_at(user, quiz)
     if closes is not None and now >= closes:
         raise Conflict(_("This quiz closed on %(when)s.", when=format_datetime(closes)))
-    minutes = time_limit_for(user, quiz)
+    minutes = grant.minutes
     deadline = now + timedelta(minutes=minutes) if minutes else None
     if closes is not None:
         deadline = min(deadline, closes) if deadline else closes  # an attempt ends when the quiz closes
@@ -115,8 +118,9 @@ def _lock(attempt: Attempt) -> Attempt:
     other. PostgreSQL locks the row; SQLite transactions hold the write lock
     from their start.
     """
-    lock_row(Attempt, attempt.id)
-    db.session.refresh(attempt)
+    # One statement: read again and, on PostgreSQL, lock (SELECT … FOR UPDATE); SQLite
+    # renders no FOR UPDATE, its transaction holding the write lock already.
+    db.session.refresh(attempt, with_for_update=True)
     return attempt
 
 
@@ -187,9 +191,17 @@ def submit(attempt: Attempt, user: User, now: datetime | None = None) -> Attempt
     return attempt
 
 
+_ANSWERS = cast(sa.Table, AttemptAnswer.__table__)
+# The scores of a submission's answers: one statement (executemany) for all of them.
+_SCORED = (sa.update(_ANSWERS).where(_ANSWERS.c.id == sa.bindparam("row_id"))
+           .values(fraction=sa.bindparam("fraction"), feedback=sa.bindparam("feedback")))
+
+
 def _submit(attempt: Attempt, when: datetime) -> None:
     saved = {a.question: a for a in db.session.scalars(sa.select(AttemptAnswer).where(
         AttemptAnswer.attempt_id == attempt.id))}
+    kept: dict[int, AttemptAnswer] = {}
+    scored = []
     for index, question in enumerate(attempt.quiz.questions):
         row = saved.get(index)
         if row is None:
@@ -198,17 +210,26 @@ def _submit(attempt: Attempt, when: datetime) -> None:
             db.session.delete(row)  # arrived after the time was up: not part of the attempt
             continue
         result = type_of(question).score(question, row.value)
-        row.fraction, row.feedback = result.fraction, result.feedback
+        scored.append({"row_id": row.id, "fraction": result.fraction, "feedback": result.feedback})
+        kept[index] = row
+    if scored:  # one statement for all the answers, not one UPDATE per answer
+        db.session.flush()
+        db.session.execute(_SCORED, scored)
+        for values in scored:
+            row = db.session.get(AttemptAnswer, values["row_id"])
+            set_committed_value(row, "fraction", values["fraction"])
+            set_committed_value(row, "feedback", values["feedback"])
     attempt.submitted_at = when
-    db.session.flush()
-    total(attempt)
+    total(attempt, kept)
 
 
-def total(attempt: Attempt) -> None:
-    """Score, percentage and pass of a submitted attempt, from its answers' fractions."""
+def total(attempt: Attempt, answers: dict[int, AttemptAnswer] | None = None) -> None:
+    """Score, percentage and pass of a submitted attempt, from its answers' fractions
+    (``answers``, by question, when the caller has just read them)."""
     questions = attempt.quiz.questions
-    answers = {a.question: a for a in db.session.scalars(sa.select(AttemptAnswer).where(
-        AttemptAnswer.attempt_id == attempt.id))}
+    if answers is None:
+        answers = {a.question: a for a in db.session.scalars(sa.select(AttemptAnswer).where(
+            AttemptAnswer.attempt_id == attempt.id))}
     score, maximum, pending = 0.0, 0.0, False
     for index, question in enumerate(questions):
         points = type_of(question).points(question)  # the bundle's weight, else 1

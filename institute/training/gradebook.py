@@ -5,6 +5,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload, load_only
+
+from ..courses.models import CourseRevision, Quiz
+from ..extensions import db
 from ..quizzes.gradebook import best_attempts
 from ..spreadsheets import csv_text
 from .progress import cohort_progress
@@ -47,10 +52,26 @@ def extra_columns(session, user_ids: list[int]) -> list[Column]:
 def gradebook_rows(session):
     """(quizzes, rows) of a session's gradebook, shared by the page, the API and the CSV."""
     fellows = cohort_progress(session)
-    quizzes = [q for link in session.course_links if link.course.published
-               for q in link.course.published.quizzes]
+    quizzes = session_quizzes(session)
     cells = best_attempts([f.user.id for f in fellows], quizzes)
     return quizzes, [(f, [cells.get((f.user.id, q.id)) for q in quizzes]) for f in fellows]
+
+
+def session_quizzes(session) -> list[Quiz]:
+    """The quizzes of the session's courses' published revisions, in the courses' order: only
+    what a gradebook shows (never the parsed questions), in one statement."""
+    revisions = [link.course.published_revision_id for link in session.course_links
+                 if link.course.published_revision_id is not None]
+    if not revisions:
+        return []
+    found = db.session.scalars(
+        sa.select(Quiz).options(load_only(Quiz.id, Quiz.revision_id, Quiz.file, Quiz.title, Quiz.pass_mark),
+                                joinedload(Quiz.revision).load_only(CourseRevision.id, CourseRevision.course_id))
+        .where(Quiz.revision_id.in_(revisions)).order_by(Quiz.id)).all()
+    by_revision: dict[int, list[Quiz]] = {}
+    for quiz in found:
+        by_revision.setdefault(quiz.revision_id, []).append(quiz)
+    return [q for revision in revisions for q in by_revision.get(revision, [])]
 
 
 def gradebook_csv(session) -> str:

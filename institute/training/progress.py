@@ -16,7 +16,7 @@ from ..accounts.models import User
 from ..courses.models import CourseRevision, Module, Quiz
 from ..courses.translations import done_marks
 from ..extensions import db
-from ..quizzes.results import best_percents, passed_quizzes, pending_quizzes
+from ..quizzes.results import quiz_results
 from .models import Application, ApplicationStatus, TrainingSession
 
 
@@ -177,21 +177,34 @@ def _progress(sessions: list[TrainingSession], applications: list[Application]) 
     # Done marks by (fellow, course), made in the course or in any of its translations.
     done = done_marks(fellow_ids, {c.id: c for outline in outlines.values() for c, *_ in outline}.values())
     quiz_ids = sorted({q for outline in outlines.values() for *_, quizzes in outline for q, _t, _p in quizzes})
-    passed = passed_quizzes(fellow_ids, quiz_ids)
-    pending = pending_quizzes(fellow_ids, quiz_ids)
-    best = best_percents(fellow_ids, quiz_ids)
+    passed, pending, best = quiz_results(fellow_ids, quiz_ids)
+    # What every fellow of a session shares, built once per session, not once per fellow.
+    shared = {session_id: [(course, title, modules, [(q, t) for q, t, _p in quizzes],
+                            frozenset(q for q, _t, _p in quizzes), {q: p for q, _t, p in quizzes})
+                           for course, title, modules, quizzes in outline]
+              for session_id, outline in outlines.items()}
+    # Each fellow's results by quiz, so that each course takes its share with a set operation.
+    passed_by: dict[int, set[int]] = {}
+    for user_id, quiz_id in passed:
+        passed_by.setdefault(user_id, set()).add(quiz_id)
+    pending_by: dict[int, set[int]] = {}
+    for user_id, quiz_id in pending:
+        pending_by.setdefault(user_id, set()).add(quiz_id)
+    best_by: dict[int, dict[int, float]] = {}
+    for (user_id, quiz_id), percent in best.items():
+        best_by.setdefault(user_id, {})[quiz_id] = percent
+    nothing: frozenset[int] = frozenset()
     result: dict[int, list[FellowProgress]] = {session.id: [] for session in sessions}
     for application in applications:
         fellow = FellowProgress(application.user, application)
-        for course, title, modules, quizzes in outlines[application.session_id]:
-            user_id = application.user_id
+        user_id = application.user_id
+        my_passed, my_pending = passed_by.get(user_id, nothing), pending_by.get(user_id, nothing)
+        my_best = best_by.get(user_id, {})
+        for course, title, modules, pairs, ids, pass_marks in shared[application.session_id]:
             fellow.courses.append(CourseProgress(
-                course.slug, title, modules,
-                done.get((user_id, course.id), set()), [(q, t) for q, t, _p in quizzes],
-                {q for q, _t, _p in quizzes if (user_id, q) in passed},
-                {q for q, _t, _p in quizzes if (user_id, q) in pending},
-                {q: p for q, _t, p in quizzes},
-                {q: best[user_id, q] for q, _t, _p in quizzes if (user_id, q) in best}))
+                course.slug, title, modules, done.get((user_id, course.id), set()), list(pairs),
+                set(ids & my_passed), set(ids & my_pending), dict(pass_marks),
+                {q: p for q, p in my_best.items() if q in ids}))
         result[application.session_id].append(fellow)
     for requirement in _REQUIREMENTS:
         standings = requirement(sessions, applications) if applications else {}
@@ -201,10 +214,15 @@ def _progress(sessions: list[TrainingSession], applications: list[Application]) 
     return result
 
 
+# Each fellow with their user row (and institution), without the user's roles: joined,
+# they multiply the rows a cohort reads, and no progress page asks for a fellow's roles.
+_FELLOWS = sa.orm.joinedload(Application.user).lazyload(User.role_rows)
+
+
 def cohort_progress(session: TrainingSession, user_ids: list[int] | None = None) -> list[FellowProgress]:
     """Every accepted fellow (or those of ``user_ids``) with progress in each course."""
     # Joined, not selectin: selectin loads users 500 at a time, so its query count grows.
-    stmt = (sa.select(Application).options(sa.orm.joinedload(Application.user))
+    stmt = (sa.select(Application).options(_FELLOWS)
             .where(Application.session_id == session.id, Application.status == ApplicationStatus.ACCEPTED)
             .order_by(Application.created_at, Application.id))
     if user_ids is not None:
@@ -231,7 +249,7 @@ def sessions_progress(sessions: list[TrainingSession]) -> dict[int, list[FellowP
     statements however many sessions: for reports over the years."""
     ids = [s.id for s in sessions]
     applications = list(db.session.scalars(
-        sa.select(Application).options(sa.orm.joinedload(Application.user))
+        sa.select(Application).options(_FELLOWS)
         .where(Application.session_id.in_(ids), Application.status == ApplicationStatus.ACCEPTED)
         .order_by(Application.created_at, Application.id)).unique()) if ids else []
     return _progress(sessions, applications)
