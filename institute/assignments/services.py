@@ -310,9 +310,10 @@ def gradebook_columns(session: TrainingSession, user_ids: list[int]):
             if found.graded:
                 cells[user_id] = Column.Cell(
                     f"{found.total:g}/{assignment.max_points}", url, "passed" if found.passed else "failing",
-                    found.total)
+                    found.total, found.id)
             else:
-                cells[user_id] = Column.Cell(_("to grade"), url, "pending", None)
+                cells[user_id] = Column.Cell(_("to grade"), url, "pending", None, found.id)
         columns.append(Column(assignment.title, url_for("assignments.session_queue", session_id=session.id),
-                              cells, f"{assignment.title} (points)"))
+                              cells, f"{assignment.title} (points)", "assignment", assignment.id,
+                              assignment.max_points))
     return columns

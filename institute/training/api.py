@@ -28,7 +28,7 @@ from ..spreadsheets import csv_response
 from . import services
 from .enrolment import enrol_csv
 from .exports import cohort_csv
-from .gradebook import gradebook_csv, gradebook_rows
+from .gradebook import extra_columns, gradebook_csv, gradebook_rows
 from .models import ApplicationDecision, ApplicationStatus, QuestionKind
 from .progress import cohort_progress
 from .serializers import application_json, fellow_json, session_json
@@ -179,7 +179,7 @@ def cohort(session_id: int):
 
 @training_api.endpoint(
     "/sessions/<int:session_id>/gradebook", ["GET"], access=ANY_USER,
-    summary="The session's gradebook: fellows × quizzes, best attempt (Accept: text/csv for CSV)",
+    summary="The session's gradebook: fellows × quizzes (best attempt) and assignments (Accept: text/csv for CSV)",
     responses={200: "The gradebook (JSON or CSV)", 401: "No or bad token",
                403: "Not teaching this session", 404: "Unknown session"},
     produces=("application/json", "text/csv"),
@@ -192,20 +192,32 @@ def cohort(session_id: int):
                                           "pending_grading": {"type": "boolean"}, "attempts": COUNT,
                                           "attempt": nullable(ID)},
                                          required=["percent", "passed", "pending_grading", "attempts"]))),
-        }, required=["email", "name", "completed", "grades"])),
-    }, required=["session", "quizzes", "fellows"]),
+            "columns": array(nullable(obj({"state": STRING, "points": nullable(NUMBER), "submission": nullable(ID)},
+                                          required=["state", "points", "submission"]))),
+        }, required=["email", "name", "completed", "grades", "columns"])),
+        "columns": array(obj({"kind": STRING, "id": nullable(ID), "title": STRING, "max": nullable(NUMBER)},
+                             required=["kind", "id", "title", "max"])),
+    }, required=["session", "quizzes", "fellows", "columns"]),
 )
 def gradebook(session_id: int):
     session = services.session_for(session_id, current_api_user(), "gradebook")
     if request.accept_mimetypes.best_match(["application/json", "text/csv"]) == "text/csv":
         return csv_response(gradebook_csv(session), f"gradebook-{session.code}.csv", byte_order_mark=False)
     quizzes, rows = gradebook_rows(session)
+    # Columns other domains add (assignments: points, or "pending" while the work waits).
+    columns = extra_columns(session, [f.user.id for f, _cells in rows])
+
+    def cell_json(cell):
+        return None if cell is None else {"state": cell.state, "points": cell.value, "submission": cell.id}
+
     return jsonify({
         "session": session.id,
         "quizzes": [{"id": q.id, "title": q.title, "pass_mark": q.pass_mark} for q in quizzes],
+        "columns": [{"kind": c.kind, "id": c.id, "title": c.title, "max": c.maximum} for c in columns],
         "fellows": [{"email": f.user.email, "name": f.user.name, "completed": f.completed,
                      "grades": [None if c is None else {"percent": c.percent, "passed": c.passed,
                                                         "pending_grading": c.pending, "attempts": c.attempts,
                                                         "attempt": c.attempt_id}
-                                for c in cells]} for f, cells in rows],
+                                for c in cells],
+                     "columns": [cell_json(column.cells.get(f.user.id)) for column in columns]} for f, cells in rows],
     })

@@ -26,11 +26,15 @@ class Column:
         url: str | None = None
         state: str = ""  # passed | failing | pending
         value: float | None = None  # what the CSV shows
+        id: int | None = None  # what the API names (a submission)
 
     title: str
     url: str | None = None
     cells: dict[int, "Column.Cell"] = field(default_factory=dict)
     csv_title: str = ""
+    kind: str = ""  # what the API says it is ("assignment"), with its id and the most it counts
+    id: int | None = None
+    maximum: float | None = None
 
 
 # Columns higher domains add (assignments): each a function (session, user ids) → [Column],

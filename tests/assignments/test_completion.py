@@ -12,7 +12,7 @@ from institute.training.models import Application
 from institute.training.progress import completion
 
 from ..builders import committed, complete_modules, create_course, create_session, create_user, enrol
-from ..conftest import login
+from ..conftest import bearer, login
 from .helpers import assignment_files
 
 
@@ -83,9 +83,10 @@ def test_the_gradebook_shows_the_assignment(app, client):
     with committed(app):
         assignment, session, fellow, teacher = _world()
         other = enrol(session, create_user(email="other@example.org", name="Fellow Two"))
-        services.grade(services.submit(assignment, fellow, "Report", None), teacher, {"Site": 4, "Plan": 3}, "")
+        graded = services.submit(assignment, fellow, "Report", None)
+        services.grade(graded, teacher, {"Site": 4, "Plan": 3}, "")
         services.submit(assignment, other, "Mine", None)
-        session_id = session.id
+        session_id, assignment_id, graded_id = session.id, assignment.id, graded.id
     login(client, "teacher@example.org")
     page = client.get(f"/sessions/{session_id}/gradebook").get_data(as_text=True)
     assert "Field report" in page and "7/10" in page and "to grade" in page
@@ -94,3 +95,9 @@ def test_the_gradebook_shows_the_assignment(app, client):
     header, *rows = csv.strip().splitlines()
     assert "Field report (points)" in header
     assert any("fellow@example.org" in row and ",7" in row for row in rows)
+    api = f"/api/v1/sessions/{session_id}/gradebook"
+    body = client.get(api, headers=bearer(client, "teacher@example.org")).get_json()
+    assert body["columns"] == [{"kind": "assignment", "id": assignment_id, "title": "Field report", "max": 10}]
+    cells = {f["email"]: f["columns"] for f in body["fellows"]}
+    assert cells["fellow@example.org"] == [{"state": "passed", "points": 7, "submission": graded_id}]
+    assert cells["other@example.org"][0]["state"] == "pending" and cells["other@example.org"][0]["points"] is None
