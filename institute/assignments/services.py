@@ -25,7 +25,7 @@ from ..links import external_url
 from ..notifications.services import notify_user
 from ..training.models import Application, ApplicationStatus, SessionCourse, TrainingSession
 from ..training.progress import Standing
-from ..training.services import may_manage_cohort
+from ..training.services import may_manage_cohort, taught_session_ids
 from .models import Submission, assignment_key
 
 # What a fellow may send: documents and photographs (a field report, a scanned sketch).
@@ -252,6 +252,21 @@ def queue(session: TrainingSession) -> list[tuple[Assignment, list[Submission]]]
         .order_by(Submission.graded_at.is_not(None), Submission.submitted_at, Submission.id)).unique()) \
         if keys else []
     return [(a, [s for s in rows if s.assignment_key == key]) for a, key, _t in assignments]
+
+
+def to_grade(actor: User) -> list[Submission]:
+    """Work waiting for this person's grade, oldest first: in every session for admins, in
+    the sessions they teach for instructors and guest teachers (``may_grade``'s rule,
+    asked of the sessions at once), in one statement with their sessions."""
+    stmt = (sa.select(Submission).where(Submission.graded_at.is_(None))
+            .options(sa.orm.joinedload(Submission.session).load_only(TrainingSession.id, TrainingSession.title))
+            .order_by(Submission.submitted_at, Submission.id))
+    if not actor.has_role("admin"):
+        sessions = taught_session_ids(actor)
+        if not sessions:
+            return []
+        stmt = stmt.where(Submission.session_id.in_(sorted(sessions)))
+    return list(db.session.scalars(stmt))
 
 
 def submissions_for_grader(assignment: Assignment, actor: User | None, session_id: int | None = None

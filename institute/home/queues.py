@@ -8,6 +8,7 @@ from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from ..assignments.services import to_grade
 from ..certificates.queue import sessions_to_certify
 from ..courses.services import drafts_of, review_queue, sent_back
 from ..discussion.services import unread_by_session
@@ -76,6 +77,20 @@ def queues_of(user) -> list[Queue]:
         queues.append(Queue("essays", _("Essays to grade"), url_for("quizzes.grading"), len(essays),
                             [(f"{a.user.name} — {a.quiz.title}", url_for("quizzes.attempt", attempt_id=a.id))
                              for a, _q in essays[:SHOWN]]))
+    if scope is None or scope:
+        # Grouped by session: each session's list of work to grade is a page of its own.
+        by_session: dict[int, list] = {}
+        for submission in to_grade(user):
+            by_session.setdefault(submission.session_id, []).append(submission)
+        groups = list(by_session.values())
+        if groups:
+            queues.append(Queue("submissions", _("Assignments to grade"),
+                                url_for("assignments.session_queue", session_id=groups[0][0].session_id),
+                                sum(len(g) for g in groups),
+                                [(ngettext("%(t)s: %(num)s to grade", "%(t)s: %(num)s to grade", len(g),
+                                           t=g[0].session.title),
+                                  url_for("assignments.session_queue", session_id=g[0].session_id))
+                                 for g in groups[:SHOWN]], grouped=len(groups) <= SHOWN))
     # Only when there is news: a fellow whose discussions are quiet has nothing waiting.
     busy = [(s, n) for s, n in unread_by_session(user) if n]
     if busy:

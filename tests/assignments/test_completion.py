@@ -101,3 +101,29 @@ def test_the_gradebook_shows_the_assignment(app, client):
     cells = {f["email"]: f["columns"] for f in body["fellows"]}
     assert cells["fellow@example.org"] == [{"state": "passed", "points": 7, "submission": graded_id}]
     assert cells["other@example.org"][0]["state"] == "pending" and cells["other@example.org"][0]["points"] is None
+
+
+def test_work_to_grade_waits_on_the_dashboards_of_its_graders_only(app, client):
+    with committed(app):
+        assignment, session, fellow, teacher = _world()
+        submission = services.submit(assignment, fellow, "Report", None)
+        create_user(email="admin@example.org", roles="admin")
+        create_user(email="elsewhere@example.org", roles="instructor")
+        create_session(courses=[assignment.revision.course], instructors=[create_user(
+            email="other-teacher@example.org", roles="instructor")], sequence=2)
+        session_id, title = session.id, session.title
+    for email in ("teacher@example.org", "admin@example.org"):
+        reader = app.test_client()
+        login(reader, email)
+        page = reader.get("/dashboard").get_data(as_text=True)
+        assert "Assignments to grade" in page and f"{title}: 1 to grade" in page, email
+        assert f'href="/sessions/{session_id}/assignments"' in page
+    for email in ("other-teacher@example.org", "elsewhere@example.org", "fellow@example.org"):
+        reader = app.test_client()
+        login(reader, email)
+        assert "Assignments to grade" not in reader.get("/dashboard").get_data(as_text=True), email
+    with committed(app):
+        services.grade(db.session.get(type(submission), submission.id), db.session.get(type(teacher), teacher.id),
+                       {"Site": 4, "Plan": 3}, "")
+    login(client, "teacher@example.org")
+    assert "Assignments to grade" not in client.get("/dashboard").get_data(as_text=True)
