@@ -254,6 +254,24 @@ def queue(session: TrainingSession) -> list[tuple[Assignment, list[Submission]]]
     return [(a, [s for s in rows if s.assignment_key == key]) for a, key, _t in assignments]
 
 
+def open_work(user: User, sessions: list[TrainingSession]) -> dict[str, list[tuple[int, str, str]]]:
+    """The assignments a fellow has still to pass in their sessions, by course slug: (id,
+    title, state), the state "todo" (nothing sent), "pending" (waiting for a grade) or
+    "failed"; in two statements, for the dashboard."""
+    by_session = session_assignments(sessions)
+    slugs = {link.course_id: link.course.slug for s in sessions for link in s.course_links}
+    rows = list({key: assignment for s in sessions for assignment, key, _t in by_session[s.id]}.items())
+    sent = _submissions([user.id], [key for key, _a in rows])
+    work: dict[str, list[tuple[int, str, str]]] = {}
+    for key, assignment in rows:
+        found = sent.get((user.id, key))
+        if found is not None and found.passed:
+            continue
+        state = "todo" if found is None else "pending" if not found.graded else "failed"
+        work.setdefault(slugs[int(key.split(":")[0])], []).append((assignment.id, assignment.title, state))
+    return work
+
+
 def to_grade(actor: User) -> list[Submission]:
     """Work waiting for this person's grade, oldest first: in every session for admins, in
     the sessions they teach for instructors and guest teachers (``may_grade``'s rule,

@@ -10,6 +10,7 @@ from ..access import login_required, public
 from ..accounts.forms import ConfirmForm
 from ..accounts.services import choose_locale, is_supported_locale
 from ..announcements.services import recent_for as recent_announcements
+from ..assignments.services import open_work
 from ..certificates.services import of_user as certificates_of
 from ..evaluation.services import to_evaluate
 from ..quizzes.attempts import open_attempts
@@ -42,7 +43,8 @@ def dashboard():
                            open_attempts=open_attempts(current_user) if studies else {},
                            coming_up=upcoming(current_user),
                            announced=recent_announcements(current_user) if studies else [],
-                           to_evaluate=to_evaluate(current_user) if studies else [])
+                           to_evaluate=to_evaluate(current_user) if studies else [],
+                           open_work=open_work(current_user, [s for s, _p in studies]) if studies else {})
 
 
 @home.route("/language", methods=["POST"])

@@ -127,3 +127,24 @@ def test_work_to_grade_waits_on_the_dashboards_of_its_graders_only(app, client):
                        {"Site": 4, "Plan": 3}, "")
     login(client, "teacher@example.org")
     assert "Assignments to grade" not in client.get("/dashboard").get_data(as_text=True)
+
+
+def test_the_fellows_dashboard_lists_the_assignments_still_to_pass(app, client):
+    with committed(app):
+        assignment, session, fellow, teacher = _world()
+        assignment_id = assignment.id
+    login(client, "fellow@example.org")
+    page = client.get("/dashboard").get_data(as_text=True)
+    assert "Assignments to pass:" in page and f'href="/assignments/{assignment_id}">Field report</a></p>' in page
+    with committed(app):
+        submission = services.submit(db.session.get(type(assignment), assignment_id),
+                                     db.session.get(type(fellow), fellow.id), "Report", None)
+    assert "Field report</a> (waiting for grading)" in client.get("/dashboard").get_data(as_text=True)
+    with committed(app):
+        services.grade(db.session.get(type(submission), submission.id), db.session.get(type(teacher), teacher.id),
+                       {"Site": 1, "Plan": 1}, "")
+    assert "Field report</a> (not passed)" in client.get("/dashboard").get_data(as_text=True)
+    with committed(app):
+        found = db.session.get(type(submission), submission.id)
+        services.grade(found, db.session.get(type(teacher), teacher.id), {"Site": 5, "Plan": 4}, "")
+    assert "Assignments to pass:" not in client.get("/dashboard").get_data(as_text=True)
