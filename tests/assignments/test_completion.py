@@ -148,3 +148,26 @@ def test_the_fellows_dashboard_lists_the_assignments_still_to_pass(app, client):
         found = db.session.get(type(submission), submission.id)
         services.grade(found, db.session.get(type(teacher), teacher.id), {"Site": 5, "Plan": 4}, "")
     assert "Assignments to pass:" not in client.get("/dashboard").get_data(as_text=True)
+
+
+def test_each_gradebook_row_has_one_cell_per_quiz_and_per_assignment(app, client):
+    from lxml import html as lxml_html
+
+    with committed(app):
+        course = create_course("assigned-quiz", files=assignment_files(quiz=True)).course
+        teacher = create_user(email="teacher@example.org", roles="instructor")
+        session = create_session(courses=[course], instructors=[teacher])
+        fellow = enrol(session, create_user(email="fellow@example.org", name="Fellow One"))
+        services.submit(course.published.assignments[0], fellow, "Report", None)
+        quizzes, session_id = len(course.published.quizzes), session.id
+    assert quizzes >= 1
+    login(client, "teacher@example.org")
+    page = lxml_html.fromstring(client.get(f"/sessions/{session_id}/gradebook").get_data(as_text=True))
+    headings = page.xpath("//table/thead/tr/th")
+    rows = page.xpath("//table/tbody/tr")
+    assert len(headings) == 1 + quizzes + 1 + 1  # fellow, quizzes, the assignment, completed
+    for row in rows:
+        assert len(row.xpath("./td")) == quizzes + 1 + 1 and not row.xpath(".//td//td")
+        assert row.xpath("./td")[quizzes].text_content().strip() == "to grade"
+        overrides = row.xpath(".//a[@class='cell-extra']/@href")
+        assert len(overrides) == quizzes and all(f"session={session_id}&user=" in h for h in overrides)
