@@ -29,8 +29,11 @@ from flask_migrate import upgrade  # noqa: E402
 
 from institute import create_app  # noqa: E402
 from institute.config import database_uri  # noqa: E402
+from institute.courses.services import mark_done  # noqa: E402
 from institute.database import reads_seen_by  # noqa: E402
 from institute.extensions import db  # noqa: E402
+from institute.questions import type_of  # noqa: E402
+from institute.quizzes import attempts  # noqa: E402
 from institute.static_files import content_hash  # noqa: E402
 from tests.scratch import fresh_postgresql  # noqa: E402
 
@@ -240,3 +243,20 @@ def drop_database(server: str, name: str) -> None:
     with engine.connect() as conn:
         conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     engine.dispose()
+
+
+def complete_session(user, courses, grader) -> None:
+    """A fellow who did everything: modules done, each quiz passed, its essays graded."""
+    for course in courses:
+        for module in course.published.modules:
+            mark_done(user, course, module.slug)
+        for quiz in course.published.quizzes:
+            attempt, _ = attempts.start(quiz, user)
+            attempts.save(attempt, user, {str(i): type_of(q).demo_answer(q, True) for i, q in enumerate(quiz.questions)
+                                          if type_of(q).answerable})
+            attempts.submit(attempt, user)
+            for i, q in enumerate(quiz.questions):
+                if type_of(q).graded_by_hand:
+                    attempts.grade(attempt, i, 1.0, "A clear, practical plan.", grader)
+            if attempt.passed is not True:
+                raise SystemExit(f"set-up: a right attempt at {quiz.title!r} did not pass ({attempt.percent} %)")

@@ -57,7 +57,16 @@ from pathlib import Path
 
 import redis
 import sqlalchemy as sa
-from _common import ROOT, backend_label, bench_app, drop_database, machine_label, scratch_database, verdict
+from _common import (
+    ROOT,
+    backend_label,
+    bench_app,
+    complete_session,
+    drop_database,
+    machine_label,
+    scratch_database,
+    verdict,
+)
 from quiz_load import FAST_HASH, GUNICORN, PASSWORD, Gunicorn, answer, get_tokens, percentiles_ms, server_env
 
 from institute.accounts.models import User as UserModel
@@ -66,12 +75,10 @@ from institute.certificates import services as certificates
 from institute.config import database_uri
 from institute.courses.bundle import find_bundles, read_path
 from institute.courses.importing import import_bundle
-from institute.courses.services import get_course, mark_done
+from institute.courses.services import get_course
 from institute.database import transaction
 from institute.exchanges import services as exchanges
 from institute.extensions import db
-from institute.questions import type_of
-from institute.quizzes import attempts
 from institute.quizzes.models import AttemptAnswer
 from institute.training import services as training
 
@@ -140,23 +147,6 @@ def mix(users: int) -> dict[str, int]:
 
 
 # ------------------------------------------------------------------ set-up, untimed
-
-
-def complete_session(user, courses, grader) -> None:
-    """A fellow who did everything: modules done, each quiz passed, its essays graded."""
-    for course in courses:
-        for module in course.published.modules:
-            mark_done(user, course, module.slug)
-        for quiz in course.published.quizzes:
-            attempt, _ = attempts.start(quiz, user)
-            attempts.save(attempt, user, {str(i): type_of(q).demo_answer(q, True) for i, q in enumerate(quiz.questions)
-                                          if type_of(q).answerable})
-            attempts.submit(attempt, user)
-            for i, q in enumerate(quiz.questions):
-                if type_of(q).graded_by_hand:
-                    attempts.grade(attempt, i, 1.0, "A clear, practical plan.", grader)
-            if attempt.passed is not True:
-                raise SystemExit(f"set-up: a right attempt at {quiz.title!r} did not pass ({attempt.percent} %)")
 
 
 def build(app, fellows: int) -> dict:
