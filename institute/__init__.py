@@ -104,6 +104,7 @@ def _trust_proxies(app: Flask) -> None:
 def register_extensions(app: Flask) -> None:
     from .database import init_database
     from .i18n import select_locale, select_timezone
+    from .page_cache import init_page_cache
 
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS, render_as_batch=True, compare_type=True)
@@ -112,6 +113,7 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     limiter.init_app(app)
     init_database(app)
+    init_page_cache(app)
     _import_models()
 
 
@@ -127,6 +129,7 @@ def _import_models() -> None:
     from .evaluation import models as evaluation_models  # noqa: F401
     from .exchanges import models as exchange_models  # noqa: F401
     from .notifications import models as notification_models  # noqa: F401
+    from .page_cache import PageGeneration  # noqa: F401
     from .quizzes import models as quiz_models  # noqa: F401
     from .schedule import models as schedule_models  # noqa: F401
     from .training import models as training_models  # noqa: F401

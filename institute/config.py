@@ -65,6 +65,8 @@ class Defaults:
     USERS_PER_PAGE = 50
     # Serve the module page from a skeleton rendered once per worker (templating.py).
     PAGE_SKELETONS = True
+    # Keep rendered pages per worker until anything they show changes (page_cache.py).
+    KEPT_PAGES = True
     # With REDIS_URL, sessions with more fellows than this to certify are issued by a worker.
     CERTIFICATE_BACKGROUND_OVER = 50
     # Who signs the certificates, printed on their PDFs: each {"name", "title", "signature"?},
@@ -111,6 +113,7 @@ ENVIRONMENT: dict[str, Callable[[str], object]] = {
     "PASSWORD_HASH_METHOD": str,
     "PROXY_FIX_X_FOR": int,
     "COMPRESS_REGISTER": lambda v: v.lower() in ("1", "true", "yes"),
+    "KEPT_PAGES": lambda v: v.lower() in ("1", "true", "yes"),
     "CERTIFICATE_SIGNATORIES": json.loads,
     "CERTIFICATE_LOGO": str,
     "OFFER_REMINDER_DAYS": int,

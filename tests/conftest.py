@@ -12,7 +12,7 @@ import pytest
 from flask_migrate import upgrade
 from flask_sqlalchemy.session import Session
 
-from institute import create_app
+from institute import create_app, page_cache
 from institute.extensions import db, limiter
 
 from .builders import PASSWORD, create_user
@@ -77,6 +77,7 @@ def _isolated(request):
         )
     app.extensions["institute.read_connection"] = connection  # database.read, too
     limiter.reset()
+    page_cache.clear()  # the generation rolls back with each test: forget what was kept
     try:
         yield
     finally:
@@ -100,6 +101,13 @@ def migrated_app(url: str, instance_path):
     finally:
         with app.app_context():
             db.engine.dispose()
+
+
+@pytest.fixture
+def computed_pages(app, monkeypatch):
+    """Every page computed, none kept (institute/page_cache.py): for tests that count what
+    computing a page costs."""
+    monkeypatch.setitem(app.config, "KEPT_PAGES", False)
 
 
 @pytest.fixture

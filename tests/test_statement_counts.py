@@ -308,7 +308,7 @@ CASES = {
 
 
 @pytest.mark.parametrize("name", list(CASES))
-def test_statements_do_not_grow_with_rows(app, name):
+def test_statements_do_not_grow_with_rows(app, computed_pages, name):
     case = CASES[name]
     world = case.world(app)
     client = app.test_client()

@@ -11,6 +11,7 @@ from flask_login import current_user
 from ..access import login_required, public, roles_required
 from ..door import query_int
 from ..errors import Conflict, Invalid, NotFound, TooLarge
+from ..page_cache import kept_page
 from ..web import apply_errors, error_messages, flash_error, wants_json
 from . import offline, reading, services, translations, urls
 from .forms import AdaptForm, UploadForm
@@ -73,8 +74,13 @@ def upload():
 @courses.route(urls.COURSE)
 @public
 def course(slug: str):
+    asked = query_int("revision", low=1)
+    return kept_page(lambda: _course_page(slug, asked))
+
+
+def _course_page(slug: str, asked: int | None) -> str:
     viewer = _viewer()
-    revision = services.with_outline(services.revision_for(slug, viewer, "read", query_int("revision", low=1)))
+    revision = services.with_outline(services.revision_for(slug, viewer, "read", asked))
     course = revision.course
     return render_template(
         "courses/course.html",

@@ -13,6 +13,7 @@ from ..announcements.services import recent_for as recent_announcements
 from ..assignments.services import open_work
 from ..certificates.services import of_user as certificates_of
 from ..evaluation.services import to_evaluate
+from ..page_cache import kept_page
 from ..quizzes.attempts import open_attempts
 from ..schedule.services import upcoming
 from ..training.progress import completions
@@ -33,6 +34,10 @@ def index():
 @home.route("/dashboard")
 @login_required
 def dashboard():
+    return kept_page(_dashboard)
+
+
+def _dashboard() -> str:
     applications = my_applications(current_user) if current_user.has_role("trainee") else []
     studies = completions(current_user, applications)
     taught = taught_session_ids(current_user)

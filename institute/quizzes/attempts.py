@@ -26,6 +26,7 @@ from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
 from ..links import external_url
 from ..notifications.services import notify_user
+from ..page_cache import unseen_by_pages
 from ..questions import type_of, verdict
 from . import roster
 from .access import check_grades, check_may_take, check_owner, course_of
@@ -170,9 +171,10 @@ def save(attempt: Attempt, user: User, answers: object, now: datetime | None = N
         stmt = insert(AttemptAnswer).values([
             {"attempt_id": attempt.id, "question": index, "value": value, "saved_at": now,
              "feedback": "", "grader_feedback": ""} for index, value in clean.items()])
-        db.session.execute(stmt.on_conflict_do_update(
-            index_elements=["attempt_id", "question"],
-            set_={"value": stmt.excluded.value, "saved_at": stmt.excluded.saved_at}))
+        with unseen_by_pages():  # only the attempt's own page shows them, never kept in progress
+            db.session.execute(stmt.on_conflict_do_update(
+                index_elements=["attempt_id", "question"],
+                set_={"value": stmt.excluded.value, "saved_at": stmt.excluded.saved_at}))
         db.session.expire(attempt, ["answers"])
     db.session.flush()
     return len(clean)

@@ -9,6 +9,7 @@ from ..access import login_required, roles_required
 from ..accounts.models import User
 from ..errors import Conflict, Invalid
 from ..extensions import db
+from ..page_cache import kept_page, not_kept
 from ..questions import type_of
 from ..questions.web import question_partials
 from ..web import error_messages, flash_error, wants_json
@@ -42,14 +43,16 @@ quizzes.register_blueprint(question_partials)  # the attempt and result pages sh
 @quizzes.route("/quizzes/<int:quiz_id>")
 @login_required
 def quiz(quiz_id: int):
-    quiz = quiz_for(quiz_id, current_user)
-    enrolled = may_take(current_user, quiz)
-    mine = attempts.attempts_of(current_user, quiz) if enrolled else []
-    allowance = overrides.allowance(current_user, quiz) if enrolled else None
-    return render_template("quizzes/quiz.html", quiz=quiz, course=quiz.revision.course, enrolled=enrolled,
-                           attempts=mine, staff=teaches_quiz(current_user, quiz), allowance=allowance,
-                           standing=standing(current_user, quiz) if enrolled else None,
-                           previews=may_preview(current_user, quiz))
+    def render():
+        quiz = quiz_for(quiz_id, current_user)
+        enrolled = may_take(current_user, quiz)
+        mine = attempts.attempts_of(current_user, quiz) if enrolled else []
+        allowance = overrides.allowance(current_user, quiz) if enrolled else None
+        return render_template("quizzes/quiz.html", quiz=quiz, course=quiz.revision.course, enrolled=enrolled,
+                               attempts=mine, staff=teaches_quiz(current_user, quiz), allowance=allowance,
+                               standing=standing(current_user, quiz) if enrolled else None,
+                               previews=may_preview(current_user, quiz))
+    return kept_page(render)
 
 
 @quizzes.route("/quizzes/<int:quiz_id>/preview")
@@ -75,13 +78,17 @@ def start(quiz_id: int):
 @quizzes.route("/attempts/<int:attempt_id>")
 @login_required
 def attempt(attempt_id: int):
-    attempt = attempt_for(attempt_id, current_user)
-    attempts.expire_if_due(attempt)
-    view = attempts.payload(attempt, titles=sees_question_titles(current_user, attempt.quiz))
-    template = "quizzes/result.html" if attempt.submitted else "quizzes/attempt.html"
-    return render_template(template, attempt=attempt, view=view, quiz=attempt.quiz,
-                           staff=grades(current_user, attempt),
-                           standing=standing(current_user, attempt.quiz) if owns(current_user, attempt) else None)
+    def render():
+        attempt = attempt_for(attempt_id, current_user)
+        attempts.expire_if_due(attempt)
+        if not attempt.submitted:
+            not_kept()  # its clock runs, and its autosaved answers raise no generation
+        view = attempts.payload(attempt, titles=sees_question_titles(current_user, attempt.quiz))
+        template = "quizzes/result.html" if attempt.submitted else "quizzes/attempt.html"
+        return render_template(template, attempt=attempt, view=view, quiz=attempt.quiz,
+                               staff=grades(current_user, attempt),
+                               standing=standing(current_user, attempt.quiz) if owns(current_user, attempt) else None)
+    return kept_page(render)
 
 
 def _save_form(attempt) -> int:

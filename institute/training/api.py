@@ -1,6 +1,6 @@
 """Training sessions behind JSON: sessions, applications, enrolment, cohort."""
 
-from flask import jsonify, request
+from flask import current_app, jsonify, request
 
 from ..access import ANY_USER
 from ..api import ApiBlueprint, current_api_user, json_body
@@ -24,6 +24,7 @@ from ..api.schemas import (
 from ..door import YEARS
 from ..errors import BadRequest
 from ..filetypes import KINDS
+from ..page_cache import kept_page
 from ..spreadsheets import csv_response
 from . import services
 from .enrolment import enrol_csv
@@ -200,9 +201,15 @@ def cohort(session_id: int):
     }, required=["session", "quizzes", "fellows", "columns"]),
 )
 def gradebook(session_id: int):
-    session = services.session_for(session_id, current_api_user(), "gradebook")
     if request.accept_mimetypes.best_match(["application/json", "text/csv"]) == "text/csv":
+        session = services.session_for(session_id, current_api_user(), "gradebook")
         return csv_response(gradebook_csv(session), f"gradebook-{session.code}.csv", byte_order_mark=False)
+    body = kept_page(lambda: _gradebook_json(session_id), current_api_user())
+    return current_app.response_class(body, mimetype="application/json")
+
+
+def _gradebook_json(session_id: int) -> str:
+    session = services.session_for(session_id, current_api_user(), "gradebook")
     quizzes, rows = gradebook_rows(session)
     # Columns other domains add (assignments: points, or "pending" while the work waits).
     columns = extra_columns(session, [f.user.id for f, _cells in rows])
@@ -210,7 +217,7 @@ def gradebook(session_id: int):
     def cell_json(cell):
         return None if cell is None else {"state": cell.state, "points": cell.value, "submission": cell.id}
 
-    return jsonify({
+    return current_app.json.dumps({
         "session": session.id,
         "quizzes": [{"id": q.id, "title": q.title, "pass_mark": q.pass_mark} for q in quizzes],
         "columns": [{"kind": c.kind, "id": c.id, "title": c.title, "max": c.maximum} for c in columns],

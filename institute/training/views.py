@@ -11,6 +11,7 @@ from ..access import login_required, public, roles_required
 from ..accounts.countries import country_choices
 from ..courses.services import catalogue
 from ..errors import Conflict, Invalid, NotFound, TooLarge
+from ..page_cache import kept_page
 from ..spreadsheets import csv_response
 from ..web import apply_errors
 from . import services
@@ -44,11 +45,13 @@ def _my_application(session):
 @training.route("/sessions/<int:session_id>", methods=["GET"])
 @public
 def session(session_id: int):
-    session = services.session_for(session_id, current_user)
-    form = ApplyForm(formdata=None, institution=current_user.partner.name if current_user.partner else "",
-                     country=current_user.country if current_user.is_authenticated else "",
-                     nationality=current_user.country if current_user.is_authenticated else "")
-    return session_page(session, form)
+    def render():
+        session = services.session_for(session_id, current_user)
+        form = ApplyForm(formdata=None, institution=current_user.partner.name if current_user.partner else "",
+                         country=current_user.country if current_user.is_authenticated else "",
+                         nationality=current_user.country if current_user.is_authenticated else "")
+        return session_page(session, form)[0]
+    return kept_page(render)
 
 
 def session_page(session, form: ApplyForm, status: int = 200, answer_errors: dict | None = None,
@@ -85,36 +88,46 @@ def withdraw(application_id: int):
 @training.route("/sessions/<int:session_id>/cohort")
 @login_required
 def cohort(session_id: int):
-    session = services.session_for(session_id, current_user, "cohort")
     if request.args.get("format") == "csv":
+        session = services.session_for(session_id, current_user, "cohort")
         return csv_response(cohort_csv(session), f"cohort-{session.code}.csv")
-    fellows = cohort_progress(session)
-    return render_template("training/cohort.html", session=session, fellows=fellows,
-                           chart=progress_chart(fellows))
+
+    def render():
+        session = services.session_for(session_id, current_user, "cohort")
+        fellows = cohort_progress(session)
+        return render_template("training/cohort.html", session=session, fellows=fellows,
+                               chart=progress_chart(fellows))
+    return kept_page(render)
 
 
 @training.route("/sessions/<int:session_id>/gradebook")
 @login_required
 def gradebook(session_id: int):
-    session = services.session_for(session_id, current_user, "gradebook")
     if request.args.get("format") == "csv":
+        session = services.session_for(session_id, current_user, "gradebook")
         return csv_response(gradebook_csv(session), f"gradebook-{session.code}.csv")
-    quizzes, rows = gradebook_rows(session)
-    columns = extra_columns(session, [fellow.user.id for fellow, _cells in rows])
-    return render_template("training/gradebook.html", session=session, quizzes=quizzes, rows=rows,
-                           columns=columns)
+
+    def render():
+        session = services.session_for(session_id, current_user, "gradebook")
+        quizzes, rows = gradebook_rows(session)
+        columns = extra_columns(session, [fellow.user.id for fellow, _cells in rows])
+        return render_template("training/gradebook.html", session=session, quizzes=quizzes, rows=rows,
+                               columns=columns)
+    return kept_page(render)
 
 
 @training.route("/sessions/<int:session_id>/fellows/<int:user_id>")
 @login_required
 def fellow(session_id: int, user_id: int):
-    session = services.session_for(session_id, current_user)
-    services.fellow_progress_for(session, user_id, current_user)
-    found = cohort_progress(session, [user_id])
-    if not found:
-        raise NotFound(_("This person is not a fellow of this session."))
-    return render_template("training/fellow.html", session=session, fellow=found[0],
-                           staff=services.may_manage_cohort(current_user, session))
+    def render():
+        session = services.session_for(session_id, current_user)
+        services.fellow_progress_for(session, user_id, current_user)
+        found = cohort_progress(session, [user_id])
+        if not found:
+            raise NotFound(_("This person is not a fellow of this session."))
+        return render_template("training/fellow.html", session=session, fellow=found[0],
+                               staff=services.may_manage_cohort(current_user, session))
+    return kept_page(render)
 
 
 # ------------------------------------------------------------------ admin

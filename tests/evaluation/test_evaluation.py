@@ -363,7 +363,8 @@ def test_the_funders_report(app, client, world):
         ("institution", "UCA", "2"), ("institution", "UNALM", "1")}
 
 
-def test_the_funders_report_and_the_dashboard_take_as_many_statements_for_many_sessions(app, client, world):
+def test_the_funders_report_and_the_dashboard_take_as_many_statements_for_many_sessions(app, client, world,
+                                                                                        computed_pages):
     from ..test_statement_counts import counted
 
     login(client, "admin@example.org")
