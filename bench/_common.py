@@ -28,6 +28,7 @@ from flask import Flask, Response, render_template, template_rendered  # noqa: E
 from flask_migrate import upgrade  # noqa: E402
 
 from institute import create_app  # noqa: E402
+from institute.assignments import services as assignments  # noqa: E402
 from institute.config import database_uri  # noqa: E402
 from institute.courses.services import mark_done  # noqa: E402
 from institute.database import reads_seen_by  # noqa: E402
@@ -260,3 +261,7 @@ def complete_session(user, courses, grader) -> None:
                     attempts.grade(attempt, i, 1.0, "A clear, practical plan.", grader)
             if attempt.passed is not True:
                 raise SystemExit(f"set-up: a right attempt at {quiz.title!r} did not pass ({attempt.percent} %)")
+        for assignment in course.published.assignments:  # full points on every criterion
+            submission = assignments.submit(assignment, user, "My restoration plan, with its costs.", None)
+            assignments.grade(submission, grader, {row["criterion"]: row["points"] for row in assignment.rubric},
+                              "A clear, practical plan.")
