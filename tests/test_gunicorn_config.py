@@ -79,3 +79,21 @@ def test_before_the_fork_templates_are_compiled_once_and_shared_objects_frozen(m
         assert {"base.html", "training/gradebook.html", "courses/course.html"} <= cached
     finally:
         gc.unfreeze()
+
+
+def test_each_worker_keeps_few_malloc_arenas(monkeypatch):
+    """Threaded workers would otherwise hold an arena per thread of memory they freed."""
+    import platform
+    import subprocess
+    import sys
+
+    conf = settings(monkeypatch)
+    asked = []
+    monkeypatch.setattr(institute, "after_fork", lambda: None)
+    conf["post_fork"].__globals__["fewer_malloc_arenas"] = lambda: asked.append(True)
+    conf["post_fork"](None, None)
+    assert asked == [True]
+    if platform.libc_ver()[0] == "glibc":  # in a process of its own: glibc takes the setting
+        probe = f"import runpy; print(runpy.run_path({str(CONF)!r})['fewer_malloc_arenas'](2))"
+        assert subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,  # noqa: S603
+                              check=True).stdout.strip() == "True"
