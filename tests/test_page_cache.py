@@ -38,6 +38,14 @@ def generation(app) -> int:
         return db.session.scalar(sa.select(PageGeneration.value).where(PageGeneration.id == 1))
 
 
+def started_attempt(app, world) -> int:
+    """Amina's attempt at the quiz, started and committed; its id."""
+    with app.app_context():
+        attempt, _new = attempts.start(db.session.get(attempts.Quiz, world["quiz"]), user_by_email("amina@example.org"))
+        db.session.commit()
+        return attempt.id
+
+
 def signed_in(app, email):
     client = app.test_client()
     login(client, email)
@@ -102,11 +110,9 @@ def test_a_submitted_attempt_shows_in_the_gradebook_and_its_api(app, world):
     page = teacher.get(page_url).get_data(as_text=True)
     body = api.get(api_url, headers=token).get_json()
     assert api.get(api_url, headers=token).get_json() == body  # kept
+    attempt_id = started_attempt(app, world)
     with app.app_context():
-        fellow = user_by_email("amina@example.org")
-        quiz = db.session.get(attempts.Quiz, world["quiz"])
-        attempt, _new = attempts.start(quiz, fellow)
-        attempts.submit(attempt, fellow)
+        attempts.submit(db.session.get(attempts.Attempt, attempt_id), user_by_email("amina@example.org"))
         db.session.commit()
     assert teacher.get(page_url).get_data(as_text=True) != page
     grades = api.get(api_url, headers=token).get_json()
@@ -129,12 +135,7 @@ def test_a_new_fellow_and_a_new_name_show(app, world):
 
 
 def test_autosaves_and_logins_leave_the_generation_alone(app, world):
-    with app.app_context():
-        fellow = user_by_email("amina@example.org")
-        quiz = db.session.get(attempts.Quiz, world["quiz"])
-        attempt, _new = attempts.start(quiz, fellow)
-        db.session.commit()
-        attempt_id = attempt.id
+    attempt_id = started_attempt(app, world)
     before = generation(app)
     client = app.test_client()
     login(client, "amina@example.org")
@@ -262,12 +263,7 @@ def test_visitors_never_share_a_form_token(app, world, monkeypatch):
 
 
 def test_an_attempt_in_progress_is_never_kept_but_its_result_is(app, world):
-    with app.app_context():
-        fellow = user_by_email("amina@example.org")
-        quiz = db.session.get(attempts.Quiz, world["quiz"])
-        attempt, _new = attempts.start(quiz, fellow)
-        db.session.commit()
-        attempt_id = attempt.id
+    attempt_id = started_attempt(app, world)
     client = signed_in(app, "amina@example.org")
     url = f"/attempts/{attempt_id}"
     client.get(url)
