@@ -213,19 +213,21 @@ def _progress(sessions: list[TrainingSession], applications: list[Application]) 
     result: dict[int, list[FellowProgress]] = {session.id: [] for session in sessions}
     for application in applications:
         fellow = FellowProgress(application.user, application)
-        user_id = application.user_id
+        user_id, session_id = application.user_id, application.session_id
         my_passed, my_pending = passed_by.get(user_id, nothing), pending_by.get(user_id, nothing)
         my_best = best_by.get(user_id, {})
         # The outline's lists, dicts and sets are shared by the cohort (progress is only
         # read); each fellow's own marks and results are theirs.
-        for slug, course_id, title, modules, slugs, pairs, ids, pass_marks in shared[application.session_id]:
+        for slug, course_id, title, modules, slugs, pairs, ids, pass_marks in shared[session_id]:
             fellow.courses.append(CourseProgress(
                 slug, title, modules, done.get((user_id, course_id), set()), pairs,
                 set(ids & my_passed), set(ids & my_pending), pass_marks,
                 {q: p for q, p in my_best.items() if q in ids} if my_best else {}, slugs, ids))
-        result[application.session_id].append(fellow)
+        result[session_id].append(fellow)
     for requirement in _REQUIREMENTS:
         standings = requirement(sessions, applications) if applications else {}
+        if not standings:
+            continue  # nothing to add (no assignments, no attendance required)
         for fellows in result.values():
             for fellow in fellows:
                 fellow.requirements += standings.get(fellow.application.id, [])
