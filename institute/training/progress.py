@@ -17,6 +17,7 @@ from ..accounts.models import User
 from ..courses.models import CourseRevision, Module, Quiz
 from ..courses.translations import done_marks
 from ..extensions import db
+from ..quizzes.models import key_of
 from ..quizzes.results import quiz_results
 from .models import Application, ApplicationStatus, TrainingSession
 
@@ -162,8 +163,9 @@ def register_requirement(requirement: Requirement) -> None:
         _REQUIREMENTS.append(requirement)
 
 
-def _course_outlines(sessions: list[TrainingSession]) -> dict[int, list[tuple]]:
-    """Each session's courses with their published titles, modules and quizzes."""
+def _course_outlines(sessions: list[TrainingSession]) -> tuple[dict[int, list[tuple]], dict[int, str]]:
+    """Each session's courses with their published titles, modules and quizzes; and each
+    quiz's key (``quiz_key``), read with them, for its results."""
     courses = [link.course for session in sessions for link in session.course_links]
     revision_ids = sorted({c.published_revision_id for c in courses if c.published_revision_id})
     modules: dict[int | None, list[tuple[str, str]]] = {r: [] for r in revision_ids}
@@ -172,27 +174,30 @@ def _course_outlines(sessions: list[TrainingSession]) -> dict[int, list[tuple]]:
             .where(Module.revision_id.in_(revision_ids)).order_by(Module.position)):
         modules[revision_id].append((slug, title))
     quizzes: dict[int | None, list[tuple[int, str, float]]] = {r: [] for r in revision_ids}
-    for revision_id, quiz_id, title, pass_mark in db.session.execute(
-            sa.select(Quiz.revision_id, Quiz.id, Quiz.title, Quiz.pass_mark)
+    keys: dict[int, str] = {}
+    for revision_id, quiz_id, title, pass_mark, course_id, file in db.session.execute(
+            sa.select(Quiz.revision_id, Quiz.id, Quiz.title, Quiz.pass_mark, CourseRevision.course_id, Quiz.file)
+            .join(CourseRevision, CourseRevision.id == Quiz.revision_id)
             .where(Quiz.revision_id.in_(revision_ids)).order_by(Quiz.id)):
         quizzes[revision_id].append((quiz_id, title, pass_mark))
+        keys[quiz_id] = key_of(course_id, file)
     titles: dict[int | None, str] = {revision_id: title for revision_id, title in db.session.execute(
         sa.select(CourseRevision.id, CourseRevision.title).where(CourseRevision.id.in_(revision_ids)))}
     return {session.id: [(c, titles.get(c.published_revision_id, c.slug), modules.get(c.published_revision_id, []),
                           quizzes.get(c.published_revision_id, []))
                          for c in (link.course for link in session.course_links)]
-            for session in sessions}
+            for session in sessions}, keys
 
 
 def _progress(sessions: list[TrainingSession], applications: list[Application]) -> dict[int, list[FellowProgress]]:
     """The progress of each accepted application, by session: the same fixed number of
     statements for one session or many, one fellow or a whole cohort."""
-    outlines = _course_outlines(sessions)
+    outlines, keys = _course_outlines(sessions)
     fellow_ids = sorted({a.user_id for a in applications})
     # Done marks by (fellow, course), made in the course or in any of its translations.
     done = done_marks(fellow_ids, {c.id: c for outline in outlines.values() for c, *_ in outline}.values())
     quiz_ids = sorted({q for outline in outlines.values() for *_, quizzes in outline for q, _t, _p in quizzes})
-    passed, pending, best = quiz_results(fellow_ids, quiz_ids)
+    passed, pending, best = quiz_results(fellow_ids, quiz_ids, keys)
     # What every fellow of a session shares, built once per session, not once per fellow.
     shared = {session_id: [(course.slug, course.id, title, modules, frozenset(s for s, _t in modules),
                             [(q, t) for q, t, _p in quizzes], frozenset(q for q, _t, _p in quizzes),
