@@ -1,6 +1,7 @@
 """ISO 3166-1 alpha-2 country codes and their names, from the CLDR data Babel ships."""
 
 from collections.abc import Mapping
+from functools import lru_cache
 
 from babel import Locale
 from flask_babel import get_locale
@@ -14,10 +15,17 @@ COUNTRY_CODES = frozenset(
 )
 
 
+@lru_cache(maxsize=64)
+def _names(locale: str) -> Mapping[str, str]:
+    """The territories' names in ``locale``: parsing a locale costs more than a cohort
+    page's every other word, and the pages of a language ask for the same names."""
+    return Locale.parse(locale).territories
+
+
 def country_choices(blank: str | None = None, locale: str | None = None) -> list[tuple[str, str]]:
     """(code, name) pairs for a select, sorted by name in the page's language (or ``locale``),
     after a ``blank`` first choice when one is given."""
-    names = Locale.parse(locale or str(get_locale())).territories
+    names = _names(locale or str(get_locale()))
     choices = sorted(((c, names.get(c, c)) for c in COUNTRY_CODES), key=lambda pair: pair[1])
     return ([("", blank)] if blank is not None else []) + choices
 
@@ -25,4 +33,4 @@ def country_choices(blank: str | None = None, locale: str | None = None) -> list
 def country_name(code: str | None, locale: str = "en") -> str:
     if not code:
         return ""
-    return Locale.parse(locale).territories.get(code, code)
+    return _names(locale).get(code, code)

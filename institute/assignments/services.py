@@ -332,6 +332,8 @@ def gradebook_columns(session: TrainingSession, user_ids: list[int]):
 
     assignments = session_assignments([session])[session.id]
     submissions = _submissions(user_ids, [key for _a, key, _t in assignments])
+    # The start of every cell's link built once, not once per submission (the id ends it).
+    submission_url = url_for("assignments.submission", submission_id=0)[:-1]
     columns = []
     for assignment, key, _title in assignments:
         cells = {}
@@ -339,7 +341,7 @@ def gradebook_columns(session: TrainingSession, user_ids: list[int]):
             found = submissions.get((user_id, key))
             if found is None:
                 continue
-            url = url_for("assignments.submission", submission_id=found.id)
+            url = f"{submission_url}{found.id}"
             if found.graded:
                 cells[user_id] = Column.Cell(
                     f"{found.total:g}/{assignment.max_points}", url, "passed" if found.passed else "failing",

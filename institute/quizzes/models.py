@@ -18,7 +18,12 @@ from ..extensions import BaseModel
 
 def quiz_key(quiz: Quiz) -> str:
     """What names a quiz across its course's revisions: attempts and overrides keep it."""
-    return f"{quiz.revision.course_id}:{quiz.file}"
+    return key_of(quiz.revision.course_id, quiz.file)
+
+
+def key_of(course_id: int, file: str) -> str:
+    """``quiz_key`` from the quiz's course id and file, for lists that read them as columns."""
+    return f"{course_id}:{file}"
 
 
 class Attempt(CreatedMixin, BaseModel):

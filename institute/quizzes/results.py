@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from ..courses.models import CourseRevision, Quiz
 from ..extensions import db
-from .models import Attempt
+from .models import Attempt, key_of
 
 
 def _keys(quiz_ids: list[int]) -> dict[str, list[int]]:
@@ -17,20 +17,26 @@ def _keys(quiz_ids: list[int]) -> dict[str, list[int]]:
                               .where(Quiz.id.in_(quiz_ids)))
     keys: dict[str, list[int]] = {}
     for quiz_id, course_id, file in rows:
-        keys.setdefault(f"{course_id}:{file}", []).append(quiz_id)
+        keys.setdefault(key_of(course_id, file), []).append(quiz_id)
     return keys
 
 
-def quiz_results(user_ids: list[int], quiz_ids: list[int]) -> tuple[
+def quiz_results(user_ids: list[int], quiz_ids: list[int], key_by_quiz: dict[int, str] | None = None) -> tuple[
         set[tuple[int, int]], set[tuple[int, int]], dict[tuple[int, int], float]]:
     """``passed_quizzes``, ``pending_quizzes`` and ``best_percents`` at once, in two
-    statements whatever the number of users and quizzes (progress reads all three)."""
+    statements whatever the number of users and quizzes (progress reads all three); in
+    one when the caller already read each quiz's key (``key_by_quiz``)."""
     passed: set[tuple[int, int]] = set()
     pending: set[tuple[int, int]] = set()
     best: dict[tuple[int, int], float] = {}
     if not user_ids or not quiz_ids:
         return passed, pending, best
-    keys = _keys(quiz_ids)
+    if key_by_quiz is None:
+        keys = _keys(quiz_ids)
+    else:
+        keys = {}
+        for quiz_id in quiz_ids:
+            keys.setdefault(key_by_quiz[quiz_id], []).append(quiz_id)
     submitted = Attempt.submitted_at.is_not(None)
     rows = db.session.execute(
         sa.select(Attempt.user_id, Attempt.quiz_key,

@@ -57,8 +57,11 @@ def gradebook_rows(session):
     """(quizzes, rows) of a session's gradebook, shared by the page, the API and the CSV."""
     fellows = cohort_progress(session)
     quizzes = session_quizzes(session)
-    cells = best_attempts([f.user.id for f in fellows], quizzes)
-    return quizzes, [(f, [cells.get((f.user.id, q.id)) for q in quizzes]) for f in fellows]
+    user_ids = [f.user.id for f in fellows]
+    cells = best_attempts(user_ids, quizzes)
+    quiz_ids = [q.id for q in quizzes]  # read once, not once per fellow
+    return quizzes, [(f, [cells.get((user_id, quiz_id)) for quiz_id in quiz_ids])
+                     for f, user_id in zip(fellows, user_ids, strict=True)]
 
 
 def session_quizzes(session) -> list[Quiz]:

@@ -9,6 +9,7 @@ of queries, whatever its size.
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 
 import sqlalchemy as sa
 
@@ -16,6 +17,7 @@ from ..accounts.models import User
 from ..courses.models import CourseRevision, Module, Quiz
 from ..courses.translations import done_marks
 from ..extensions import db
+from ..quizzes.models import key_of
 from ..quizzes.results import quiz_results
 from .models import Application, ApplicationStatus, TrainingSession
 
@@ -55,10 +57,22 @@ class CourseProgress:
     pending: set[int] = field(default_factory=set)  # quizzes whose essays wait for a grade
     pass_marks: dict[int, float] = field(default_factory=dict)  # by quiz id
     best: dict[int, float] = field(default_factory=dict)  # the fellow's best percent, by quiz id
+    # The slugs of ``modules`` and the ids of ``quizzes``: one set per course of a session,
+    # shared by its whole cohort (made here when not given).
+    module_slugs: frozenset[str] = field(default=frozenset(), repr=False)
+    quiz_ids: frozenset[int] = field(default=frozenset(), repr=False)
 
-    @property
+    def __post_init__(self) -> None:
+        if not self.module_slugs and self.modules:
+            self.module_slugs = frozenset(s for s, _t in self.modules)
+        if not self.quiz_ids and self.quizzes:
+            self.quiz_ids = frozenset(q for q, _t in self.quizzes)
+
+    # Cached, as FellowProgress's counts: progress is read, never changed, once built; a
+    # cohort page asks each fellow's several times.
+    @cached_property
     def complete(self) -> bool:
-        return self.done >= {s for s, _t in self.modules} and self.passed >= {q for q, _t in self.quizzes}
+        return self.done >= self.module_slugs and self.passed >= self.quiz_ids
 
     @property
     def next_module(self) -> tuple[str, str] | None:
@@ -85,23 +99,25 @@ class FellowProgress:
     courses: list[CourseProgress] = field(default_factory=list)
     requirements: list[Standing] = field(default_factory=list)
 
-    @property
+    # Each count computed on first reading, once its courses and requirements are in
+    # (``_progress`` adds them before returning): pages read each several times per fellow.
+    @cached_property
     def modules_total(self) -> int:
         return sum(len(c.modules) for c in self.courses)
 
-    @property
+    @cached_property
     def modules_done(self) -> int:
-        return sum(len(c.done & {s for s, _t in c.modules}) for c in self.courses)
+        return sum(len(c.done & c.module_slugs) for c in self.courses)
 
-    @property
+    @cached_property
     def quizzes_total(self) -> int:
         return sum(len(c.quizzes) for c in self.courses)
 
-    @property
+    @cached_property
     def quizzes_passed(self) -> int:
-        return sum(len(c.passed & {q for q, _t in c.quizzes}) for c in self.courses)
+        return sum(len(c.passed & c.quiz_ids) for c in self.courses)
 
-    @property
+    @cached_property
     def completed(self) -> bool:
         return bool(self.courses) and all(c.complete for c in self.courses) and \
             all(r.met for r in self.requirements)
@@ -109,7 +125,7 @@ class FellowProgress:
     def requirement(self, kind: str) -> Standing | None:
         return next((r for r in self.requirements if r.kind == kind), None)
 
-    @property
+    @cached_property
     def percent(self) -> int:
         total = self.modules_total + self.quizzes_total
         return round(100 * (self.modules_done + self.quizzes_passed) / total) if total else 0
@@ -147,8 +163,9 @@ def register_requirement(requirement: Requirement) -> None:
         _REQUIREMENTS.append(requirement)
 
 
-def _course_outlines(sessions: list[TrainingSession]) -> dict[int, list[tuple]]:
-    """Each session's courses with their published titles, modules and quizzes."""
+def _course_outlines(sessions: list[TrainingSession]) -> tuple[dict[int, list[tuple]], dict[int, str]]:
+    """Each session's courses with their published titles, modules and quizzes; and each
+    quiz's key (``quiz_key``), read with them, for its results."""
     courses = [link.course for session in sessions for link in session.course_links]
     revision_ids = sorted({c.published_revision_id for c in courses if c.published_revision_id})
     modules: dict[int | None, list[tuple[str, str]]] = {r: [] for r in revision_ids}
@@ -157,30 +174,34 @@ def _course_outlines(sessions: list[TrainingSession]) -> dict[int, list[tuple]]:
             .where(Module.revision_id.in_(revision_ids)).order_by(Module.position)):
         modules[revision_id].append((slug, title))
     quizzes: dict[int | None, list[tuple[int, str, float]]] = {r: [] for r in revision_ids}
-    for revision_id, quiz_id, title, pass_mark in db.session.execute(
-            sa.select(Quiz.revision_id, Quiz.id, Quiz.title, Quiz.pass_mark)
+    keys: dict[int, str] = {}
+    for revision_id, quiz_id, title, pass_mark, course_id, file in db.session.execute(
+            sa.select(Quiz.revision_id, Quiz.id, Quiz.title, Quiz.pass_mark, CourseRevision.course_id, Quiz.file)
+            .join(CourseRevision, CourseRevision.id == Quiz.revision_id)
             .where(Quiz.revision_id.in_(revision_ids)).order_by(Quiz.id)):
         quizzes[revision_id].append((quiz_id, title, pass_mark))
+        keys[quiz_id] = key_of(course_id, file)
     titles: dict[int | None, str] = {revision_id: title for revision_id, title in db.session.execute(
         sa.select(CourseRevision.id, CourseRevision.title).where(CourseRevision.id.in_(revision_ids)))}
     return {session.id: [(c, titles.get(c.published_revision_id, c.slug), modules.get(c.published_revision_id, []),
                           quizzes.get(c.published_revision_id, []))
                          for c in (link.course for link in session.course_links)]
-            for session in sessions}
+            for session in sessions}, keys
 
 
 def _progress(sessions: list[TrainingSession], applications: list[Application]) -> dict[int, list[FellowProgress]]:
     """The progress of each accepted application, by session: the same fixed number of
     statements for one session or many, one fellow or a whole cohort."""
-    outlines = _course_outlines(sessions)
+    outlines, keys = _course_outlines(sessions)
     fellow_ids = sorted({a.user_id for a in applications})
     # Done marks by (fellow, course), made in the course or in any of its translations.
     done = done_marks(fellow_ids, {c.id: c for outline in outlines.values() for c, *_ in outline}.values())
     quiz_ids = sorted({q for outline in outlines.values() for *_, quizzes in outline for q, _t, _p in quizzes})
-    passed, pending, best = quiz_results(fellow_ids, quiz_ids)
+    passed, pending, best = quiz_results(fellow_ids, quiz_ids, keys)
     # What every fellow of a session shares, built once per session, not once per fellow.
-    shared = {session_id: [(course, title, modules, [(q, t) for q, t, _p in quizzes],
-                            frozenset(q for q, _t, _p in quizzes), {q: p for q, _t, p in quizzes})
+    shared = {session_id: [(course.slug, course.id, title, modules, frozenset(s for s, _t in modules),
+                            [(q, t) for q, t, _p in quizzes], frozenset(q for q, _t, _p in quizzes),
+                            {q: p for q, _t, p in quizzes})
                            for course, title, modules, quizzes in outline]
               for session_id, outline in outlines.items()}
     # Each fellow's results by quiz, so that each course takes its share with a set operation.
@@ -197,17 +218,21 @@ def _progress(sessions: list[TrainingSession], applications: list[Application]) 
     result: dict[int, list[FellowProgress]] = {session.id: [] for session in sessions}
     for application in applications:
         fellow = FellowProgress(application.user, application)
-        user_id = application.user_id
+        user_id, session_id = application.user_id, application.session_id
         my_passed, my_pending = passed_by.get(user_id, nothing), pending_by.get(user_id, nothing)
         my_best = best_by.get(user_id, {})
-        for course, title, modules, pairs, ids, pass_marks in shared[application.session_id]:
+        # The outline's lists, dicts and sets are shared by the cohort (progress is only
+        # read); each fellow's own marks and results are theirs.
+        for slug, course_id, title, modules, slugs, pairs, ids, pass_marks in shared[session_id]:
             fellow.courses.append(CourseProgress(
-                course.slug, title, modules, done.get((user_id, course.id), set()), list(pairs),
-                set(ids & my_passed), set(ids & my_pending), dict(pass_marks),
-                {q: p for q, p in my_best.items() if q in ids}))
-        result[application.session_id].append(fellow)
+                slug, title, modules, done.get((user_id, course_id), set()), pairs,
+                set(ids & my_passed), set(ids & my_pending), pass_marks,
+                {q: p for q, p in my_best.items() if q in ids} if my_best else {}, slugs, ids))
+        result[session_id].append(fellow)
     for requirement in _REQUIREMENTS:
         standings = requirement(sessions, applications) if applications else {}
+        if not standings:
+            continue  # nothing to add (no assignments, no attendance required)
         for fellows in result.values():
             for fellow in fellows:
                 fellow.requirements += standings.get(fellow.application.id, [])
@@ -216,13 +241,17 @@ def _progress(sessions: list[TrainingSession], applications: list[Application]) 
 
 # Each fellow with their user row (and institution), without the user's roles: joined,
 # they multiply the rows a cohort reads, and no progress page asks for a fellow's roles.
-_FELLOWS = sa.orm.joinedload(Application.user).lazyload(User.role_rows)
+# Of the application, only what progress and its pages read (the motivation, answers and
+# offer dates are the admissions pages'; a column read anyway is loaded then).
+_FELLOWS = (sa.orm.load_only(Application.id, Application.session_id, Application.user_id, Application.status,
+                             Application.country, Application.institution),
+            sa.orm.joinedload(Application.user).lazyload(User.role_rows))
 
 
 def cohort_progress(session: TrainingSession, user_ids: list[int] | None = None) -> list[FellowProgress]:
     """Every accepted fellow (or those of ``user_ids``) with progress in each course."""
     # Joined, not selectin: selectin loads users 500 at a time, so its query count grows.
-    stmt = (sa.select(Application).options(_FELLOWS)
+    stmt = (sa.select(Application).options(*_FELLOWS)
             .where(Application.session_id == session.id, Application.status == ApplicationStatus.ACCEPTED)
             .order_by(Application.created_at, Application.id))
     if user_ids is not None:
@@ -249,7 +278,7 @@ def sessions_progress(sessions: list[TrainingSession]) -> dict[int, list[FellowP
     statements however many sessions: for reports over the years."""
     ids = [s.id for s in sessions]
     applications = list(db.session.scalars(
-        sa.select(Application).options(_FELLOWS)
+        sa.select(Application).options(*_FELLOWS)
         .where(Application.session_id.in_(ids), Application.status == ApplicationStatus.ACCEPTED)
         .order_by(Application.created_at, Application.id)).unique()) if ids else []
     return _progress(sessions, applications)

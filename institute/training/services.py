@@ -246,7 +246,10 @@ def close_session(session: TrainingSession) -> None:
 
 
 def get_session(session_id: int) -> TrainingSession:
-    session = db.session.get(TrainingSession, session_id)
+    # The instructors on first reading, not with every session: the cohort, gradebook and
+    # fellow pages never show them, and a page that does reads them in as many statements.
+    session = db.session.get(TrainingSession, session_id,
+                             options=[sa.orm.lazyload(TrainingSession.instructor_links)])
     if session is None:
         raise NotFound(_("No such training session."))
     return session
