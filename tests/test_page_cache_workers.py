@@ -11,6 +11,7 @@ import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 from flask_migrate import upgrade
@@ -55,8 +56,6 @@ class Browser:
         return re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', page).group(1)
 
     def log_in(self, email: str) -> None:
-        from urllib.parse import urlencode
-
         token = self.token("/login")
         status, _ = self.request("POST", "/login", urlencode({"email": email, "password": PASSWORD,
                                                               "csrf_token": token}))
@@ -146,7 +145,6 @@ def test_a_write_through_one_worker_reaches_what_every_worker_kept(served):
     assert all("0 / 2" in page for pages in before.values() for page in pages)
 
     token = fellow.token(f"/courses/dunes/modules/{ids['module']}")
-    from urllib.parse import urlencode
     status, _ = fellow.request("POST", f"/courses/dunes/modules/{ids['module']}/complete",
                                urlencode({"csrf_token": token}))
     assert status == 302

@@ -11,13 +11,23 @@ from ..extensions import db
 from .models import Attempt, key_of
 
 
-def _keys(quiz_ids: list[int]) -> dict[str, list[int]]:
+def _key_by_quiz(quiz_ids: list[int]) -> dict[int, str]:
+    """Each quiz's key (``quiz_key``), by quiz id."""
     rows = db.session.execute(sa.select(Quiz.id, CourseRevision.course_id, Quiz.file)
                               .join(CourseRevision, CourseRevision.id == Quiz.revision_id)
                               .where(Quiz.id.in_(quiz_ids)))
+    return {quiz_id: key_of(course_id, file) for quiz_id, course_id, file in rows}
+
+
+def _keys(quiz_ids: list[int], key_by_quiz: dict[int, str] | None = None) -> dict[str, list[int]]:
+    """The quizzes' ids by key (a key names a quiz in every revision of its course), from
+    ``key_by_quiz`` when the caller read it already."""
+    if key_by_quiz is None:
+        key_by_quiz = _key_by_quiz(quiz_ids)
     keys: dict[str, list[int]] = {}
-    for quiz_id, course_id, file in rows:
-        keys.setdefault(key_of(course_id, file), []).append(quiz_id)
+    for quiz_id in quiz_ids:
+        if quiz_id in key_by_quiz:
+            keys.setdefault(key_by_quiz[quiz_id], []).append(quiz_id)
     return keys
 
 
@@ -31,12 +41,7 @@ def quiz_results(user_ids: list[int], quiz_ids: list[int], key_by_quiz: dict[int
     best: dict[tuple[int, int], float] = {}
     if not user_ids or not quiz_ids:
         return passed, pending, best
-    if key_by_quiz is None:
-        keys = _keys(quiz_ids)
-    else:
-        keys = {}
-        for quiz_id in quiz_ids:
-            keys.setdefault(key_by_quiz[quiz_id], []).append(quiz_id)
+    keys = _keys(quiz_ids, key_by_quiz)
     submitted = Attempt.submitted_at.is_not(None)
     rows = db.session.execute(
         sa.select(Attempt.user_id, Attempt.quiz_key,

@@ -58,15 +58,9 @@ class CourseProgress:
     pass_marks: dict[int, float] = field(default_factory=dict)  # by quiz id
     best: dict[int, float] = field(default_factory=dict)  # the fellow's best percent, by quiz id
     # The slugs of ``modules`` and the ids of ``quizzes``: one set per course of a session,
-    # shared by its whole cohort (made here when not given).
-    module_slugs: frozenset[str] = field(default=frozenset(), repr=False)
-    quiz_ids: frozenset[int] = field(default=frozenset(), repr=False)
-
-    def __post_init__(self) -> None:
-        if not self.module_slugs and self.modules:
-            self.module_slugs = frozenset(s for s, _t in self.modules)
-        if not self.quiz_ids and self.quizzes:
-            self.quiz_ids = frozenset(q for q, _t in self.quizzes)
+    # shared by its whole cohort (``_progress`` builds them once).
+    module_slugs: frozenset[str] = field(kw_only=True, repr=False)
+    quiz_ids: frozenset[int] = field(kw_only=True, repr=False)
 
     # Cached, as FellowProgress's counts: progress is read, never changed, once built; a
     # cohort page asks each fellow's several times.
@@ -227,7 +221,8 @@ def _progress(sessions: list[TrainingSession], applications: list[Application]) 
             fellow.courses.append(CourseProgress(
                 slug, title, modules, done.get((user_id, course_id), set()), pairs,
                 set(ids & my_passed), set(ids & my_pending), pass_marks,
-                {q: p for q, p in my_best.items() if q in ids} if my_best else {}, slugs, ids))
+                {q: p for q, p in my_best.items() if q in ids} if my_best else {},
+                module_slugs=slugs, quiz_ids=ids))
         result[session_id].append(fellow)
     for requirement in _REQUIREMENTS:
         standings = requirement(sessions, applications) if applications else {}
