@@ -128,7 +128,12 @@ class ApiToken(CreatedMixin, BaseModel):
 
     @property
     def usable(self) -> bool:
-        return self.revoked_at is None and self.expires_at > utcnow()
+        return token_usable(self.revoked_at, self.expires_at)
+
+
+def token_usable(revoked_at: datetime | None, expires_at: datetime) -> bool:
+    """A token works until it is revoked or expires."""
+    return revoked_at is None and expires_at > utcnow()
 
 
 class Visitor(AnonymousUserMixin):

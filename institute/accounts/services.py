@@ -25,6 +25,7 @@ from ..timezones import is_timezone
 from .countries import COUNTRY_CODES
 from .models import UNUSABLE_PASSWORD, ApiToken, Partner, PartnerKind, PasswordToken, Role, User, UserRole
 from .notices import tell_old_address
+from .session_user import load_token_user
 
 PARTNERS_CSV = Path(__file__).with_name("partners.csv")
 
@@ -409,16 +410,10 @@ def issue_token(user: User, name: str = "", days: int | None = None) -> tuple[st
     return raw, token
 
 
-def user_for_token(raw: str) -> User | None:
-    """The active user a usable token belongs to, or None."""
-    if not raw:
-        return None
-    # The token with its user (and the user's roles and partner, joined): one statement.
-    token = db.session.scalar(sa.select(ApiToken).options(sa.orm.joinedload(ApiToken.user))
-                              .where(ApiToken.token_hash == _digest(raw)))
-    if token is None or not token.usable or not token.user.active:
-        return None
-    return token.user
+def user_for_token(raw: str):
+    """The active user a usable token belongs to (read-only, as a page's: ``record`` is
+    the row), or None."""
+    return load_token_user(_digest(raw)) if raw else None
 
 
 def tokens_of(user: User) -> list[ApiToken]:

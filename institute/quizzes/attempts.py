@@ -134,6 +134,17 @@ def expire_if_due(attempt: Attempt, now: datetime | None = None) -> bool:
     return True
 
 
+def _upsert(insert):
+    stmt = insert(AttemptAnswer.__table__)
+    return stmt.on_conflict_do_update(index_elements=["attempt_id", "question"],
+                                      set_={"value": stmt.excluded.value, "saved_at": stmt.excluded.saved_at})
+
+
+# One statement per dialect, built and compiled once and run with each save's rows (Core,
+# not the ORM's bulk path: an autosave's time went into building a new statement each time).
+_UPSERT = {"postgresql": _upsert(pg_insert), "sqlite": _upsert(sqlite_insert)}
+
+
 def save(attempt: Attempt, user: User, answers: object, now: datetime | None = None) -> int:
     """Save some answers (autosave); returns how many were saved."""
     now = now or utcnow()
@@ -167,14 +178,10 @@ def save(attempt: Attempt, user: User, answers: object, now: datetime | None = N
     if clean:
         # One statement whatever the number of answers; a question saved by the other
         # tab meanwhile is simply overwritten by this newer value.
-        insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
-        stmt = insert(AttemptAnswer).values([
-            {"attempt_id": attempt.id, "question": index, "value": value, "saved_at": now,
-             "feedback": "", "grader_feedback": ""} for index, value in clean.items()])
         with unseen_by_pages():  # only the attempt's own page shows them, never kept in progress
-            db.session.execute(stmt.on_conflict_do_update(
-                index_elements=["attempt_id", "question"],
-                set_={"value": stmt.excluded.value, "saved_at": stmt.excluded.saved_at}))
+            db.session.connection().execute(_UPSERT[db.engine.dialect.name], [
+                {"attempt_id": attempt.id, "question": index, "value": value, "saved_at": now,
+                 "feedback": "", "grader_feedback": ""} for index, value in clean.items()])
         db.session.expire(attempt, ["answers"])
     db.session.flush()
     return len(clean)

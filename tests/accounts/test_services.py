@@ -106,7 +106,7 @@ def test_tokens_are_hashed_expire_and_revoke(ctx):
     user = create_user()
     raw, token = services.issue_token(user, "laptop")
     assert token.token_hash != raw and len(token.token_hash) == 64
-    assert services.user_for_token(raw) is user
+    assert services.user_for_token(raw) == user  # read-only, as a page's user
     assert services.user_for_token("nonsense") is None
     token.expires_at = utcnow() - timedelta(seconds=1)
     assert services.user_for_token(raw) is None
