@@ -26,7 +26,7 @@ def before_fork(app: Flask) -> None:
 
     for name in app.jinja_env.list_templates(extensions=("html", "txt", "xml", "svg", "ics")):
         app.jinja_env.get_template(name)
-    for language in app.config["LANGUAGES"]:  # each catalogue read once, for all workers
+    for language in app.config.get("LANGUAGES", ()):  # each catalogue once (a bare floor app has none)
         with app.test_request_context():
             get_translations()  # makes g._flask_babel
             g._flask_babel.babel_locale = Locale.parse(language)
