@@ -42,6 +42,7 @@ import argparse
 import http.client
 import json
 import math
+import os
 import random
 import secrets
 import signal
@@ -632,13 +633,16 @@ def run(args, url: str, scratch: str | None, store: redis.Redis) -> int:
             people = [(role, email, token) for (role, email), token in zip(cast, tokens, strict=True)]
             people += [("visitor", None, None)] * counts["visitor"]
             keys_after_tokens = store.dbsize()
+            start_pss_mb, start_private_mb, _workers = server.workers_memory_mb()
             cpu = time.process_time()
+            server_cpu = server.cpu_seconds()
             users = run_users(server.port, people, shared, args)
             wall = time.perf_counter() - shared.began
+            server_cpu = server.cpu_seconds() - server_cpu
             client_cpu = (time.process_time() - cpu) / wall
             check = check_database(app, users)
             check["deadlocks"] -= deadlocks_before
-            pss_mb, pss_workers = server.workers_pss_mb()  # after the load, before anything else
+            pss_mb, private_mb, pss_workers = server.workers_memory_mb()  # after the load, before anything else
             probe = rate_limit_probe(server.port, data["fellows"][-1])
             redis_keys = store.dbsize()
             gunicorn_version = subprocess.run([str(GUNICORN), "--version"],  # noqa: S603
@@ -699,11 +703,16 @@ def run(args, url: str, scratch: str | None, store: redis.Redis) -> int:
     print(f"  throughput   {len(requests):,} requests in {wall:.1f} s: {len(requests) / wall:.0f} requests/s "
           f"(per 20 s: {per_window(users, args.seconds)}); on average {in_flight:.1f} requests in flight "
           f"for {args.workers} workers; {reconnects} connections reopened after a keep-alive close")
+    print(f"  server CPU   {server_cpu:.1f} s of user + system CPU for gunicorn's master and workers during the "
+          f"load ({server_cpu / wall:.2f} of the machine's {os.cpu_count()} CPUs; "
+          f"{1000 * server_cpu / max(len(requests), 1):.1f} ms per request; PostgreSQL and Redis not counted)")
     gradebook_p95 = percentiles_ms([s for route, _b, s, _st in requests if route == R_GRADEBOOK] or [0.0])[1]
     print(f"  gradebook    p95 {gradebook_p95:.0f} ms ({R_GRADEBOOK.split()[1]})   target < {GRADEBOOK_P95_MS} ms -> "
           f"{verdict(gradebook_p95, GRADEBOOK_P95_MS - 0.001)}")
     print(f"  memory       the {pss_workers} workers' PSS together after the load: {pss_mb:.0f} MB "
-          f"(Pss of /proc/<pid>/smaps_rollup, shared pages split between the processes sharing them)   "
+          f"(Pss of /proc/<pid>/smaps_rollup, shared pages split between the processes sharing them; "
+          f"{private_mb:.0f} MB of it private: pages only one worker holds); {start_pss_mb:.0f} MB before the "
+          f"load ({start_private_mb:.0f} MB private)   "
           f"target ≤ {PSS_TARGET_MB} MB -> {verdict(pss_mb, PSS_TARGET_MB)}")
     print(f"  work         attempts started {check['started']} ({check['in_progress']} left in progress at the "
           f"end), answers saved {check['sent']:,}, submitted {check['submits']}, essays graded {check['grades']} "

@@ -365,19 +365,22 @@ class Gunicorn:
             total += int(fields[11]) + int(fields[12])  # utime, stime
         return total / tick
 
-    def workers_pss_mb(self) -> tuple[float, int]:
+    def workers_memory_mb(self) -> tuple[float, float, int]:
         """The workers' proportional set size together (shared pages split between the
-        processes that share them), from /proc/<pid>/smaps_rollup; and how many workers."""
+        processes that share them) and the private part of it (pages no other process
+        shares: what each worker wrote), from /proc/<pid>/smaps_rollup; and how many workers."""
         pids = self.worker_pids()
-        kilobytes = 0
+        pss = private = 0
         for pid in pids:
             try:
                 for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
                     if line.startswith("Pss:"):
-                        kilobytes += int(line.split()[1])
+                        pss += int(line.split()[1])
+                    elif line.startswith(("Private_Clean:", "Private_Dirty:")):
+                        private += int(line.split()[1])
             except OSError:
                 continue
-        return kilobytes / 1024, len(pids)
+        return pss / 1024, private / 1024, len(pids)
 
     def tail(self, lines: int = 40) -> str:
         return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
@@ -653,8 +656,10 @@ def run(args, url: str, scratch: str | None) -> int:
         with Gunicorn("quiz_load:floor_wsgi()", args.workers, floor_env, tmp / "floor.log",
                       extra=("--pythonpath", str(ROOT / "bench")), probe="/up") as floor:
             load(floor.port, quiz_id, ["floor-token"] * 20, args.saves, 0, args.seed)  # warm-up
+            floor_cpu = floor.cpu_seconds()
             floor_results, floor_wall = load(floor.port, quiz_id, ["floor-token"] * args.fellows,
                                              args.saves, args.think, args.seed, args.ramp)
+            floor_cpu = floor.cpu_seconds() - floor_cpu
         floor_problems = floor.problems()
 
         # The app.
@@ -752,6 +757,7 @@ def run(args, url: str, scratch: str | None) -> int:
           f"submit; user + system CPU of gunicorn's master and workers from /proc, "
           f"{load_cpu:.1f} s for {n} attempts)"
           + (f"; {1000 * alone_cpu / len(alone):.1f} ms per attempt alone" if alone else "")
+          + f"; the floor's {1000 * floor_cpu / n:.1f} ms (gunicorn, HTTP and a bare Flask app)"
           + f"   target ≤ {CPU_TARGET_MS} ms -> {verdict(per_attempt, CPU_TARGET_MS)}")
     print(f"  errors       {errors}" + (f" (+{not_sent} requests not sent after a failed start)"
                                           if not_sent else ""))

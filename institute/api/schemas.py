@@ -6,8 +6,11 @@ wrong type never reaches a service (422, one ``{field, message}`` per problem).
 The services still check the rules. The same schemas are the OpenAPI document's.
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from enum import StrEnum
 
+import fastjsonschema
 from jsonschema import Draft202012Validator, FormatChecker
 
 from ..door import DB_INT_MAX
@@ -70,15 +73,66 @@ COUNTRY = {"type": "string", "pattern": "^([A-Za-z]{2})?$"}  # ISO 3166 alpha-2;
 PARTNER_CODE = {"type": "string", "maxLength": 20, "pattern": "^[A-Za-z0-9-]*$"}
 
 
-def validator(schema: dict) -> Draft202012Validator:
+# The keywords whose meaning fastjsonschema (draft 7) and jsonschema (draft 2020-12) share,
+# word for word. A schema that uses another (a format: their checks differ) is checked
+# by jsonschema alone.
+SHARED_KEYWORDS = frozenset({
+    "type", "properties", "required", "additionalProperties", "items", "anyOf", "enum", "const",
+    "minimum", "maximum", "minLength", "maxLength", "pattern", "minItems", "maxItems", "uniqueItems",
+    "maxProperties", "propertyNames", "description", "title"})
+
+
+@dataclass(frozen=True)
+class BodyCheck:
+    """A body schema's check. ``full`` (jsonschema) lists every problem; ``passes``, code
+    fastjsonschema generated from the same schema, only says whether there is one, ten
+    times faster: a body it passes is valid for ``full`` too (it is never laxer on the
+    keywords of SHARED_KEYWORDS), so only a refused body pays for the full list."""
+
+    full: Draft202012Validator
+    passes: Callable[[object], bool] | None = None
+
+
+def validator(schema: dict) -> BodyCheck:
     Draft202012Validator.check_schema(schema)
-    return Draft202012Validator(schema, format_checker=FormatChecker())
+    full = Draft202012Validator(schema, format_checker=FormatChecker())
+    if not keywords_of(schema) <= SHARED_KEYWORDS:
+        return BodyCheck(full)
+    fast = fastjsonschema.compile({**schema, "$schema": "http://json-schema.org/draft-07/schema#"})
+
+    def passes(data) -> bool:
+        try:
+            fast(data)
+        except fastjsonschema.JsonSchemaException:
+            return False
+        return True
+
+    return BodyCheck(full, passes)
 
 
-def problems(check: Draft202012Validator, data) -> list[dict]:
+def keywords_of(schema) -> set[str]:
+    """Every keyword a schema uses, at any depth (property names are not keywords)."""
+    found: set[str] = set()
+    if isinstance(schema, dict):
+        for key, value in schema.items():
+            found.add(key)
+            if key == "properties":
+                for part in value.values():
+                    found |= keywords_of(part)
+            elif isinstance(value, dict | list):
+                found |= keywords_of(value)
+    elif isinstance(schema, list):
+        for part in schema:
+            found |= keywords_of(part)
+    return found
+
+
+def problems(check: BodyCheck, data) -> list[dict]:
     """Each way ``data`` breaks the schema, as ``{field, message}``, in a stable order."""
+    if check.passes is not None and check.passes(data):
+        return []
     found = []
-    for error in check.iter_errors(data):
+    for error in check.full.iter_errors(data):
         where = ".".join(str(p) for p in error.absolute_path)
         if error.validator == "required":
             missing = [name for name in error.validator_value if name not in error.instance]

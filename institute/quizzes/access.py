@@ -7,6 +7,7 @@ refusal reads the same wherever it is met.
 
 from typing import Literal
 
+import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
@@ -92,8 +93,9 @@ def check_owner(user, attempt: Attempt) -> None:
 
 
 def attempt_for(attempt_id: int, actor, purpose: AttemptPurpose = "read") -> Attempt:
-    """The attempt, for its fellow (to read and answer) or its graders (to read and grade)."""
-    attempt = db.session.get(Attempt, attempt_id)
+    """The attempt, for its fellow (to read and answer) or its graders (to read and grade).
+    To answer, it is read locked, with its quiz (``locked_attempt``)."""
+    attempt = locked_attempt(attempt_id) if purpose == "answer" else db.session.get(Attempt, attempt_id)
     if attempt is None:
         raise NotFound(_("No such attempt."))
     if purpose == "answer":
@@ -102,6 +104,29 @@ def attempt_for(attempt_id: int, actor, purpose: AttemptPurpose = "read") -> Att
         raise Forbidden(_("This is not your attempt."))
     if purpose == "grade":
         check_grades(actor, attempt)
+    return attempt
+
+
+def locked_attempt(attempt_id: int) -> Attempt | None:
+    """The attempt taken for this transaction, read again as it is now, with its quiz.
+
+    Saves, submission and grades each change an attempt from what they read of it;
+    two of them at once (two tabs, two instructors) must run one after the other.
+    PostgreSQL locks the row (SELECT … FOR UPDATE OF attempts: never the quiz, which
+    every fellow taking it reads); SQLite renders no FOR UPDATE, its transaction
+    holding the write lock from its start. One statement."""
+    attempt = db.session.get(Attempt, attempt_id, options=[joinedload(Attempt.quiz)], populate_existing=True,
+                             with_for_update={"of": Attempt})
+    if attempt is not None:
+        sa.inspect(attempt).info["locked in"] = db.session().get_transaction()
+    return attempt
+
+
+def lock(attempt: Attempt) -> Attempt:
+    """``attempt``, taken for this transaction unless it already is (loaded to answer)."""
+    taken_in = sa.inspect(attempt).info.get("locked in")
+    if taken_in is None or taken_in is not db.session().get_transaction():
+        locked_attempt(attempt.id)
     return attempt
 
 

@@ -29,7 +29,7 @@ from ..notifications.services import notify_user
 from ..page_cache import unseen_by_pages
 from ..questions import type_of, verdict
 from . import roster
-from .access import check_grades, check_may_take, check_owner, course_of
+from .access import check_grades, check_may_take, check_owner, course_of, lock
 from .models import Attempt, AttemptAnswer, quiz_key
 from .overrides import allowance
 
@@ -111,20 +111,6 @@ def start(quiz: Quiz, user: User, now: datetime | None = None) -> tuple[Attempt,
     return attempt, True
 
 
-def _lock(attempt: Attempt) -> Attempt:
-    """Take the attempt for this transaction and read it again.
-
-    Saves, submission and grades each change an attempt from what they read of
-    it; two of them at once (two tabs, two instructors) must run one after the
-    other. PostgreSQL locks the row; SQLite transactions hold the write lock
-    from their start.
-    """
-    # One statement: read again and, on PostgreSQL, lock (SELECT … FOR UPDATE); SQLite
-    # renders no FOR UPDATE, its transaction holding the write lock already.
-    db.session.refresh(attempt, with_for_update=True)
-    return attempt
-
-
 def expire_if_due(attempt: Attempt, now: datetime | None = None) -> bool:
     """Submit an attempt whose time and grace are over, with what was saved; True if it did."""
     now = now or utcnow()
@@ -149,7 +135,7 @@ def save(attempt: Attempt, user: User, answers: object, now: datetime | None = N
     """Save some answers (autosave); returns how many were saved."""
     now = now or utcnow()
     check_owner(user, attempt)
-    _lock(attempt)
+    lock(attempt)
     if expire_if_due(attempt, now):
         keep_writes()  # the submission stands; only the late answers are refused
         raise Conflict(_("The time is up: the attempt was submitted with the answers saved in time."))
@@ -191,7 +177,7 @@ def submit(attempt: Attempt, user: User, now: datetime | None = None) -> Attempt
     """Submit once; past the deadline's grace, only what was saved in time counts."""
     now = now or utcnow()
     check_owner(user, attempt)
-    _lock(attempt)
+    lock(attempt)
     if expire_if_due(attempt, now):
         return attempt
     if attempt.submitted:
@@ -260,7 +246,7 @@ def total(attempt: Attempt, answers: dict[int, AttemptAnswer] | None = None) -> 
 def grade(attempt: Attempt, question_index: int | str, points: float | str, feedback: str, grader: User) -> Attempt:
     """An instructor grades (or regrades) an essay answer; the attempt's totals follow."""
     check_grades(grader, attempt)
-    _lock(attempt)
+    lock(attempt)
     if not attempt.submitted:
         raise Conflict(_("The attempt is not submitted yet."))
     details = []

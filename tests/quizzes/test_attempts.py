@@ -1,10 +1,13 @@
 from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
 
 from institute.database import utcnow
 from institute.errors import Conflict, Forbidden, Invalid
+from institute.extensions import db
 from institute.quizzes import attempts
+from institute.quizzes.access import attempt_for
 from institute.quizzes.results import passed_quizzes
 from institute.training import services as training
 from institute.training.labels import missing_text
@@ -114,6 +117,48 @@ def test_two_tabs_keep_each_others_answers(ctx):
     attempts.save(attempt, fellow, {"0": 0})      # the first tab changes its answer
     answers = {q["id"]: q["answer"] for q in attempts.payload(attempt)["questions"]}
     assert answers["0"] == 0 and answers["1"] is True
+
+
+def statements_of(call) -> list[str]:
+    seen: list[str] = []
+
+    def before(conn, cursor, statement, *_args):
+        if not statement.startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):  # the tests' transactions
+            seen.append(" ".join(statement.split()))
+
+    sa.event.listen(db.engine, "before_cursor_execute", before)
+    try:
+        call()
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", before)
+    return seen
+
+
+def test_an_attempt_loaded_to_answer_is_locked_with_its_quiz_in_one_statement(ctx):
+    """To answer, the attempt is read as it is now and (PostgreSQL) locked, with its quiz,
+    in one statement; the save then takes it as it is, and a save given an attempt read
+    otherwise (another transaction, a plain read) locks it first."""
+    quiz = create_quiz()
+    fellow = enrol_in_course(quiz)
+    attempt, _ = attempts.start(quiz, fellow)
+    db.session.commit()
+    db.session.expunge_all()
+    postgres = db.engine.dialect.name == "postgresql"
+    loaded = statements_of(lambda: attempt_for(attempt.id, fellow, "answer"))
+    assert len(loaded) == 1 and "JOIN quizzes" in loaded[0]
+    assert ("FOR UPDATE OF attempts" in loaded[0]) is postgres
+    answering = attempt_for(attempt.id, fellow, "answer")
+    saved = statements_of(lambda: attempts.save(answering, fellow, {"0": 2}))
+    assert not [s for s in saved if "FROM attempts" in s], saved  # taken already: not read again
+    db.session.commit()  # a new transaction: the attempt must be taken again
+    again = statements_of(lambda: attempts.save(answering, fellow, {"1": True}))
+    assert len([s for s in again if "FROM attempts" in s]) == 1
+    assert ("FOR UPDATE" in next(s for s in again if "FROM attempts" in s)) is postgres
+    read = db.session.get(type(attempt), attempt.id)
+    db.session.commit()
+    assert len([s for s in statements_of(lambda: attempts.submit(read, fellow)) if "FROM attempts" in s]) == 1
+    answers = {q["id"]: q["answer"] for q in attempts.payload(read)["questions"]}
+    assert answers["0"] == 2 and answers["1"] is True and read.submitted
 
 
 def test_time_limit_with_a_minute_of_grace(ctx):
