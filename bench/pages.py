@@ -29,6 +29,7 @@ a functional failure (a page that does not answer as it should).
 """
 
 import cProfile
+import os
 import pstats
 import re
 import statistics
@@ -275,6 +276,8 @@ def main() -> None:
                 timed(client, url, 100)
                 profile.disable()
             pstats.Stats(profile).sort_stats("cumulative").print_stats("institute", 60)
+            if os.environ.get("PROFILE_FILE"):  # for another reading (pstats, snakeviz)
+                profile.dump_stats(os.environ["PROFILE_FILE"])
             pstats.Stats(profile).sort_stats("tottime").print_stats(25)
             return
 

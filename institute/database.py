@@ -1,5 +1,6 @@
 """Shared column types and mixins, engine tuning, and the one place a request commits."""
 
+import json
 import re
 import weakref
 from collections.abc import Sequence
@@ -9,6 +10,7 @@ from enum import StrEnum
 
 import sqlalchemy as sa
 from flask import Flask, current_app, g, has_app_context
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -238,3 +240,16 @@ def transaction():
             g.pop("after_commit", None)
         raise
     _run_after_commit()
+
+
+def among(column, values) -> sa.ColumnElement[bool]:
+    """``column IN values``, for a list that grows with the data (a cohort's user ids),
+    as one parameter whatever its length: an array on PostgreSQL (``= ANY``), JSON read by
+    ``json_each`` on SQLite. An expanding IN renders one parameter per value, on
+    PostgreSQL with a cast each, at every execution, and the driver parses each new
+    length of it anew; this statement's text, compiled once, stays the same."""
+    values = list(values)
+    if db.engine.dialect.name == "postgresql":
+        return column == sa.any_(sa.bindparam(None, values, type_=ARRAY(column.type)))
+    listed = sa.func.json_each(sa.bindparam(None, json.dumps(values), type_=sa.String)).table_valued("value")
+    return column.in_(sa.select(listed.c.value))

@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from ..accounts.models import User
 from ..courses.models import Assignment, CourseRevision
 from ..courses.services import may_read
-from ..database import utcnow
+from ..database import among, utcnow
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
 from ..filetypes import DOCUMENTS, check_upload, stored_name
@@ -237,7 +237,7 @@ def _submissions(user_ids: list[int], keys: list[str]) -> dict[tuple[int, str], 
     if not user_ids or not keys:
         return {}
     rows = db.session.scalars(sa.select(Submission).where(
-        Submission.user_id.in_(user_ids), Submission.assignment_key.in_(keys)))
+        among(Submission.user_id, user_ids), Submission.assignment_key.in_(keys)))
     return {(s.user_id, s.assignment_key): s for s in rows}
 
 

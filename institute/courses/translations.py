@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from babel import Locale, UnknownLocaleError
 
+from ..database import among
 from ..extensions import db
 from .bundle import Problem
 from .models import Course, CourseRevision, Module, ModuleCompletion
@@ -273,7 +274,7 @@ def done_marks(user_ids: Iterable[int], courses: Iterable) -> dict[tuple[int, in
         related.setdefault(root, []).append(member)
     for user_id, course_id, slug in db.session.execute(
             sa.select(ModuleCompletion.user_id, ModuleCompletion.course_id, ModuleCompletion.module_slug)
-            .where(ModuleCompletion.user_id.in_(users), ModuleCompletion.course_id.in_(everyone))):
+            .where(among(ModuleCompletion.user_id, users), ModuleCompletion.course_id.in_(everyone))):
         if course_id in ids:
             done.setdefault((user_id, course_id), set()).add(slug)
         family_id = family_of.get(course_id)

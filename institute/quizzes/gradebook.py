@@ -5,6 +5,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from ..courses.models import Quiz
+from ..database import among
 from ..extensions import db
 from .models import Attempt, quiz_key
 
@@ -31,7 +32,7 @@ def best_attempts(user_ids: list[int], quizzes: list[Quiz]) -> dict[tuple[int, i
         return cells
     rows = db.session.execute(sa.select(
         Attempt.user_id, Attempt.quiz_key, Attempt.percent, Attempt.passed, Attempt.pending_grading,
-        Attempt.submitted_at, Attempt.id).where(Attempt.user_id.in_(user_ids), Attempt.quiz_key.in_(list(keys)))
+        Attempt.submitted_at, Attempt.id).where(among(Attempt.user_id, user_ids), Attempt.quiz_key.in_(list(keys)))
         .order_by(Attempt.number))
     for user_id, key, percent, passed, pending, submitted, attempt_id in rows:
         cell = cells.setdefault((user_id, keys[key]), Cell(None, None, False, 0))

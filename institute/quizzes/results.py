@@ -7,6 +7,7 @@ revision of the course, is at or above the pass mark with every essay graded.
 import sqlalchemy as sa
 
 from ..courses.models import CourseRevision, Quiz
+from ..database import among
 from ..extensions import db
 from .models import Attempt, key_of
 
@@ -48,7 +49,7 @@ def quiz_results(user_ids: list[int], quiz_ids: list[int], key_by_quiz: dict[int
                   sa.func.max(sa.case((Attempt.passed.is_(True), 1), else_=0)),
                   sa.func.max(sa.case((sa.and_(submitted, Attempt.pending_grading.is_(True)), 1), else_=0)),
                   sa.func.max(sa.case((submitted, Attempt.percent), else_=None)))
-        .where(Attempt.user_id.in_(user_ids), Attempt.quiz_key.in_(list(keys)))
+        .where(among(Attempt.user_id, user_ids), Attempt.quiz_key.in_(list(keys)))
         .group_by(Attempt.user_id, Attempt.quiz_key))
     for user_id, key, any_passed, any_pending, percent in rows:
         for quiz_id in keys[key]:
@@ -67,7 +68,7 @@ def passed_quizzes(user_ids: list[int], quiz_ids: list[int]) -> set[tuple[int, i
         return set()
     keys = _keys(quiz_ids)
     rows = db.session.execute(sa.select(Attempt.user_id, Attempt.quiz_key).distinct().where(
-        Attempt.user_id.in_(user_ids), Attempt.quiz_key.in_(list(keys)), Attempt.passed.is_(True)))
+        among(Attempt.user_id, user_ids), Attempt.quiz_key.in_(list(keys)), Attempt.passed.is_(True)))
     return {(user_id, quiz_id) for user_id, key in rows for quiz_id in keys[key]}
 
 
@@ -77,7 +78,7 @@ def pending_quizzes(user_ids: list[int], quiz_ids: list[int]) -> set[tuple[int, 
         return set()
     keys = _keys(quiz_ids)
     rows = db.session.execute(sa.select(Attempt.user_id, Attempt.quiz_key).distinct().where(
-        Attempt.user_id.in_(user_ids), Attempt.quiz_key.in_(list(keys)),
+        among(Attempt.user_id, user_ids), Attempt.quiz_key.in_(list(keys)),
         Attempt.submitted_at.is_not(None), Attempt.pending_grading.is_(True)))
     return {(user_id, quiz_id) for user_id, key in rows for quiz_id in keys[key]}
 
@@ -90,7 +91,7 @@ def best_percents(user_ids: list[int], quiz_ids: list[int]) -> dict[tuple[int, i
     keys = _keys(quiz_ids)
     rows = db.session.execute(
         sa.select(Attempt.user_id, Attempt.quiz_key, sa.func.max(Attempt.percent)).where(
-            Attempt.user_id.in_(user_ids), Attempt.quiz_key.in_(list(keys)),
+            among(Attempt.user_id, user_ids), Attempt.quiz_key.in_(list(keys)),
             Attempt.submitted_at.is_not(None), Attempt.percent.is_not(None))
         .group_by(Attempt.user_id, Attempt.quiz_key))
     best: dict[tuple[int, int], float] = {}

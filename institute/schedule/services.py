@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from ..accounts.models import User
 from ..accounts.services import users_by_email
 from ..courses.models import Quiz
-from ..database import utcnow
+from ..database import among, utcnow
 from ..errors import Forbidden, Invalid, NotFound
 from ..extensions import db
 from ..quizzes.attempts import quiz_key
@@ -338,7 +338,7 @@ def _records(session_ids: list[int], pairs: list[tuple[int, int]]) -> dict[tuple
                 sa.select(Event.session_id, Attendance.user_id, Attendance.presence, sa.func.count())
                 .join(Event, Event.id == Attendance.event_id)
                 .where(Event.session_id.in_(session_ids), Event.cancelled_at.is_(None),
-                       Attendance.user_id.in_(user_ids))
+                       among(Attendance.user_id, user_ids))
                 .group_by(Event.session_id, Attendance.user_id, Attendance.presence)):
             record = records.get((session_id, user_id))
             if record is not None and presence == Presence.PRESENT:
