@@ -11,8 +11,10 @@ by the workers' memory instead of copied into each. What must belong to one
 process is opened after the fork: ``post_fork`` makes each worker forget the
 master's database connections and Redis connections (``institute.after_fork``),
 so each opens its own. Before the fork, ``when_ready`` compiles the templates once for
-all workers and freezes the master's objects out of the garbage collector's reach
-(``institute.before_fork``), so the workers keep sharing those pages.
+all workers, serves the first pages once (``institute.warm_up``: what each worker's
+first requests would build, built once and shared) and freezes the master's objects
+out of the garbage collector's reach (``institute.before_fork``), so the workers keep
+sharing those pages.
 
 gunicorn's control socket (``gunicornc``, gunicorn 25.1 and later) lives in the
 instance folder, named after the addresses the server listens on, so two servers

@@ -15,9 +15,10 @@ MIGRATIONS = str(Path(__file__).resolve().parent.parent / "migrations")
 def before_fork(app: Flask) -> None:
     """In the process that built the app, before it forks its workers (gunicorn's
     ``preload_app``): compile every template once, so the workers share the compiled code
-    instead of each compiling its own, then move every object made so far out of the
-    garbage collector's reach (``gc.freeze``), so that collections in the workers do not
-    write to, and so copy, the pages they share with the master."""
+    instead of each compiling its own, serve the pages most visits start with once
+    (``warm_up``), then move every object made so far out of the garbage collector's
+    reach (``gc.freeze``), so that collections in the workers do not write to, and so
+    copy, the pages they share with the master."""
     import gc
 
     from babel import Locale
@@ -31,7 +32,38 @@ def before_fork(app: Flask) -> None:
             get_translations()  # makes g._flask_babel
             g._flask_babel.babel_locale = Locale.parse(language)
             get_translations()
+    if "sqlalchemy" in app.extensions:  # the app itself, not a bare floor app
+        warm_up(app)
     gc.freeze()
+
+
+# Pages anyone may ask for, which between them reach most of what every request uses.
+WARM_UP = ("/", "/courses", "/login", "/verify/0", "/api/v1/courses", "/api/v1/openapi.json")
+
+
+def warm_up(app: Flask) -> None:
+    """Serve WARM_UP once, in the master: what each worker's first requests would build
+    and keep (the ORM's configured mappers, compiled SQL, locale data, the OpenAPI
+    document) is then built once and shared by all. Nothing is written; a page that
+    fails (no database yet) is only logged. The master's connections are closed after."""
+    import sqlalchemy as sa
+
+    from .page_cache import clear as forget_kept_pages
+
+    sa.orm.configure_mappers()
+    client = app.test_client()
+    for path in WARM_UP:
+        try:
+            status = client.get(path).status_code
+        except Exception as exc:  # noqa: BLE001 - a warm-up never stops the server
+            app.logger.warning("warm-up: GET %s failed: %s", path, exc)
+            continue
+        if status >= 500:
+            app.logger.warning("warm-up: GET %s answered %s", path, status)
+    forget_kept_pages()
+    with app.app_context():
+        db.engine.dispose()
+    after_fork()  # the limiter's Redis connections too
 
 
 def after_fork() -> None:

@@ -81,6 +81,40 @@ def test_before_the_fork_templates_are_compiled_once_and_shared_objects_frozen(m
         gc.unfreeze()
 
 
+def test_before_the_fork_the_master_serves_the_first_pages_once_and_closes_its_connections(monkeypatch, app):
+    served = []
+    original = Flask.test_client
+
+    def counting_client(flask_app, *args, **kwargs):
+        client = original(flask_app, *args, **kwargs)
+        get = client.get
+
+        def recorded(path, *a, **kw):
+            response = get(path, *a, **kw)
+            served.append((path, response.status_code))
+            return response
+
+        client.get = recorded
+        return client
+
+    monkeypatch.setattr(Flask, "test_client", counting_client)
+    institute.warm_up(app)
+    assert [path for path, _status in served] == list(institute.WARM_UP)
+    assert all(status < 500 for _path, status in served), served
+    assert "institute.openapi" in app.extensions  # the document, built once for every worker
+    with app.app_context():
+        assert db.engine.pool.checkedin() == 0  # the master keeps no connection to hand down
+
+
+def test_a_warm_up_that_fails_is_logged_and_the_server_starts(monkeypatch, app, caplog):
+    def broken(*_args, **_kwargs):
+        raise sa.exc.OperationalError("SELECT 1", {}, Exception("no database yet"))
+
+    monkeypatch.setattr(Flask, "full_dispatch_request", broken)
+    institute.warm_up(app)  # does not raise
+    assert any("warm-up: GET / failed" in r.getMessage() for r in caplog.records)
+
+
 def test_each_worker_keeps_few_malloc_arenas(monkeypatch):
     """Threaded workers would otherwise hold an arena per thread of memory they freed."""
     import platform

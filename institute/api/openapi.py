@@ -7,7 +7,7 @@ cannot drift from the code.
 
 import re
 
-from flask import current_app, jsonify
+from flask import current_app
 
 from ..access import ANY_USER, PUBLIC
 from ..door import DB_INT_MAX, MAX_JSON_BYTES
@@ -143,4 +143,9 @@ def build_document(app) -> dict:
     tags=["meta"],
 )
 def document():
-    return jsonify(build_document(current_app))
+    # Built once per process: the routes are all known when the app is (tests that add a
+    # route build the document themselves, with build_document).
+    body = current_app.extensions.get("institute.openapi")
+    if body is None:
+        body = current_app.extensions["institute.openapi"] = current_app.json.dumps(build_document(current_app))
+    return current_app.response_class(body, mimetype="application/json")
