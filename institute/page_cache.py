@@ -112,38 +112,54 @@ def not_kept() -> None:
 
 
 class KeptPages:
-    """Rendered pages by key, the least recently used dropped past ``limit`` bytes."""
+    """Rendered pages by key, the least recently used dropped past ``limit`` bytes.
+
+    A page is put with its era (the generation and minute it was rendered in, both in
+    its key): once a page of a later generation or another minute is put, no request
+    asks for the others again, so they are dropped at once rather than holding memory
+    until the limit pushes them out; a page of an earlier generation is not kept."""
 
     def __init__(self, limit: int = KEPT_BYTES):
         self.limit = limit
-        self._pages: OrderedDict[tuple, bytes] = OrderedDict()
+        self._pages: OrderedDict[tuple, tuple[bytes, tuple]] = OrderedDict()
         self._size = 0
+        self._era: tuple = ()
         self._lock = threading.Lock()
 
     def get(self, key: tuple) -> bytes | None:
         with self._lock:
-            page = self._pages.get(key)
-            if page is not None:
-                self._pages.move_to_end(key)
-            return page
+            found = self._pages.get(key)
+            if found is None:
+                return None
+            self._pages.move_to_end(key)
+            return found[0]
 
-    def put(self, key: tuple, page: bytes) -> None:
+    def put(self, key, page: bytes, era: tuple = ()) -> None:
         if len(page) > self.limit:
             return
         with self._lock:
+            if era != self._era:
+                if era and self._era and era[0] < self._era[0]:
+                    return  # rendered before the latest change: nobody asks for it again
+                # A later generation, or another minute (the clock may also go back):
+                # the pages of any other era are never asked for again.
+                self._era = era
+                for old_key in [k for k, (_page, old_era) in self._pages.items() if old_era != era]:
+                    self._size -= len(self._pages.pop(old_key)[0])
             old = self._pages.pop(key, None)
             if old is not None:
-                self._size -= len(old)
-            self._pages[key] = page
+                self._size -= len(old[0])
+            self._pages[key] = (page, era)
             self._size += len(page)
             while self._size > self.limit:
-                _key, dropped = self._pages.popitem(last=False)
+                _key, (dropped, _era) = self._pages.popitem(last=False)
                 self._size -= len(dropped)
 
     def clear(self) -> None:
         with self._lock:
             self._pages.clear()
             self._size = 0
+            self._era = ()
 
     def __len__(self) -> int:
         return len(self._pages)
@@ -171,6 +187,7 @@ def _key(user) -> tuple | None:
     now = generation()
     if now is None:
         return None
+    # The era (generation, minute) last: KeptPages.put reads it there.
     return (request.full_path, request.headers.get("Accept", ""), getattr(user, "id", None), secret,
             str(get_locale()), str(get_timezone()), now, int(time() // 60))
 
@@ -189,7 +206,7 @@ def kept_page(render: Callable[[], str | bytes], reader=None) -> bytes:
     rendered = render()
     page = rendered.encode() if isinstance(rendered, str) else rendered
     if key is not None and not g.get("page_wrote") and not g.get("page_not_kept") and "_flashes" not in session:
-        _KEPT.put(key, page)
+        _KEPT.put(key, page, era=key[-2:])
     return page
 
 

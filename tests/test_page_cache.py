@@ -289,6 +289,35 @@ def test_the_least_recently_used_pages_go_first_past_the_limit():
     assert kept.get("huge") is None and len(kept) == 2
 
 
+def test_pages_of_an_earlier_generation_or_minute_are_dropped_at_once():
+    kept = KeptPages(limit=1000)
+    kept.put("course", b"12345", era=(7, 100))
+    kept.put("cohort", b"12345", era=(7, 100))
+    assert kept.size == 10
+    kept.put("course again", b"123", era=(8, 100))  # something changed: the pages of 7 are dead
+    assert kept.get("course") is None and kept.get("cohort") is None
+    assert kept.get("course again") == b"123" and kept.size == 3 and len(kept) == 1
+    kept.put("late", b"12", era=(7, 100))  # rendered before the change, put after it
+    assert kept.get("late") is None and kept.size == 3
+    kept.put("next minute", b"1", era=(8, 101))
+    assert len(kept) == 1 and kept.size == 1
+    kept.put("clock set back", b"22", era=(8, 99))  # a minute not seen before is the new one
+    assert kept.get("clock set back") == b"22" and kept.get("next minute") is None and kept.size == 2
+
+
+def test_a_worker_keeps_only_pages_of_the_latest_generation(app, world):
+    """Each write leaves the pages of before it in no reader's way, and in no memory."""
+    teacher = signed_in(app, "teacher@example.org")
+    fellow = signed_in(app, "amina@example.org")
+    page_cache.clear()
+    assert teacher.get(f"/sessions/{world['session']}/gradebook").status_code == 200
+    assert teacher.get(f"/sessions/{world['session']}/cohort").status_code == 200
+    assert len(page_cache._KEPT) == 2
+    assert fellow.post(f"/courses/dunes/modules/{get_module_slug(app)}/complete").status_code in (200, 302)
+    assert teacher.get(f"/sessions/{world['session']}/cohort").status_code == 200
+    assert len(page_cache._KEPT) == 1  # the gradebook of before the mark is gone too
+
+
 def test_the_quiz_page_of_a_new_quiz_revision(app, world):
     """A course published again shows its new quiz on the kept course page."""
     fellow = signed_in(app, "amina@example.org")
