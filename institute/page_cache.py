@@ -114,10 +114,11 @@ def not_kept() -> None:
 class KeptPages:
     """Rendered pages by key, the least recently used dropped past ``limit`` bytes.
 
-    A page is put with its era (the generation and minute it was rendered in, both in
-    its key): once a page of a later generation or another minute is put, no request
-    asks for the others again, so they are dropped at once rather than holding memory
-    until the limit pushes them out; a page of an earlier generation is not kept."""
+    Each page is kept with its era (the generation and minute it was rendered in) and
+    served only to a request of the same era. Once a page of a later generation or
+    another minute is put, no request asks for the others again, so they are dropped at
+    once rather than holding memory until the limit pushes them out; a page of an
+    earlier generation is not kept."""
 
     def __init__(self, limit: int = KEPT_BYTES):
         self.limit = limit
@@ -126,10 +127,10 @@ class KeptPages:
         self._era: tuple = ()
         self._lock = threading.Lock()
 
-    def get(self, key: tuple) -> bytes | None:
+    def get(self, key, era: tuple = ()) -> bytes | None:
         with self._lock:
             found = self._pages.get(key)
-            if found is None:
+            if found is None or found[1] != era:
                 return None
             self._pages.move_to_end(key)
             return found[0]
@@ -176,9 +177,9 @@ def clear() -> None:
     _KEPT.clear()
 
 
-def _key(user) -> tuple | None:
-    """Everything a render reads besides the database and the view's arguments; None when
-    the page may not be kept at all."""
+def _key(user) -> tuple[tuple, tuple] | None:
+    """Everything a render reads besides the database and the view's arguments, and the
+    era it reads them in (generation, minute); None when the page may not be kept at all."""
     if request.method != "GET" or "_flashes" in session:
         return None
     secret = session.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
@@ -187,9 +188,8 @@ def _key(user) -> tuple | None:
     now = generation()
     if now is None:
         return None
-    # The era (generation, minute) last: KeptPages.put reads it there.
-    return (request.full_path, request.headers.get("Accept", ""), getattr(user, "id", None), secret,
-            str(get_locale()), str(get_timezone()), now, int(time() // 60))
+    return ((request.full_path, request.headers.get("Accept", ""), getattr(user, "id", None), secret,
+             str(get_locale()), str(get_timezone())), (now, int(time() // 60)))
 
 
 def kept_page(render: Callable[[], str | bytes], reader=None) -> bytes:
@@ -198,15 +198,16 @@ def kept_page(render: Callable[[], str | bytes], reader=None) -> bytes:
     resource through its access check."""
     if reader is None and current_user.is_authenticated:
         reader = current_user
-    key = _key(reader) if current_app.config.get("KEPT_PAGES") else None
-    if key is not None:
-        page = _KEPT.get(key)
+    keyed = _key(reader) if current_app.config.get("KEPT_PAGES") else None
+    if keyed is not None:
+        page = _KEPT.get(*keyed)
         if page is not None:
             return page
     rendered = render()
     page = rendered.encode() if isinstance(rendered, str) else rendered
-    if key is not None and not g.get("page_wrote") and not g.get("page_not_kept") and "_flashes" not in session:
-        _KEPT.put(key, page, era=key[-2:])
+    if keyed is not None and not g.get("page_wrote") and not g.get("page_not_kept") and "_flashes" not in session:
+        key, era = keyed
+        _KEPT.put(key, page, era)
     return page
 
 

@@ -6,7 +6,7 @@ wrong type never reaches a service (422, one ``{field, message}`` per problem).
 The services still check the rules. The same schemas are the OpenAPI document's.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -110,21 +110,21 @@ def validator(schema: dict) -> BodyCheck:
     return BodyCheck(full, passes)
 
 
-def keywords_of(schema) -> set[str]:
-    """Every keyword a schema uses, at any depth (property names are not keywords)."""
-    found: set[str] = set()
-    if isinstance(schema, dict):
-        for key, value in schema.items():
-            found.add(key)
-            if key == "properties":
-                for part in value.values():
-                    found |= keywords_of(part)
-            elif isinstance(value, dict | list):
-                found |= keywords_of(value)
-    elif isinstance(schema, list):
+def subschemas(schema) -> Iterator[dict]:
+    """The schema and every schema inside it, at any depth (a ``properties`` map is a map of
+    schemas by property name, not a schema)."""
+    if isinstance(schema, list):
         for part in schema:
-            found |= keywords_of(part)
-    return found
+            yield from subschemas(part)
+    elif isinstance(schema, dict):
+        yield schema
+        for key, value in schema.items():
+            yield from subschemas(list(value.values()) if key == "properties" else value)
+
+
+def keywords_of(schema) -> set[str]:
+    """Every keyword a schema uses, at any depth."""
+    return {key for part in subschemas(schema) for key in part}
 
 
 def problems(check: BodyCheck, data) -> list[dict]:
