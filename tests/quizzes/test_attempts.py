@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 import pytest
-import sqlalchemy as sa
+from flask import current_app
 
 from institute.database import utcnow
 from institute.errors import Conflict, Forbidden, Invalid
@@ -14,6 +14,7 @@ from institute.training.labels import missing_text
 from institute.training.progress import completion
 
 from ..builders import RIGHT, complete_modules, create_quiz, create_session, create_user, enrol, enrol_in_course
+from ..test_statement_counts import counted
 
 
 def test_start_save_submit_and_see_results(ctx):
@@ -120,18 +121,10 @@ def test_two_tabs_keep_each_others_answers(ctx):
 
 
 def statements_of(call) -> list[str]:
-    seen: list[str] = []
-
-    def before(conn, cursor, statement, *_args):
-        if not statement.startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):  # the tests' transactions
-            seen.append(" ".join(statement.split()))
-
-    sa.event.listen(db.engine, "before_cursor_execute", before)
-    try:
+    """The statements ``call`` sends, without the tests' own transaction control."""
+    with counted(current_app) as seen:
         call()
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", before)
-    return seen
+    return [" ".join(s.split()) for s in seen if not s.startswith(("SAVEPOINT", "RELEASE", "ROLLBACK"))]
 
 
 def test_an_attempt_loaded_to_answer_is_locked_with_its_quiz_in_one_statement(ctx):
