@@ -78,8 +78,11 @@ def _on_statement(conn, _cursor, statement, _parameters, _context, _executemany)
         g.page_wrote = True
 
 
-def _on_begin(_session, _transaction, connection) -> None:
-    connection.info.pop(_WROTE, None)
+def _on_begin(_session, transaction, connection) -> None:
+    # A new transaction starts unmarked; a savepoint inside one (``begin_nested``) keeps
+    # what the transaction wrote before it.
+    if not transaction.nested:
+        connection.info.pop(_WROTE, None)
 
 
 def _before_commit(session: Session) -> None:

@@ -151,6 +151,27 @@ def test_autosaves_and_logins_leave_the_generation_alone(app, world):
     assert generation(app) == before
 
 
+def test_a_write_before_a_savepoint_still_raises_it(app, world):
+    """Writes flushed before ``begin_nested`` (an attempt's start) count at the commit."""
+    before = generation(app)
+    with app.app_context():
+        create_user(email="new@example.org")
+        db.session.flush()
+        with db.session.begin_nested():
+            pass
+        db.session.commit()
+    assert generation(app) == before + 1
+
+
+def test_an_attempt_started_shows_on_the_quiz_page_at_once(app, world):
+    fellow = signed_in(app, "amina@example.org")
+    url = f"/quizzes/{world['quiz']}"
+    before = fellow.get(url).get_data(as_text=True)
+    assert fellow.get(url).get_data(as_text=True) == before  # kept
+    assert fellow.post(f"/quizzes/{world['quiz']}/start").status_code == 302
+    assert fellow.get(url).get_data(as_text=True) != before
+
+
 def test_a_rolled_back_write_leaves_the_generation_alone(app, world):
     before = generation(app)
     with app.app_context():
