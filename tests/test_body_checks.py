@@ -82,3 +82,11 @@ def agrees(route: str, check: BodyCheck, names: list[str]) -> None:
             assert check.full.is_valid(value), f"{route}: the fast check passed {value!r}"
 
     never_laxer()
+
+
+def test_a_refused_key_and_a_value_of_no_allowed_form_are_said_in_words():
+    check = validator(ANSWERS)
+    assert problems(check, {"answers": {"x": 1}}) == [
+        {"field": "answers", "message": "has a key that is not allowed here: 'x'"}]
+    assert problems(check, {"answers": {"0": {"a": [1, {"b": 2}]}}}) == [
+        {"field": "answers.0", "message": "is not of any form this field takes"}]

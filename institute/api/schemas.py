@@ -156,6 +156,10 @@ _TYPES = {"string": "a text", "integer": "a whole number", "number": "a number",
 
 def _message(error) -> str:
     value, kind = error.validator_value, error.validator
+    if "propertyNames" in error.schema_path:  # the instance is the key, not its value
+        return f"has a key that is not allowed here: {str(error.instance)[:100]!r}"
+    if kind == "anyOf":  # jsonschema's own text prints the value as Python
+        return "is not of any form this field takes"
     if kind == "type":
         kinds: list[str] = value if isinstance(value, list) else [value]
         return "must be " + " or ".join(_TYPES.get(k, k) for k in kinds)
