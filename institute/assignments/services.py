@@ -233,10 +233,16 @@ def session_assignments(sessions: list[TrainingSession]) -> dict[int, list[tuple
     return found
 
 
+# What lists and progress read of a submission: never its text, file or scores.
+_STANDING = sa.orm.load_only(Submission.id, Submission.user_id, Submission.assignment_key, Submission.total,
+                             Submission.passed, Submission.graded_at)
+
+
 def _submissions(user_ids: list[int], keys: list[str]) -> dict[tuple[int, str], Submission]:
+    """Each user's submission to each assignment (by key), as its standing only."""
     if not user_ids or not keys:
         return {}
-    rows = db.session.scalars(sa.select(Submission).where(
+    rows = db.session.scalars(sa.select(Submission).options(_STANDING).where(
         among(Submission.user_id, user_ids), Submission.assignment_key.in_(keys)))
     return {(s.user_id, s.assignment_key): s for s in rows}
 

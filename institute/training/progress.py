@@ -234,13 +234,15 @@ def _progress(sessions: list[TrainingSession], applications: list[Application]) 
     return result
 
 
-# Each fellow with their user row (and institution), without the user's roles: joined,
-# they multiply the rows a cohort reads, and no progress page asks for a fellow's roles.
+# Each fellow with their user row, without the user's roles (joined, they multiply the
+# rows a cohort reads, and no progress page asks for a fellow's roles) or partner (a
+# fellow's institution is the application's; the few partners load when asked).
 # Of the application, only what progress and its pages read (the motivation, answers and
 # offer dates are the admissions pages'; a column read anyway is loaded then).
 _FELLOWS = (sa.orm.load_only(Application.id, Application.session_id, Application.user_id, Application.status,
                              Application.country, Application.institution),
-            sa.orm.joinedload(Application.user).lazyload(User.role_rows))
+            sa.orm.joinedload(Application.user).lazyload(User.role_rows),
+            sa.orm.joinedload(Application.user).lazyload(User.partner))
 
 
 def cohort_progress(session: TrainingSession, user_ids: list[int] | None = None) -> list[FellowProgress]:
