@@ -41,6 +41,7 @@ def test_the_html_pack_reads_from_the_file_system_on_a_phone(live_app, browser, 
             page.screenshot(path=str(SHOTS / f"offline-index-{width}px.png"), full_page=True)
             page.locator("ol.contents").get_by_role("link", name=first_module).click()
             assert page.url.endswith("/01-remote-sensing-basics.html")
+            page.wait_for_load_state("load")  # the click waits for the page, not for its pictures
             images = page.evaluate("""() => Array.from(document.images).map(
                 i => [i.getAttribute('src'), i.complete && i.naturalWidth > 0])""")
             assert images and all(loaded for _src, loaded in images), images
